@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test against real services: starts PostgreSQL with pgvector and Redis on loopback
+# (scripts/services.sh), gives the tests a fresh database, then runs the Maven build with all its
+# tests. In CI (CI=true) the formatter only checks, and a badly formatted file fails the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/java.sh
+
+eval "$(scripts/services.sh)"
+
+# A fresh database per run, so that no test depends on what an earlier run left behind.
+if command -v psql >/dev/null 2>&1; then
+  pg_port="${YUNO_PG_PORT:-5432}"
+  PGPASSWORD="$DATABASE_PASSWORD" psql -q -h 127.0.0.1 -p "$pg_port" -U "$DATABASE_USERNAME" -d postgres \
+    -c "DROP DATABASE IF EXISTS yuno_test WITH (FORCE)" -c "CREATE DATABASE yuno_test" >&2
+  export DATABASE_URL="jdbc:postgresql://127.0.0.1:${pg_port}/yuno_test"
+fi
+
+goal=apply
+[ "${CI:-}" = true ] && goal=check
+./mvnw -B -ntp -Dspotless.goal="$goal" verify "$@"

@@ -1,0 +1,8 @@
+/**
+ * Product analytics: a port with a Mixpanel adapter (asynchronous, batched, bounded) and a no-op
+ * adapter. Never message text, emails, phones or IPs; visitors are hashed ids.
+ */
+@NullMarked
+package com.helloyuno.analytics;
+
+import org.jspecify.annotations.NullMarked;

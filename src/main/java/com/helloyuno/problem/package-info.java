@@ -1,0 +1,10 @@
+/**
+ * RFC 9457 problem documents for every error the service answers, from controllers, filters and
+ * the container alike. Features throw subclasses of {@link com.helloyuno.problem.ApiException}
+ * named as facts; this package turns them, and the framework's own exceptions, into one shape with
+ * a stable {@code code}. It depends on no other feature.
+ */
+@NullMarked
+package com.helloyuno.problem;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,75 @@
+package com.helloyuno.web;
+
+import com.helloyuno.problem.Problems;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+/**
+ * Two filter chains: the owner/operator API (keys, no browsers' cross-origin calls) and
+ * everything else (public pages, operations, and the widget endpoints, whose own token filter
+ * comes with widget authentication). Both are stateless and write problem documents.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    @Bean
+    FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(WebSettings settings) {
+        var registration = new FilterRegistrationBean<>(new RequestSizeLimitFilter(settings.maxRequestBody()));
+        // Before Spring Security, so an oversized body is refused before any work is done for it.
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    @Bean
+    SecurityFilterChain apiChain(HttpSecurity http, WebSettings settings) throws Exception {
+        http.securityMatcher("/api/**", "/actuator/prometheus")
+                .authorizeHttpRequests(auth -> auth.anyRequest().hasAuthority(ApiKeyAuthenticationFilter.OPERATOR))
+                .addFilterBefore(new ApiKeyAuthenticationFilter(settings), AnonymousAuthenticationFilter.class);
+        return common(http).build();
+    }
+
+    @Bean
+    SecurityFilterChain publicChain(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
+        return common(http).build();
+    }
+
+    private static HttpSecurity common(HttpSecurity http) throws Exception {
+        return http.csrf(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .exceptionHandling(
+                        e -> e.authenticationEntryPoint(unauthorized()).accessDeniedHandler(forbidden()));
+    }
+
+    private static AuthenticationEntryPoint unauthorized() {
+        return (request, response, e) -> {
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+            Problems.write(
+                    response,
+                    Problems.of(
+                            HttpStatus.UNAUTHORIZED,
+                            "unauthorized",
+                            "An API key is required: 'Authorization: Bearer <key>'."));
+        };
+    }
+
+    private static AccessDeniedHandler forbidden() {
+        return (request, response, e) ->
+                Problems.write(response, Problems.of(HttpStatus.FORBIDDEN, "forbidden", "This key may not do that."));
+    }
+}

@@ -1,0 +1,58 @@
+package com.helloyuno.widget;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of widget tokens.
+ *
+ * @param jwtSecret the HMAC secret ({@code JWT_SECRET}), at least 32 bytes; when empty, a random
+ *     secret is made at start-up, which is fine for one local instance but means that tokens do not
+ *     survive a restart and are not accepted by other instances
+ * @param previousJwtSecrets secrets rotated out that still verify tokens until those expire
+ * @param tokenTtl how long a token lives
+ * @param refreshGrace how long after expiry a token may still be refreshed
+ * @param clockSkew the tolerance for clocks that disagree
+ */
+@Validated
+@ConfigurationProperties("yuno.widget")
+public record WidgetSettings(
+        @Nullable String jwtSecret,
+        @DefaultValue List<String> previousJwtSecrets,
+        @NotNull @DefaultValue("1h") Duration tokenTtl,
+        @NotNull @DefaultValue("5m") Duration refreshGrace,
+        @NotNull @DefaultValue("30s") Duration clockSkew,
+        @NotBlank @DefaultValue("yuno") String issuer,
+        @NotBlank @DefaultValue("yuno-widget") String audience) {
+
+    /** HS256 needs a key of at least 256 bits. */
+    public static final int MIN_SECRET_BYTES = 32;
+
+    public WidgetSettings {
+        if (jwtSecret != null && !jwtSecret.isEmpty()) {
+            requireLongEnough("JWT_SECRET", jwtSecret);
+        }
+        for (var previous : previousJwtSecrets) {
+            requireLongEnough("a previous JWT secret", previous);
+        }
+    }
+
+    private static void requireLongEnough(String name, String secret) {
+        var bytes = secret.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes < MIN_SECRET_BYTES) {
+            throw new IllegalArgumentException(name + " must be at least " + MIN_SECRET_BYTES + " bytes long (it has "
+                    + bytes + "); generate one with: openssl rand -base64 48");
+        }
+    }
+
+    public boolean hasJwtSecret() {
+        return jwtSecret != null && !jwtSecret.isEmpty();
+    }
+}

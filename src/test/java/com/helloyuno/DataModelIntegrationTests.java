@@ -1,0 +1,212 @@
+package com.helloyuno;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.helloyuno.testsupport.TestServices;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The migrations, applied by Flyway to a database created empty for this test. */
+class DataModelIntegrationTests {
+
+    private static final String DATABASE =
+            "yuno_migration_" + UUID.randomUUID().toString().replace("-", "");
+    private static String url;
+
+    @BeforeAll
+    static void migrateEmptyDatabase() throws SQLException {
+        try (var admin = connect(TestServices.databaseUrl())) {
+            admin.createStatement().execute("CREATE DATABASE " + DATABASE);
+        }
+        url = TestServices.databaseUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + DATABASE + "$1");
+        var result = Flyway.configure()
+                .dataSource(url, TestServices.databaseUsername(), TestServices.databasePassword())
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        assertThat(result.success).isTrue();
+        assertThat(result.migrationsExecuted).isPositive();
+    }
+
+    @AfterAll
+    static void dropDatabase() throws SQLException {
+        try (var admin = connect(TestServices.databaseUrl())) {
+            admin.createStatement().execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+        }
+    }
+
+    @Test
+    void createsEveryTableOfTheDataModel() throws SQLException {
+        assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+                        + " AND table_name <> 'flyway_schema_history'"))
+                .containsExactlyInAnyOrder("sites", "chat_history", "leads", "documents", "chunks", "crawl_jobs");
+    }
+
+    @Test
+    void keepsEveryFieldOfTheOriginalDesign() throws SQLException {
+        assertThat(columns("sites"))
+                .contains(
+                        "id",
+                        "site_id",
+                        "domain",
+                        "user_id",
+                        "plan_type",
+                        "plan_active",
+                        "widget_enabled",
+                        "created_at",
+                        "theme",
+                        "custom_config",
+                        "additional_domains",
+                        "allow_subdomains",
+                        "owner_key_hash");
+        assertThat(columns("chat_history"))
+                .contains(
+                        "id",
+                        "site_id",
+                        "session_id",
+                        "user_id",
+                        "page_url",
+                        "role",
+                        "content",
+                        "timestamp",
+                        "raw_json_output",
+                        "lang",
+                        "answer_confidence",
+                        "intent",
+                        "tokens_used",
+                        "user_sentiment",
+                        "compliance_red_flag");
+        assertThat(columns("leads"))
+                .contains("id", "site_id", "session_id", "name", "email", "phone", "message", "intent", "created_at");
+    }
+
+    @Test
+    void everyTableWithSiteDataIsIndexedBySite() throws SQLException {
+        for (var table : List.of("chat_history", "leads", "documents", "chunks", "crawl_jobs")) {
+            assertThat(columns(table)).as(table).contains("site_id");
+            var leadingSiteIndexes = strings(
+                    "SELECT indexdef FROM pg_indexes WHERE tablename = '" + table + "' AND indexdef LIKE '%(site_id%'");
+            assertThat(leadingSiteIndexes)
+                    .as("an index on %s led by site_id", table)
+                    .isNotEmpty();
+        }
+    }
+
+    @Test
+    void chunksHaveAVectorColumnWithAnHnswCosineIndexAndAFullTextIndex() throws SQLException {
+        assertThat(strings("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+                        + " WHERE attrelid = 'chunks'::regclass AND attname = 'embedding'"))
+                .containsExactly("vector(1536)");
+        var indexes = strings("SELECT indexdef FROM pg_indexes WHERE tablename = 'chunks'");
+        assertThat(indexes).anyMatch(d -> d.contains("USING hnsw (embedding vector_cosine_ops)"));
+        assertThat(indexes).anyMatch(d -> d.contains("USING gin (search_text)"));
+        assertThat(strings("SELECT attgenerated::text FROM pg_attribute"
+                        + " WHERE attrelid = 'chunks'::regclass AND attname = 'search_text'"))
+                .containsExactly("s");
+    }
+
+    @Test
+    void fullTextColumnIsFilledFromTitleHeadingsAndContent() throws SQLException {
+        var site = newSite();
+        try (var db = connect(url)) {
+            var document = insertDocument(db, site);
+            db.createStatement()
+                    .execute("INSERT INTO chunks (site_id, document_id, ordinal, title, heading_path, content)"
+                            + " VALUES ('" + site + "', '" + document + "', 0, 'Refund policy', 'Returns',"
+                            + " 'Customers may return goods within thirty days.')");
+        }
+        assertThat(strings("SELECT title FROM chunks WHERE site_id = '" + site
+                        + "' AND search_text @@ websearch_to_tsquery('english', 'refunds returned goods')"))
+                .containsExactly("Refund policy");
+    }
+
+    @Test
+    void deletingASiteRemovesEveryRowOfIt() throws SQLException {
+        var doomed = newSite();
+        var kept = newSite();
+        try (var db = connect(url)) {
+            for (var site : List.of(doomed, kept)) {
+                var job = UUID.randomUUID();
+                db.createStatement()
+                        .execute("INSERT INTO crawl_jobs (id, site_id, url, max_pages) VALUES ('" + job + "', '" + site
+                                + "', 'https://example.com/sitemap.xml', 10)");
+                var document = insertDocument(db, site);
+                db.createStatement()
+                        .execute("INSERT INTO chunks (site_id, document_id, ordinal, content, embedding) VALUES ('"
+                                + site + "', '" + document + "', 0, 'hello', array_fill(0.1, ARRAY[1536])::vector)");
+                db.createStatement()
+                        .execute("INSERT INTO chat_history (site_id, session_id, role, content) VALUES ('" + site
+                                + "', 's1', 'user', 'hi')");
+                db.createStatement()
+                        .execute("INSERT INTO leads (site_id, session_id, email) VALUES ('" + site
+                                + "', 's1', 'a@example.com')");
+            }
+            db.createStatement().execute("DELETE FROM sites WHERE site_id = '" + doomed + "'");
+        }
+        for (var table : List.of("sites", "chat_history", "leads", "documents", "chunks", "crawl_jobs")) {
+            assertThat(strings("SELECT count(*)::text FROM " + table + " WHERE site_id = '" + doomed + "'"))
+                    .as(table)
+                    .containsExactly("0");
+            assertThat(strings("SELECT count(*)::text FROM " + table + " WHERE site_id = '" + kept + "'"))
+                    .as(table)
+                    .containsExactly("1");
+        }
+    }
+
+    @Test
+    void refusesSiteIdsThatAreNotSixteenAlphanumerics() throws SQLException {
+        try (var db = connect(url)) {
+            var insert = db.prepareStatement("INSERT INTO sites (site_id, domain) VALUES (?, 'example.com')");
+            for (var bad : List.of("short", "has-a-dash-12345", "x".repeat(17))) {
+                insert.setString(1, bad);
+                org.assertj.core.api.Assertions.assertThatThrownBy(insert::executeUpdate)
+                        .as(bad)
+                        .isInstanceOf(SQLException.class);
+            }
+        }
+    }
+
+    private static String newSite() throws SQLException {
+        var siteId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        try (var db = connect(url)) {
+            db.createStatement()
+                    .execute("INSERT INTO sites (site_id, domain) VALUES ('" + siteId + "', 'example.com')");
+        }
+        return siteId;
+    }
+
+    private static UUID insertDocument(Connection db, String site) throws SQLException {
+        var id = UUID.randomUUID();
+        db.createStatement()
+                .execute("INSERT INTO documents (id, site_id, title, content_type, content_hash) VALUES ('" + id
+                        + "', '" + site + "', 'Doc', 'text/plain', '" + id + "')");
+        return id;
+    }
+
+    private static List<String> columns(String table) throws SQLException {
+        return strings("SELECT column_name FROM information_schema.columns WHERE table_name = '" + table + "'");
+    }
+
+    private static List<String> strings(String sql) throws SQLException {
+        try (var db = connect(url);
+                var rows = db.createStatement().executeQuery(sql)) {
+            var out = new ArrayList<String>();
+            while (rows.next()) {
+                out.add(rows.getString(1));
+            }
+            return out;
+        }
+    }
+
+    private static Connection connect(String jdbcUrl) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, TestServices.databaseUsername(), TestServices.databasePassword());
+    }
+}

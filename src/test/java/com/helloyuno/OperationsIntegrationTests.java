@@ -1,0 +1,84 @@
+package com.helloyuno;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.helloyuno.testsupport.Http;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** What ops see: health with its probes, info, and metrics behind the operator key. */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "yuno.web.admin-api-key=operator-key-for-tests-0123456789")
+class OperationsIntegrationTests {
+
+    @LocalServerPort
+    int port;
+
+    Http http;
+
+    @BeforeEach
+    void client() {
+        http = new Http(port);
+    }
+
+    @Test
+    void healthIsUpWithPostgresAndRedis() {
+        var response = http.get("/actuator/health");
+        assertThat(response.status()).isEqualTo(200);
+        var health = response.json();
+        assertThat(health.path("status").asString()).isEqualTo("UP");
+        assertThat(health.path("components").path("db").path("status").asString())
+                .isEqualTo("UP");
+        assertThat(health.path("components").path("redis").path("status").asString())
+                .isEqualTo("UP");
+    }
+
+    @Test
+    void readinessAndLivenessAreUp() {
+        var readiness = http.get("/actuator/health/readiness");
+        assertThat(readiness.status()).isEqualTo(200);
+        assertThat(readiness.json().path("status").asString()).isEqualTo("UP");
+        assertThat(readiness.json().path("components").has("db")).isTrue();
+        assertThat(readiness.json().path("components").has("redis")).isFalse();
+
+        var liveness = http.get("/actuator/health/liveness");
+        assertThat(liveness.status()).isEqualTo(200);
+        assertThat(liveness.json().path("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void healthRevealsNoDetailsOfTheServices() {
+        var body = http.get("/actuator/health").body();
+        assertThat(body).doesNotContain("PostgreSQL", "version", "jdbc", "127.0.0.1");
+    }
+
+    @Test
+    void infoNamesTheApplication() {
+        var response = http.get("/actuator/info");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().path("app").path("name").asString()).isEqualTo("Yuno");
+    }
+
+    @Test
+    void prometheusMetricsNeedTheOperatorKey() {
+        var anonymous = http.get("/actuator/prometheus");
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.json().path("code").asString()).isEqualTo("unauthorized");
+
+        var wrongKey = http.get("/actuator/prometheus", "Authorization", "Bearer not-the-key");
+        assertThat(wrongKey.status()).isEqualTo(401);
+
+        var operator = http.get("/actuator/prometheus", "Authorization", "Bearer operator-key-for-tests-0123456789");
+        assertThat(operator.status()).isEqualTo(200);
+        assertThat(operator.body()).contains("jvm_threads_live_threads", "application=\"yuno\"");
+    }
+
+    @Test
+    void otherActuatorEndpointsAreNotExposed() {
+        assertThat(http.get("/actuator/env").status()).isEqualTo(404);
+        assertThat(http.get("/actuator/beans").status()).isEqualTo(404);
+    }
+}

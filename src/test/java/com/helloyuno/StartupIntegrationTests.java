@@ -1,0 +1,44 @@
+package com.helloyuno;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.helloyuno.testsupport.TestServices;
+import java.util.ArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/** Start-up refuses settings that would make the service unsafe. */
+@ExtendWith(OutputCaptureExtension.class)
+class StartupIntegrationTests {
+
+    @Test
+    void refusesAJwtSecretShorterThan32Bytes(CapturedOutput output) {
+        var args = new ArrayList<String>();
+        TestServices.properties().forEach((k, v) -> args.add("--" + k + "=" + v));
+        args.add("--JWT_SECRET=only-31-bytes-long-secret-value");
+        args.add("--server.port=0");
+
+        assertThatThrownBy(() -> new SpringApplicationBuilder(YunoApplication.class)
+                        .run(args.toArray(String[]::new))
+                        .close())
+                .hasStackTraceContaining("JWT_SECRET must be at least 32 bytes long (it has 31)");
+        // Boot's failure report tells the operator which setting to fix.
+        assertThat(output).contains("yuno.widget").contains("JWT_SECRET must be at least 32 bytes");
+        assertThat(output).doesNotContain("only-31-bytes-long-secret-value");
+    }
+
+    @Test
+    void acceptsAJwtSecretOf32Bytes() {
+        var args = new ArrayList<String>();
+        TestServices.properties().forEach((k, v) -> args.add("--" + k + "=" + v));
+        args.add("--JWT_SECRET=" + "s".repeat(32));
+        args.add("--server.port=0");
+        try (var context = new SpringApplicationBuilder(YunoApplication.class).run(args.toArray(String[]::new))) {
+            assertThat(context.isActive()).isTrue();
+        }
+    }
+}
