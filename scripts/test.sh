@@ -9,11 +9,13 @@ source scripts/java.sh
 eval "$(scripts/services.sh)"
 
 # A fresh database per run, so that no test depends on what an earlier run left behind.
+# YUNO_TEST_DATABASE lets two checkouts run their tests side by side.
+test_db="${YUNO_TEST_DATABASE:-yuno_test}"
 if command -v psql >/dev/null 2>&1; then
   pg_port="${YUNO_PG_PORT:-5432}"
   PGPASSWORD="$DATABASE_PASSWORD" psql -q -h 127.0.0.1 -p "$pg_port" -U "$DATABASE_USERNAME" -d postgres \
-    -c "DROP DATABASE IF EXISTS yuno_test WITH (FORCE)" -c "CREATE DATABASE yuno_test" >&2
-  export DATABASE_URL="jdbc:postgresql://127.0.0.1:${pg_port}/yuno_test"
+    -c "DROP DATABASE IF EXISTS $test_db WITH (FORCE)" -c "CREATE DATABASE $test_db" >&2
+  export DATABASE_URL="jdbc:postgresql://127.0.0.1:${pg_port}/${test_db}"
 fi
 
 goal=apply
