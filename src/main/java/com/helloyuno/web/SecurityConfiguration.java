@@ -1,6 +1,7 @@
 package com.helloyuno.web;
 
 import com.helloyuno.problem.Problems;
+import com.helloyuno.site.SiteService;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,10 +33,13 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain apiChain(HttpSecurity http, WebSettings settings) throws Exception {
+    SecurityFilterChain apiChain(HttpSecurity http, WebSettings settings, SiteService sites) throws Exception {
         http.securityMatcher("/api/**", "/actuator/prometheus")
-                .authorizeHttpRequests(auth -> auth.anyRequest().hasAuthority(ApiKeyAuthenticationFilter.OPERATOR))
-                .addFilterBefore(new ApiKeyAuthenticationFilter(settings), AnonymousAuthenticationFilter.class);
+                .authorizeHttpRequests(auth -> auth.requestMatchers("/actuator/prometheus")
+                        .hasAuthority(ApiKeyAuthenticationFilter.OPERATOR)
+                        .anyRequest()
+                        .hasAnyAuthority(ApiKeyAuthenticationFilter.OPERATOR, ApiKeyAuthenticationFilter.OWNER))
+                .addFilterBefore(new ApiKeyAuthenticationFilter(settings, sites), AnonymousAuthenticationFilter.class);
         return common(http).build();
     }
 
