@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param domain the normalised main domain
  * @param additionalDomains further normalised domains the widget may run on
  * @param allowSubdomains whether subdomains of those domains are allowed too
+ * @param identityRequired whether the widget must present a visitor signed by the site's server
  */
 public record Site(
         String siteId,
@@ -25,11 +26,27 @@ public record Site(
         boolean widgetEnabled,
         Theme theme,
         CustomConfig customConfig,
+        boolean identityRequired,
         Instant createdAt,
         Instant updatedAt) {
 
     public Site {
         additionalDomains = List.copyOf(additionalDomains);
+    }
+
+    /** Whether the widget may be used now: the plan is active and the owner has it enabled. */
+    public boolean serving() {
+        return planActive && widgetEnabled;
+    }
+
+    /** Whether a normalised host is one of the site's domains or, if allowed, a subdomain of one. */
+    public boolean allowsHost(String host) {
+        for (var domain : domains()) {
+            if (Domains.matches(host, domain, allowSubdomains)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The main domain followed by the additional ones. */

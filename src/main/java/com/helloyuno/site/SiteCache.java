@@ -32,7 +32,10 @@ class SiteCache {
 
     private record Entry(Optional<Site> site, Instant expires) {}
 
+    private record HostEntry(boolean allowed, Instant expires) {}
+
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, HostEntry> hosts = new ConcurrentHashMap<>();
     private final SiteSettings settings;
     private final StringRedisTemplate redis;
     private final Clock clock;
@@ -60,9 +63,23 @@ class SiteCache {
         return site;
     }
 
+    boolean hostAllowed(String host, java.util.function.Predicate<String> loader) {
+        var now = clock.instant();
+        var entry = hosts.get(host);
+        if (entry != null && entry.expires().isAfter(now)) {
+            return entry.allowed();
+        }
+        var allowed = loader.test(host);
+        if (hosts.size() >= settings.cacheMaxEntries()) {
+            hosts.clear();
+        }
+        hosts.put(host, new HostEntry(allowed, now.plus(settings.cacheTtl())));
+        return allowed;
+    }
+
     /** Forgets the site here and tells the other instances to do the same. */
     void changed(String siteId) {
-        entries.remove(siteId);
+        evict(siteId);
         try {
             redis.convertAndSend(CHANNEL, siteId);
         } catch (RuntimeException e) {
@@ -75,6 +92,8 @@ class SiteCache {
 
     void evict(String siteId) {
         entries.remove(siteId);
+        // Which hosts are allowed depends on every site's domains: a change to any site redoes them.
+        hosts.clear();
     }
 
     /**

@@ -88,6 +88,11 @@ class SiteController {
         if (body.changesPlan() && !caller.isOperator()) {
             throw new Forbidden("Only the operator changes plan_type and plan_active.");
         }
+        if (Boolean.TRUE.equals(body.identityRequired())
+                && service.identitySecret(siteId).isEmpty()) {
+            throw new InvalidRequest(
+                    "identity_required", "make an identity secret first (POST /api/sites/{site_id}/identity-secret)");
+        }
         var domain = body.domain() != null ? domain("domain", body.domain()) : site.domain();
         var additional = body.additionalDomains() != null
                 ? additionalDomains(body.additionalDomains(), domain)
@@ -105,6 +110,7 @@ class SiteController {
                 body.widgetEnabled() != null ? body.widgetEnabled() : site.widgetEnabled(),
                 body.theme() != null ? body.theme() : site.theme(),
                 body.customConfig() != null ? body.customConfig().applyTo(site.customConfig()) : site.customConfig(),
+                body.identityRequired() != null ? body.identityRequired() : site.identityRequired(),
                 site.createdAt(),
                 site.updatedAt());
         return service.update(updated);
@@ -122,6 +128,17 @@ class SiteController {
     SiteResponses.OwnerKeyBody rotateOwnerKey(@AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
         service.requireAccessible(caller, siteId);
         return new SiteResponses.OwnerKeyBody(siteId, service.rotateOwnerKey(siteId));
+    }
+
+    /**
+     * Makes the secret that the site's own server signs visitors with; shown once. Identity
+     * verification cannot be required before a secret exists.
+     */
+    @PostMapping("/{siteId}/identity-secret")
+    SiteResponses.IdentitySecretBody rotateIdentitySecret(
+            @AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
+        service.requireAccessible(caller, siteId);
+        return new SiteResponses.IdentitySecretBody(siteId, service.rotateIdentitySecret(siteId));
     }
 
     @GetMapping("/{siteId}/usage")

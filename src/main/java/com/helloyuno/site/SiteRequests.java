@@ -32,7 +32,8 @@ final class SiteRequests {
             @Nullable Boolean planActive,
             @Nullable Boolean widgetEnabled,
             @Nullable Theme theme,
-            @Nullable @Valid Config customConfig) {
+            @Nullable @Valid Config customConfig,
+            @Nullable Boolean identityRequired) {
 
         boolean changesPlan() {
             return planType != null || planActive != null;

@@ -14,6 +14,8 @@ final class SiteResponses {
 
     record OwnerKeyBody(String siteId, String ownerKey) {}
 
+    record IdentitySecretBody(String siteId, String identitySecret) {}
+
     record SitePage(List<Site> items, int page, int size, long total) {}
 
     record Counts(long minute, long hour, long day, long month) {

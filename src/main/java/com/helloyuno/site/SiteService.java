@@ -58,6 +58,44 @@ public class SiteService {
         return sites.find(siteId).orElseThrow(SiteNotFound::new);
     }
 
+    /**
+     * Whether some site that is serving its widget allows this host, for CORS preflights, which
+     * carry an Origin but no site id. Cached like sites.
+     */
+    public boolean anyServingSiteAllows(String host) {
+        return cache.hostAllowed(host, h -> sites.anyServingSiteAllows(h, parentDomains(h)));
+    }
+
+    /** The host and each parent domain of it: a site may allow subdomains of any of them. */
+    static List<String> parentDomains(String host) {
+        var candidates = new java.util.ArrayList<String>();
+        var current = host;
+        while (true) {
+            candidates.add(current);
+            var dot = current.indexOf('.');
+            if (dot < 0) {
+                break;
+            }
+            current = current.substring(dot + 1);
+        }
+        return candidates;
+    }
+
+    /** The secret a site's server signs its visitors with, if one has been made. */
+    public Optional<String> identitySecret(String siteId) {
+        return sites.identitySecret(siteId);
+    }
+
+    /** Makes a new identity secret for the site; returned once, the previous one stops working. */
+    String rotateIdentitySecret(String siteId) {
+        var secret = "yis_" + ownerKeys.randomString(40);
+        if (!sites.replaceIdentitySecret(siteId, secret)) {
+            throw new SiteNotFound();
+        }
+        log.info("Identity secret of site {} rotated", siteId);
+        return secret;
+    }
+
     /** The site of an owner key, if the key is current. */
     public Optional<String> siteOfOwnerKey(String key) {
         if (!OwnerKeys.looksLikeOwnerKey(key)) {
@@ -81,6 +119,7 @@ public class SiteService {
                     true,
                     draft.theme(),
                     draft.customConfig(),
+                    false,
                     now,
                     now);
             var key = ownerKeys.generate();
@@ -141,6 +180,7 @@ public class SiteService {
                 s.widgetEnabled(),
                 s.theme(),
                 s.customConfig(),
+                s.identityRequired(),
                 s.createdAt(),
                 clock.instant());
     }

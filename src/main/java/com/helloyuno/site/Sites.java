@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 class Sites {
 
     private static final String COLUMNS = "site_id, domain, additional_domains, allow_subdomains, user_id, plan_type,"
-            + " plan_active, widget_enabled, theme, custom_config::text AS custom_config, created_at, updated_at";
+            + " plan_active, widget_enabled, theme, custom_config::text AS custom_config, identity_required,"
+            + " created_at, updated_at";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -86,7 +87,8 @@ class Sites {
                         UPDATE sites SET domain = :domain, additional_domains = :additionalDomains,
                                allow_subdomains = :allowSubdomains, user_id = :userId, plan_type = :planType,
                                plan_active = :planActive, widget_enabled = :widgetEnabled, theme = :theme,
-                               custom_config = :customConfig::jsonb, updated_at = :updatedAt
+                               custom_config = :customConfig::jsonb, identity_required = :identityRequired,
+                               updated_at = :updatedAt
                         WHERE site_id = :siteId
                         """)
                 .param("siteId", site.siteId())
@@ -99,8 +101,36 @@ class Sites {
                 .param("widgetEnabled", site.widgetEnabled())
                 .param("theme", site.theme().wireName())
                 .param("customConfig", json.writeValueAsString(site.customConfig()))
+                .param("identityRequired", site.identityRequired())
                 .param("updatedAt", java.sql.Timestamp.from(site.updatedAt()))
                 .update();
+    }
+
+    /** Whether an active site with its widget enabled allows this host (a domain, or a subdomain of one). */
+    boolean anyServingSiteAllows(String host, List<String> candidates) {
+        return jdbc
+                .sql(
+                        "SELECT " + COLUMNS + " FROM sites WHERE plan_active AND widget_enabled"
+                                + " AND (domain = ANY(CAST(:candidates AS text[])) OR additional_domains && CAST(:candidates AS text[])) LIMIT 50")
+                .param("candidates", candidates.toArray(String[]::new))
+                .query(rowMapper)
+                .stream()
+                .anyMatch(site -> site.allowsHost(host));
+    }
+
+    java.util.Optional<String> identitySecret(String siteId) {
+        return jdbc.sql("SELECT identity_secret FROM sites WHERE site_id = :siteId AND identity_secret IS NOT NULL")
+                .param("siteId", siteId)
+                .query(String.class)
+                .optional();
+    }
+
+    boolean replaceIdentitySecret(String siteId, String secret) {
+        return jdbc.sql("UPDATE sites SET identity_secret = :secret, updated_at = now() WHERE site_id = :siteId")
+                        .param("siteId", siteId)
+                        .param("secret", secret)
+                        .update()
+                == 1;
     }
 
     boolean replaceOwnerKeyHash(String siteId, String hash) {
@@ -132,6 +162,7 @@ class Sites {
                 rs.getBoolean("widget_enabled"),
                 Theme.fromWireName(rs.getString("theme")),
                 readConfig(rs.getString("custom_config")),
+                rs.getBoolean("identity_required"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());
     }

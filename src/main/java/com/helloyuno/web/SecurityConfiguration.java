@@ -2,10 +2,13 @@ package com.helloyuno.web;
 
 import com.helloyuno.problem.Problems;
 import com.helloyuno.site.SiteService;
+import com.helloyuno.widget.WidgetAuthentication;
+import com.helloyuno.widget.WidgetCors;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -33,6 +36,7 @@ class SecurityConfiguration {
     }
 
     @Bean
+    @Order(1)
     SecurityFilterChain apiChain(HttpSecurity http, WebSettings settings, SiteService sites) throws Exception {
         http.securityMatcher("/api/**", "/actuator/prometheus")
                 .authorizeHttpRequests(auth -> auth.requestMatchers("/actuator/prometheus")
@@ -43,9 +47,23 @@ class SecurityConfiguration {
         return common(http).build();
     }
 
+    /** {@code /ask} and {@code /widget/leads}: a widget token, the site re-checked on every request. */
     @Bean
-    SecurityFilterChain publicChain(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
+    @Order(2)
+    SecurityFilterChain widgetChain(HttpSecurity http, WidgetAuthentication authentication, WidgetCors cors)
+            throws Exception {
+        http.securityMatcher("/ask", "/widget/leads")
+                .cors(c -> c.configurationSource(cors))
+                .authorizeHttpRequests(auth -> auth.anyRequest().hasAuthority(WidgetTokenFilter.WIDGET))
+                .addFilterBefore(new WidgetTokenFilter(authentication), AnonymousAuthenticationFilter.class);
+        return common(http).build();
+    }
+
+    @Bean
+    @Order(3)
+    SecurityFilterChain publicChain(HttpSecurity http, WidgetCors cors) throws Exception {
+        http.cors(c -> c.configurationSource(cors))
+                .authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
         return common(http).build();
     }
 
