@@ -81,6 +81,14 @@ public class SiteService {
         return candidates;
     }
 
+    /**
+     * The demo site: the oldest site whose main domain is {@code localhost}, as {@link DemoSite}
+     * makes it, for the demo page.
+     */
+    public Optional<Site> demoSite() {
+        return sites.firstWithDomain("localhost");
+    }
+
     /** The secret a site's server signs its visitors with, if one has been made. */
     public Optional<String> identitySecret(String siteId) {
         return sites.identitySecret(siteId);

@@ -78,6 +78,14 @@ class Sites {
                 .list();
     }
 
+    /** The oldest site whose main domain is this one. */
+    Optional<Site> firstWithDomain(String domain) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM sites WHERE domain = :domain ORDER BY created_at, site_id LIMIT 1")
+                .param("domain", domain)
+                .query(rowMapper)
+                .optional();
+    }
+
     long count() {
         return jdbc.sql("SELECT count(*) FROM sites").query(Long.class).single();
     }
