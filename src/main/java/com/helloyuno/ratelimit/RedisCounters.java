@@ -35,7 +35,9 @@ final class RedisCounters implements AutoCloseable {
     private final Duration timeout;
     private final Duration grace;
     // A virtual thread per call lets the request thread stop waiting after the short timeout while
-    // the call itself runs on until the client's own timeout ends it.
+    // the call itself runs on until the client's own timeout ends it. So a request given up on can
+    // still be counted in Redis if its command gets through late (e.g. as the client reconnects):
+    // around an outage's edges a late count can cost a site a few requests of quota, never give it more.
     private final ExecutorService calls = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("yuno-ratelimit-redis-", 0).factory());
 
