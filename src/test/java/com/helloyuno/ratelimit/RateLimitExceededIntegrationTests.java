@@ -131,6 +131,7 @@ class RateLimitExceededIntegrationTests {
     @TestConfiguration(proxyBeanMethods = false)
     static class TestClock {
         @Bean
+        @org.springframework.context.annotation.Primary
         MutableClock rateLimitTestClock() {
             return new MutableClock(START);
         }

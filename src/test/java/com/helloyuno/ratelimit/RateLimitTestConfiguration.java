@@ -10,15 +10,16 @@ import java.util.Map;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * The limiter as the application builds it, with Redis auto-configuration and nothing else: no
  * database, no web server. The test clock and a simple meter registry stand in for the real ones.
  */
-@Configuration(proxyBeanMethods = false)
+// Deliberately not @Configuration: tests name it as their configuration, and component scanning of
+// the whole application (in other tests) must not find it and its clock.
 @ImportAutoConfiguration(DataRedisAutoConfiguration.class)
 @Import(RateLimitConfiguration.class)
 class RateLimitTestConfiguration {
@@ -40,8 +41,10 @@ class RateLimitTestConfiguration {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
+    /** Primary over the application's clock, which the application contexts of these tests also have. */
     @Bean
-    MutableClock clock() {
+    @Primary
+    MutableClock testClock() {
         return new MutableClock(START);
     }
 
