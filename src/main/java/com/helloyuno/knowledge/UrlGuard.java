@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,6 +32,7 @@ class UrlGuard {
     private final boolean allowPrivate;
     private final Predicate<InetAddress> alsoAllowed;
 
+    @Autowired
     UrlGuard(KnowledgeSettings settings) {
         this(settings.crawler().allowPrivateAddresses(), address -> false);
     }
