@@ -70,19 +70,19 @@ final class Chunker {
         var current = new ArrayList<Piece>();
         var tokens = 0;
         for (var piece : pieces) {
-            if (!current.isEmpty() && tokens + piece.tokens() > budget) {
+            if (!current.isEmpty() && tokens + 1 + piece.tokens() > budget) {
                 emit(headingPath, current, drafts);
                 var carried = overlapOf(current);
                 current = new ArrayList<>();
                 tokens = 0;
                 if (!carried.isEmpty()
-                        && carried.stream().mapToInt(Piece::tokens).sum() + piece.tokens() <= budget) {
+                        && carried.stream().mapToInt(Piece::tokens).sum() + 1 + piece.tokens() <= budget) {
                     current.addAll(carried);
                     tokens = carried.stream().mapToInt(Piece::tokens).sum();
                 }
             }
             current.add(piece);
-            tokens += piece.tokens();
+            tokens += piece.tokens() + 1; // a separator may cost a token
         }
         if (!current.isEmpty()) {
             emit(headingPath, current, drafts);

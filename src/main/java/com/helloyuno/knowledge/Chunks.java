@@ -75,6 +75,21 @@ class Chunks {
         return out.append(content).toString();
     }
 
+    /**
+     * Nearest neighbours through the HNSW index. The site filter is written {@code site_id || ''}
+     * so that the planner cannot answer from the site index, and sequential scans are off in the
+     * transaction: this query means the HNSW index, for sites too large to compare exactly. The
+     * iterative scan then walks the graph until it has {@code limit} rows of the site (or {@code
+     * hnsw.max_scan_tuples}); relaxed order may return them slightly out of order, hence the outer
+     * sort.
+     */
+    static final String INDEX_SCAN = """
+            WITH nearest AS MATERIALIZED (
+                SELECT id, embedding <=> ? AS distance FROM chunks
+                WHERE (site_id || '') = ? AND embedding_model = ?
+                ORDER BY embedding <=> ? LIMIT ?)
+            SELECT id, distance FROM nearest ORDER BY distance, id""";
+
     int countEmbedded(String siteId, String model) {
         return jdbc.sql("SELECT count(*) FROM chunks WHERE site_id = ? AND embedding_model = ?")
                 .params(siteId, model)
@@ -105,17 +120,13 @@ class Chunks {
             case INDEX_STRICT, INDEX_RELAXED ->
                 transactions.execute(status -> {
                     var order = scan == Scan.INDEX_STRICT ? "strict_order" : "relaxed_order";
-                    jdbc.sql("SELECT set_config('hnsw.iterative_scan', ?, true), set_config('hnsw.ef_search', ?, true),"
-                                    + " set_config('hnsw.max_scan_tuples', ?, true)")
+                    jdbc.sql(
+                                    "SELECT set_config('hnsw.iterative_scan', ?, true), set_config('hnsw.ef_search', ?, true),"
+                                            + " set_config('hnsw.max_scan_tuples', ?, true), set_config('enable_seqscan', 'off', true)")
                             .params(order, Integer.toString(efSearch), Integer.toString(maxScanTuples))
                             .query()
                             .singleRow();
-                    return jdbc.sql("""
-                                WITH nearest AS MATERIALIZED (
-                                    SELECT id, embedding <=> ? AS distance FROM chunks
-                                    WHERE site_id = ? AND embedding_model = ?
-                                    ORDER BY embedding <=> ? LIMIT ?)
-                                SELECT id, distance FROM nearest ORDER BY distance, id""")
+                    return jdbc.sql(INDEX_SCAN)
                             .params(query, siteId, model, query, limit)
                             .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
                             .list();

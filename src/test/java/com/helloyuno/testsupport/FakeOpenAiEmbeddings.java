@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A loopback stand-in for OpenAI's {@code POST /v1/embeddings}, speaking its JSON (float or base64
  * vectors, {@code index}, {@code usage}). Its vectors are deterministic and mean something: a
- * hashed bag of stemmed words, with a few synonyms folded together, so that texts sharing words,
+ * sum of one pseudo-random dense vector per stemmed word, with a few synonyms folded together, so that texts sharing words,
  * or saying the same thing in the listed synonyms ("money back" and "refund"), land near each
  * other. It can be told to fail the next requests, to exercise retries.
  */
@@ -155,9 +156,13 @@ public final class FakeOpenAiEmbeddings implements AutoCloseable {
                 continue;
             }
             var token = SYNONYMS.getOrDefault(stem(word), stem(word));
-            var hash = mix(token.hashCode());
-            var index = Math.floorMod(hash, dimensions);
-            vector[index] += ((hash >>> 16) & 1) == 0 ? 1f : -1f;
+            // Each word is a dense pseudo-random direction (as real embeddings are dense); a text is
+            // the sum of its words, so texts sharing words point the same way and others are
+            // nearly orthogonal (cosine around 0 +- 0.03).
+            var random = new SplittableRandom(mix(token.hashCode()) * 0x9E3779B97F4A7C15L);
+            for (int i = 0; i < dimensions; i++) {
+                vector[i] += (float) random.nextGaussian();
+            }
         }
         var norm = 0.0;
         for (var v : vector) {
