@@ -1,8 +1,9 @@
 package com.helloyuno.site;
 
-import com.helloyuno.plan.PlanSettings;
 import com.helloyuno.problem.Forbidden;
 import com.helloyuno.problem.InvalidRequest;
+import com.helloyuno.ratelimit.RateLimiter;
+import com.helloyuno.ratelimit.Usage;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -33,12 +34,12 @@ class SiteController {
 
     private final SiteService service;
     private final SiteSettings settings;
-    private final PlanSettings plans;
+    private final RateLimiter rateLimiter;
 
-    SiteController(SiteService service, SiteSettings settings, PlanSettings plans) {
+    SiteController(SiteService service, SiteSettings settings, RateLimiter rateLimiter) {
         this.service = service;
         this.settings = settings;
-        this.plans = plans;
+        this.rateLimiter = rateLimiter;
     }
 
     @PostMapping
@@ -141,15 +142,11 @@ class SiteController {
         return new SiteResponses.IdentitySecretBody(siteId, service.rotateIdentitySecret(siteId));
     }
 
+    /** The plan's limits and what this period has used of them, from the rate limiter's counters. */
     @GetMapping("/{siteId}/usage")
-    SiteResponses.UsageBody usage(@AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
+    Usage usage(@AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
         var site = service.requireAccessible(caller, siteId);
-        var limits = SiteResponses.Counts.of(plans.limits(site.planType()));
-        return new SiteResponses.UsageBody(
-                site.planType().wireName(),
-                limits,
-                new SiteResponses.Counts(0, 0, 0, 0),
-                new SiteResponses.Tokens(0, 0));
+        return rateLimiter.usage(site.siteId(), site.planType());
     }
 
     private static void requireOperator(ApiCaller caller, String detail) {

@@ -1,7 +1,6 @@
 package com.helloyuno.site;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import com.helloyuno.plan.PlanLimits;
 import java.util.List;
 
 /** The bodies the sites API answers with. */
@@ -17,14 +16,4 @@ final class SiteResponses {
     record IdentitySecretBody(String siteId, String identitySecret) {}
 
     record SitePage(List<Site> items, int page, int size, long total) {}
-
-    record Counts(long minute, long hour, long day, long month) {
-        static Counts of(PlanLimits limits) {
-            return new Counts(limits.minute(), limits.hour(), limits.day(), limits.month());
-        }
-    }
-
-    record Tokens(long day, long month) {}
-
-    record UsageBody(String planType, Counts limits, Counts used, Tokens tokens) {}
 }

@@ -1,6 +1,7 @@
 package com.helloyuno.site;
 
 import com.helloyuno.plan.PlanType;
+import com.helloyuno.ratelimit.RateLimiter;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -24,14 +25,14 @@ public class SiteService {
     private final Sites sites;
     private final SiteCache cache;
     private final OwnerKeys ownerKeys = new OwnerKeys();
-    private final List<SiteDeletionListener> deletionListeners;
+    private final RateLimiter rateLimiter;
     private final Clock clock;
 
-    SiteService(Sites sites, SiteCache cache, List<SiteDeletionListener> deletionListeners) {
+    SiteService(Sites sites, SiteCache cache, RateLimiter rateLimiter, Clock clock) {
         this.sites = sites;
         this.cache = cache;
-        this.deletionListeners = deletionListeners;
-        this.clock = Clock.systemUTC();
+        this.rateLimiter = rateLimiter;
+        this.clock = clock;
     }
 
     /** Whether a string has the shape of a site id. */
@@ -170,9 +171,8 @@ public class SiteService {
             throw new SiteNotFound();
         }
         cache.changed(siteId);
-        for (var listener : deletionListeners) {
-            listener.siteDeleted(siteId);
-        }
+        // Its rows went with the foreign keys; its counters live in Redis.
+        rateLimiter.forget(siteId);
         log.info("Site {} deleted with all its data", siteId);
     }
 

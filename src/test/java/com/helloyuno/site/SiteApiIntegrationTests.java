@@ -2,6 +2,8 @@ package com.helloyuno.site;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.helloyuno.plan.PlanType;
+import com.helloyuno.ratelimit.RateLimiter;
 import com.helloyuno.testsupport.Http;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The sites API over real HTTP and a real PostgreSQL: who may do what, and what it stores. */
@@ -32,6 +35,12 @@ class SiteApiIntegrationTests {
 
     @Autowired
     SiteService sites;
+
+    @Autowired
+    RateLimiter rateLimiter;
+
+    @Autowired
+    StringRedisTemplate redis;
 
     Http http;
     SiteApi api;
@@ -219,6 +228,16 @@ class SiteApiIntegrationTests {
         assertThat(usage.json().path("limits").path("minute").asLong()).isEqualTo(300);
         assertThat(usage.json().path("limits").path("month").asLong()).isEqualTo(200_000);
         assertThat(usage.json().path("used").path("minute").asLong()).isZero();
+
+        rateLimiter.check(site.siteId(), PlanType.ENTERPRISE, "visitor-1");
+        rateLimiter.check(site.siteId(), PlanType.ENTERPRISE, "visitor-2");
+        rateLimiter.recordTokens(site.siteId(), 876);
+        var used = http.get("/api/sites/" + site.siteId() + "/usage", "Authorization", "Bearer " + site.ownerKey())
+                .json();
+        assertThat(used.path("used").path("minute").asLong()).isEqualTo(2);
+        assertThat(used.path("used").path("month").asLong()).isEqualTo(2);
+        assertThat(used.path("tokens").path("day").asLong()).isEqualTo(876);
+        assertThat(used.path("tokens").path("month").asLong()).isEqualTo(876);
     }
 
     static Stream<Arguments> invalidBodies() {
@@ -297,8 +316,17 @@ class SiteApiIntegrationTests {
                     .update();
         }
 
+        for (var siteId : List.of(doomed, kept)) {
+            assertThat(rateLimiter.check(siteId, PlanType.FREE, "visitor-1").allowed())
+                    .isTrue();
+            rateLimiter.recordTokens(siteId, 100);
+        }
+        assertThat(redisKeys(doomed)).isNotEmpty();
+
         var response = send(SiteApi.OPERATOR_KEY, "DELETE", "/api/sites/" + doomed, null);
         assertThat(response.status()).isEqualTo(204);
+        assertThat(redisKeys(doomed)).as("the site's rate-limit counters").isEmpty();
+        assertThat(redisKeys(kept)).isNotEmpty();
 
         var tables = jdbc.sql("SELECT table_name FROM information_schema.columns"
                         + " WHERE table_schema = 'public' AND column_name = 'site_id'")
@@ -395,6 +423,17 @@ class SiteApiIntegrationTests {
                         .asString())
                 .isEqualTo("bearer");
         assertThat(http.get("/swagger-ui.html").status()).isIn(200, 302);
+    }
+
+    private List<String> redisKeys(String siteId) {
+        var keys = new ArrayList<String>();
+        try (var cursor = redis.scan(org.springframework.data.redis.core.ScanOptions.scanOptions()
+                .match("*{" + siteId + "}*")
+                .count(1000)
+                .build())) {
+            cursor.forEachRemaining(keys::add);
+        }
+        return keys;
     }
 
     private Http.Response send(String key, String method, String path, String body) {

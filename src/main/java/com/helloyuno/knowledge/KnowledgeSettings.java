@@ -1,0 +1,150 @@
+package com.helloyuno.knowledge;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the knowledge base.
+ *
+ * @param maxContentChars the longest extracted text of one document
+ * @param maxFileSize the largest uploaded file or JSON {@code content}, in bytes
+ * @param maxChunksPerDocument a document that would need more chunks is refused
+ * @param maxTitleChars longer titles are cut
+ */
+@Validated
+@ConfigurationProperties("yuno.knowledge")
+public record KnowledgeSettings(
+        @Min(1) @DefaultValue("1000000") int maxContentChars,
+        @NotNull @DefaultValue("10MB") DataSize maxFileSize,
+        @Min(1) @DefaultValue("2000") int maxChunksPerDocument,
+        @Min(1) @Max(500) @DefaultValue("500") int maxTitleChars,
+        @Valid @NotNull @DefaultValue Chunking chunking,
+        @Valid @NotNull @DefaultValue Retrieval retrieval,
+        @Valid @NotNull @DefaultValue Crawler crawler,
+        @Valid @NotNull @DefaultValue Backfill backfill) {
+
+    /**
+     * How documents are cut. Tokens are estimated, not counted: {@code max(ceil(chars / 4), words)},
+     * OpenAI's rule of thumb for English with a floor of one token per word for short-word or
+     * non-Latin text.
+     *
+     * @param chunkTokens the budget of one chunk
+     * @param overlapTokens how much of a chunk's end starts the next one within the same section
+     */
+    public record Chunking(
+            @Min(16) @Max(8000) @DefaultValue("350") int chunkTokens,
+            @Min(0) @Max(2000) @DefaultValue("50") int overlapTokens) {
+
+        public Chunking {
+            if (overlapTokens >= chunkTokens) {
+                throw new IllegalArgumentException("yuno.knowledge.chunking.overlap-tokens must be below chunk-tokens");
+            }
+        }
+    }
+
+    /**
+     * Hybrid search.
+     *
+     * @param topK passages returned by default
+     * @param maxTopK the largest top-k a caller may ask for
+     * @param candidates candidates taken from each of the vector and full-text searches before fusion
+     * @param rrfK the constant of reciprocal rank fusion, {@code 1 / (rrfK + rank)}
+     * @param minRelevance vector hits below this cosine similarity are not relevant; full-text hits
+     *     must match the query's words at all and reach {@code minTextRank}
+     * @param minTextRank the least {@code ts_rank} of a full-text hit
+     * @param exactScanMaxChunks sites with at most this many embedded chunks are searched exactly
+     *     (every vector of the site compared); larger ones through the HNSW index with iterative scans
+     * @param efSearch {@code hnsw.ef_search} for index scans
+     * @param maxScanTuples {@code hnsw.max_scan_tuples}: how far an iterative index scan may go
+     * @param siteSizeCacheTtl how long a site's chunk count is trusted when choosing the scan
+     */
+    public record Retrieval(
+            @Min(1) @DefaultValue("5") int topK,
+            @Min(1) @Max(100) @DefaultValue("20") int maxTopK,
+            @Min(1) @Max(1000) @DefaultValue("40") int candidates,
+            @Min(1) @DefaultValue("60") int rrfK,
+
+            @DecimalMin("-1.0") @DecimalMax("1.0") @DefaultValue("0.2")
+            double minRelevance,
+
+            @DecimalMin("0.0") @DefaultValue("0.0") double minTextRank,
+            @Min(0) @DefaultValue("20000") int exactScanMaxChunks,
+            @Min(1) @Max(1000) @DefaultValue("100") int efSearch,
+            @Min(1) @DefaultValue("50000") int maxScanTuples,
+            @NotNull @DefaultValue("60s") Duration siteSizeCacheTtl) {}
+
+    /**
+     * The crawler.
+     *
+     * @param userAgent the {@code User-Agent} header of every request
+     * @param robotsToken the product token matched against robots.txt groups, besides {@code *}
+     * @param defaultMaxPages pages of a crawl that names no {@code max_pages}
+     * @param maxPagesLimit the largest {@code max_pages} accepted
+     * @param perHostDelay the pause between two requests to one host (robots.txt's Crawl-delay,
+     *     up to {@code maxCrawlDelay}, may lengthen it)
+     * @param maxCrawlDelay the longest Crawl-delay honoured
+     * @param connectTimeout to open a connection
+     * @param requestTimeout from sending a request to its response headers
+     * @param readTimeout to read one response body
+     * @param maxPageSize larger bodies are skipped
+     * @param maxRedirects redirects followed for one URL, each one checked like the first URL
+     * @param maxSitemaps sitemap files read by one crawl (sitemap indexes nest them)
+     * @param allowPrivateAddresses lets the crawler reach loopback, private and link-local
+     *     addresses; for tests whose site runs on 127.0.0.1, never in production. Cloud metadata
+     *     addresses stay refused
+     * @param concurrentJobs crawl jobs one instance runs at once
+     * @param pollInterval how often an instance looks for queued jobs and dead instances' jobs
+     * @param heartbeatInterval how often a running job says it is alive
+     * @param staleAfter a running job silent this long belonged to a dead instance and is failed
+     * @param maxErrors per-page errors kept in a job; later ones are counted but not listed
+     */
+    public record Crawler(
+            @NotBlank @DefaultValue("YunoBot/1.0 (+https://helloyuno.com/bot)")
+            String userAgent,
+
+            @NotBlank @DefaultValue("YunoBot") String robotsToken,
+            @Min(1) @DefaultValue("200") int defaultMaxPages,
+            @Min(1) @DefaultValue("1000") int maxPagesLimit,
+            @NotNull @DefaultValue("1s") Duration perHostDelay,
+            @NotNull @DefaultValue("10s") Duration maxCrawlDelay,
+            @NotNull @DefaultValue("5s") Duration connectTimeout,
+            @NotNull @DefaultValue("15s") Duration requestTimeout,
+            @NotNull @DefaultValue("30s") Duration readTimeout,
+            @NotNull @DefaultValue("2MB") DataSize maxPageSize,
+            @Min(0) @Max(20) @DefaultValue("5") int maxRedirects,
+            @Min(1) @DefaultValue("50") int maxSitemaps,
+            @DefaultValue("false") boolean allowPrivateAddresses,
+            @Min(1) @Max(64) @DefaultValue("2") int concurrentJobs,
+            @NotNull @DefaultValue("5s") Duration pollInterval,
+            @NotNull @DefaultValue("10s") Duration heartbeatInterval,
+            @NotNull @DefaultValue("2m") Duration staleAfter,
+            @Min(1) @DefaultValue("200") int maxErrors) {
+
+        public Crawler {
+            if (staleAfter.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException(
+                        "yuno.knowledge.crawler.stale-after must be at least twice the heartbeat interval");
+            }
+        }
+    }
+
+    /**
+     * Filling in missing embeddings (offline ingestion, a key configured later, a failed call).
+     *
+     * @param batchSize chunks read, embedded and written per round
+     * @param interval how often to look for chunks without a vector while online
+     */
+    public record Backfill(
+            @Min(1) @DefaultValue("256") int batchSize,
+            @NotNull @DefaultValue("5m") Duration interval) {}
+}

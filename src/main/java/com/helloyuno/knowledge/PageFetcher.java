@@ -1,0 +1,280 @@
+package com.helloyuno.knowledge;
+
+import com.helloyuno.problem.ApiException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * GETs one URL for the crawler with java.net.http: redirects followed by hand, each hop checked by
+ * the {@link UrlGuard} (scheme, site host, resolved address) and by robots.txt before it is sent;
+ * requests to one host spaced by the {@link HostThrottle}; a connect, response and read deadline;
+ * bodies over the size cap and content types not asked for are dropped unread.
+ */
+@Component
+class PageFetcher implements DisposableBean {
+
+    static final Set<String> PAGE_TYPES = Set.of("text/html", "application/xhtml+xml", "text/plain");
+    static final Set<String> SITEMAP_TYPES = Set.of("application/xml", "text/xml");
+
+    private final KnowledgeSettings.Crawler settings;
+    private final UrlGuard guard;
+    private final HostThrottle throttle;
+    private final HttpClient client;
+    private final ScheduledExecutorService deadlines;
+
+    PageFetcher(KnowledgeSettings settings, UrlGuard guard, HostThrottle throttle) {
+        this.settings = settings.crawler();
+        this.guard = guard;
+        this.throttle = throttle;
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(this.settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("crawl-read-deadline").factory());
+    }
+
+    /** What a fetch gave: a body of an accepted type, or why there is none. */
+    sealed interface Outcome {}
+
+    /** A body, from the URL the redirects ended at. */
+    record Fetched(
+            URI url,
+            String mediaType,
+            byte[] body,
+            @Nullable Charset charset) implements Outcome {
+        String text() {
+            return new String(body, charset == null ? StandardCharsets.UTF_8 : charset);
+        }
+    }
+
+    /** Why a URL gave nothing. */
+    enum Failure {
+        /** 404 or 410: the page is gone. */
+        GONE,
+        /** A timeout, an I/O error, a 5xx or 429: the page may be back next time. */
+        TRANSIENT,
+        /** Refused by us or robots.txt, another status, an unwanted type, too large. */
+        SKIPPED
+    }
+
+    record Failed(URI url, Failure kind, String reason, int status) implements Outcome {}
+
+    /** Tells whether robots.txt lets a URL be fetched and how long to wait between requests to its host. */
+    interface Politeness {
+        boolean allows(URI url) throws InterruptedException;
+
+        Duration delay(URI url);
+    }
+
+    Outcome fetch(URI url, AllowedHosts hosts, Politeness politeness, Set<String> accepted)
+            throws InterruptedException {
+        var current = url;
+        for (int hop = 0; ; hop++) {
+            try {
+                guard.check(current, hosts);
+            } catch (ApiException e) {
+                return new Failed(current, Failure.SKIPPED, (hop == 0 ? "" : "redirected: ") + e.getMessage(), 0);
+            }
+            if (!politeness.allows(current)) {
+                return new Failed(current, Failure.SKIPPED, "disallowed by robots.txt", 0);
+            }
+            var outcome = once(current, politeness.delay(current), accepted);
+            if (!(outcome instanceof Redirect redirect)) {
+                return (Outcome) outcome;
+            }
+            if (hop >= settings.maxRedirects()) {
+                return new Failed(url, Failure.SKIPPED, "too many redirects", redirect.status());
+            }
+            current = redirect.location();
+        }
+    }
+
+    /** Robots.txt and the like: one GET, redirects followed, no robots check of its own. */
+    Outcome fetchUnchecked(URI url, AllowedHosts hosts, Duration delay, Set<String> accepted)
+            throws InterruptedException {
+        var current = url;
+        for (int hop = 0; ; hop++) {
+            try {
+                guard.check(current, hosts);
+            } catch (ApiException e) {
+                return new Failed(current, Failure.SKIPPED, e.getMessage(), 0);
+            }
+            var outcome = once(current, delay, accepted);
+            if (!(outcome instanceof Redirect redirect)) {
+                return (Outcome) outcome;
+            }
+            if (hop >= settings.maxRedirects()) {
+                return new Failed(url, Failure.SKIPPED, "too many redirects", redirect.status());
+            }
+            current = redirect.location();
+        }
+    }
+
+    private record Redirect(URI location, int status) {}
+
+    private Object once(URI url, Duration delay, Set<String> accepted) throws InterruptedException {
+        throttle.await(hostKey(url), delay);
+        var request = HttpRequest.newBuilder(url)
+                .GET()
+                .timeout(settings.requestTimeout())
+                .header("User-Agent", settings.userAgent())
+                .header("Accept", accept(accepted))
+                .build();
+        HttpResponse<InputStream> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpTimeoutException e) {
+            return new Failed(url, Failure.TRANSIENT, "timed out", 0);
+        } catch (IOException e) {
+            return new Failed(url, Failure.TRANSIENT, "could not connect", 0);
+        }
+        try (var body = response.body()) {
+            var status = response.statusCode();
+            if (status >= 300 && status < 400 && status != 304) {
+                var location = response.headers().firstValue("Location");
+                if (location.isEmpty()) {
+                    return new Failed(url, Failure.SKIPPED, "redirect without a location", status);
+                }
+                try {
+                    return new Redirect(
+                            normalize(url.resolve(new URI(location.get().strip()))), status);
+                } catch (URISyntaxException | IllegalArgumentException e) {
+                    return new Failed(url, Failure.SKIPPED, "redirect to an invalid URL", status);
+                }
+            }
+            if (status == 404 || status == 410) {
+                return new Failed(url, Failure.GONE, "HTTP " + status, status);
+            }
+            if (status == 429 || status >= 500) {
+                return new Failed(url, Failure.TRANSIENT, "HTTP " + status, status);
+            }
+            if (status != 200 && status != 203) {
+                return new Failed(url, Failure.SKIPPED, "HTTP " + status, status);
+            }
+            var contentType = response.headers().firstValue("Content-Type").orElse("");
+            var declared = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+            var cap = settings.maxPageSize().toBytes();
+            var length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (length > cap) {
+                return new Failed(
+                        url,
+                        Failure.SKIPPED,
+                        "larger than " + settings.maxPageSize().toKilobytes() + " KiB",
+                        status);
+            }
+            if (!declared.isEmpty() && !accepted.isEmpty() && !accepted.contains(declared)) {
+                return new Failed(url, Failure.SKIPPED, "unsupported content type " + declared, status);
+            }
+            var bytes = read(body, cap);
+            if (bytes == null) {
+                return new Failed(
+                        url,
+                        Failure.SKIPPED,
+                        "larger than " + settings.maxPageSize().toKilobytes() + " KiB",
+                        status);
+            }
+            var mediaType = declared.isEmpty() ? sniff(bytes) : declared;
+            if (!accepted.isEmpty() && !accepted.contains(mediaType)) {
+                return new Failed(url, Failure.SKIPPED, "unsupported content type " + mediaType, status);
+            }
+            return new Fetched(url, mediaType, bytes, Ingestion.charsetParameter(contentType));
+        } catch (IOException e) {
+            return new Failed(url, Failure.TRANSIENT, "timed out reading the body", 0);
+        }
+    }
+
+    /** Reads at most {@code cap} bytes within the read timeout; null when the body is longer. */
+    private byte @Nullable [] read(InputStream body, long cap) throws IOException {
+        var deadline = deadlines.schedule(
+                () -> {
+                    try {
+                        body.close();
+                    } catch (IOException ignored) {
+                        // Closing is all we want; the reader sees the failure.
+                    }
+                },
+                settings.readTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+        try {
+            var bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cap + 1));
+            return bytes.length > cap ? null : bytes;
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private static String sniff(byte[] bytes) {
+        var head = new String(bytes, 0, Math.min(bytes.length, 512), StandardCharsets.ISO_8859_1)
+                .stripLeading()
+                .toLowerCase(Locale.ROOT);
+        if (head.startsWith("<?xml") && (head.contains("<urlset") || head.contains("<sitemapindex"))) {
+            return "application/xml";
+        }
+        if (head.startsWith("<!doctype html") || head.startsWith("<html") || head.contains("<body")) {
+            return "text/html";
+        }
+        return "application/octet-stream";
+    }
+
+    private static String accept(Set<String> accepted) {
+        return accepted.isEmpty()
+                ? "*/*"
+                : String.join(", ", accepted.stream().sorted().toList());
+    }
+
+    static String hostKey(URI url) {
+        return AllowedHosts.normalize(url.getHost()) + ":" + port(url);
+    }
+
+    static int port(URI url) {
+        return url.getPort() >= 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+    }
+
+    /**
+     * The form a URL is compared and stored in: lower-case scheme and host, no default port, no
+     * fragment, an empty path as {@code /}.
+     */
+    static URI normalize(URI url) {
+        try {
+            var scheme = url.getScheme() == null ? null : url.getScheme().toLowerCase(Locale.ROOT);
+            var host = url.getHost() == null ? null : url.getHost().toLowerCase(Locale.ROOT);
+            var port = url.getPort();
+            if (port == 80 && "http".equals(scheme) || port == 443 && "https".equals(scheme)) {
+                port = -1;
+            }
+            var path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+            var query = url.getRawQuery();
+            var text = scheme + "://" + (host == null ? "" : host) + (port >= 0 ? ":" + port : "") + path
+                    + (query == null ? "" : "?" + query);
+            return new URI(text);
+        } catch (URISyntaxException e) {
+            return url;
+        }
+    }
+
+    @Override
+    public void destroy() {
+        deadlines.shutdownNow();
+        client.close();
+    }
+}

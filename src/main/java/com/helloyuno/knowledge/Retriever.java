@@ -1,0 +1,157 @@
+package com.helloyuno.knowledge;
+
+import com.helloyuno.llm.Embeddings;
+import com.helloyuno.llm.ModelUnavailable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Hybrid search inside one site: the nearest chunks by cosine distance of their vectors and the
+ * best full-text matches, merged by reciprocal rank fusion. Either half alone serves when the
+ * other has nothing: offline (no embeddings) it is full text alone. Candidates below the minimum
+ * relevance (cosine similarity for vectors, any word matched for full text) are dropped before
+ * fusion, so an unrelated question gets nothing rather than the least bad chunks.
+ *
+ * <p>The nearest-neighbour half returns the site's true top candidates however small a share of
+ * all chunks the site holds. Sites with up to {@code exact-scan-max-chunks} embedded chunks are
+ * compared exactly (a few milliseconds per thousand chunks, measured by {@code
+ * scripts/bench-knowledge.sh}); larger ones go through the HNSW index with pgvector 0.8's iterative
+ * scan, which keeps scanning the graph until enough of the site's chunks are found instead of
+ * filtering a fixed {@code ef_search} candidates down to too few.
+ */
+@Service
+public class Retriever {
+
+    private static final Logger log = LoggerFactory.getLogger(Retriever.class);
+
+    private final Chunks chunks;
+    private final Embeddings embeddings;
+    private final SiteSizes siteSizes;
+    private final KnowledgeSettings.Retrieval settings;
+
+    Retriever(Chunks chunks, Embeddings embeddings, SiteSizes siteSizes, KnowledgeSettings settings) {
+        this.chunks = chunks;
+        this.embeddings = embeddings;
+        this.siteSizes = siteSizes;
+        this.settings = settings.retrieval();
+    }
+
+    /** The site's passages most relevant to a question, the configured top-k at most. */
+    public List<Passage> search(String siteId, String query) {
+        return search(siteId, query, settings.topK());
+    }
+
+    /**
+     * The site's passages most relevant to a question, best first, at most {@code topK} (capped
+     * by {@code yuno.knowledge.retrieval.max-top-k}); empty when nothing is relevant enough. Call
+     * it without a transaction: it embeds the question before it takes a connection.
+     */
+    public List<Passage> search(String siteId, String query, int topK) {
+        var k = Math.clamp(topK, 1, settings.maxTopK());
+        if (query.isBlank()) {
+            return List.of();
+        }
+        var candidates = Math.max(settings.candidates(), k);
+        var vector = embedQuery(query);
+        List<Chunks.Hit> nearest = List.of();
+        if (vector != null) {
+            nearest = nearest(siteId, vector, candidates).stream()
+                    .filter(hit -> 1 - hit.value() >= settings.minRelevance())
+                    .toList();
+        }
+        var text = chunks.fullText(siteId, query, candidates).stream()
+                .filter(hit -> hit.value() >= settings.minTextRank())
+                .toList();
+        return fuse(siteId, nearest, text, vector != null, k);
+    }
+
+    /** The nearest chunks of a site, by the scan its size calls for. */
+    List<Chunks.Hit> nearest(String siteId, float[] vector, int limit) {
+        var size = siteSizes.embedded(siteId, embeddings.model());
+        if (size == 0) {
+            return List.of();
+        }
+        var scan = size <= settings.exactScanMaxChunks() ? Chunks.Scan.EXACT : Chunks.Scan.INDEX_STRICT;
+        return nearest(siteId, vector, limit, scan);
+    }
+
+    List<Chunks.Hit> nearest(String siteId, float[] vector, int limit, Chunks.Scan scan) {
+        return chunks.nearest(
+                siteId,
+                vector,
+                embeddings.model(),
+                limit,
+                scan,
+                Math.max(settings.efSearch(), limit),
+                settings.maxScanTuples());
+    }
+
+    private float @Nullable [] embedQuery(String query) {
+        if (!embeddings.available()) {
+            return null;
+        }
+        try {
+            var vector = embeddings.embed(List.of(query)).getFirst();
+            for (var value : vector) {
+                if (value != 0) {
+                    return vector;
+                }
+            }
+            return null;
+        } catch (ModelUnavailable e) {
+            log.warn("Searching by full text alone: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    private List<Passage> fuse(
+            String siteId, List<Chunks.Hit> nearest, List<Chunks.Hit> text, boolean vectorsUsed, int k) {
+        var scores = new HashMap<Long, Double>();
+        var similarity = new HashMap<Long, Double>();
+        for (int rank = 0; rank < nearest.size(); rank++) {
+            var hit = nearest.get(rank);
+            scores.merge(hit.id(), 1.0 / (settings.rrfK() + rank + 1), Double::sum);
+            similarity.put(hit.id(), 1 - hit.value());
+        }
+        for (int rank = 0; rank < text.size(); rank++) {
+            scores.merge(text.get(rank).id(), 1.0 / (settings.rrfK() + rank + 1), Double::sum);
+        }
+        if (scores.isEmpty()) {
+            return List.of();
+        }
+        // A chunk first in every list used scores 1.
+        var best = (vectorsUsed ? 2.0 : 1.0) / (settings.rrfK() + 1);
+        var ranked = new ArrayList<>(scores.entrySet());
+        ranked.sort(Comparator.<java.util.Map.Entry<Long, Double>>comparingDouble(e -> -e.getValue())
+                .thenComparingDouble(e -> -similarity.getOrDefault(e.getKey(), -2.0))
+                .thenComparingLong(java.util.Map.Entry::getKey));
+        var top = ranked.subList(0, Math.min(k, ranked.size()));
+        var loaded = new HashMap<Long, Chunks.Loaded>();
+        for (var chunk : chunks.load(
+                siteId, top.stream().map(java.util.Map.Entry::getKey).toList())) {
+            loaded.put(chunk.id(), chunk);
+        }
+        var passages = new ArrayList<Passage>(top.size());
+        for (var entry : top) {
+            var chunk = loaded.get(entry.getKey());
+            if (chunk == null) {
+                continue; // deleted meanwhile
+            }
+            passages.add(new Passage(
+                    chunk.id(),
+                    chunk.documentId(),
+                    chunk.title() == null ? "Untitled" : chunk.title(),
+                    chunk.url(),
+                    chunk.headingPath(),
+                    chunk.content(),
+                    Math.min(1.0, entry.getValue() / best)));
+        }
+        return passages;
+    }
+}

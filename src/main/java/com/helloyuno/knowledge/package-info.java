@@ -1,0 +1,10 @@
+/**
+ * Each site's knowledge: documents (text, markdown, HTML, PDF) cut into chunks with their heading
+ * paths, crawls of the site's own pages as background jobs, embeddings of the chunks, and hybrid
+ * retrieval (pgvector and full text, fused by rank) that never leaves one site. Other features use
+ * {@link com.helloyuno.knowledge.Retriever} alone.
+ */
+@NullMarked
+package com.helloyuno.knowledge;
+
+import org.jspecify.annotations.NullMarked;

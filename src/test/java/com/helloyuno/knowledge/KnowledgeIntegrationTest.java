@@ -1,0 +1,46 @@
+package com.helloyuno.knowledge;
+
+import com.helloyuno.testsupport.FakeOpenAiEmbeddings;
+import java.security.SecureRandom;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The Spring context of the knowledge base's integration tests: the whole application on a random
+ * port, real PostgreSQL, and embeddings from the loopback {@link FakeOpenAiEmbeddings}. Subclasses
+ * that add no configuration share one cached context.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "yuno.web.admin-api-key=" + KnowledgeIntegrationTest.OPERATOR_KEY,
+            "yuno.llm.embeddings.initial-backoff=10ms",
+            "yuno.llm.embeddings.max-backoff=50ms",
+            "yuno.llm.embeddings.max-attempts=2"
+        })
+abstract class KnowledgeIntegrationTest {
+
+    static final String OPERATOR_KEY = "operator-key-for-knowledge-tests";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    @DynamicPropertySource
+    static void fakeOpenAi(DynamicPropertyRegistry registry) {
+        registry.add("yuno.llm.openai-api-key", () -> "sk-test");
+        registry.add("yuno.llm.base-url", () -> FakeOpenAiEmbeddings.shared().baseUrl());
+    }
+
+    /** A site row, as the sites feature would create it (its API is written elsewhere). */
+    static String newSite(JdbcClient jdbc, String domain) {
+        var id = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            id.append(ALPHANUMERIC.charAt(RANDOM.nextInt(ALPHANUMERIC.length())));
+        }
+        jdbc.sql("INSERT INTO sites (site_id, domain) VALUES (?, ?)")
+                .params(id.toString(), domain)
+                .update();
+        return id.toString();
+    }
+}

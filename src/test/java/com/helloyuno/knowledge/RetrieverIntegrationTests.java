@@ -1,0 +1,256 @@
+package com.helloyuno.knowledge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.helloyuno.testsupport.FakeOpenAiEmbeddings;
+import com.pgvector.PGvector;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
+
+    @Autowired
+    Retriever retriever;
+
+    @Autowired
+    Ingestion ingestion;
+
+    @Autowired
+    Chunks chunks;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    JdbcTemplate template;
+
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate transactions;
+
+    String site;
+    String otherSite;
+
+    @BeforeEach
+    void twoSitesWithTheSameKindOfContent() {
+        FakeOpenAiEmbeddings.shared().reset();
+        site = newSite(jdbc, "shop.example");
+        otherSite = newSite(jdbc, "other.example");
+        for (var s : List.of(site, otherSite)) {
+            ingestion.ingestText(
+                    s,
+                    "Help centre",
+                    "https://" + (s.equals(site) ? "shop" : "other") + ".example/help",
+                    """
+                    # Refund policy
+                    If you are not satisfied, we reimburse the full amount within thirty days of purchase.
+
+                    # Shipping
+                    Orders leave our warehouse within two working days; parcels abroad take a week.
+
+                    # Warranty
+                    Article SKU-4471 carries a two-year warranty covering defects in materials.
+
+                    # Opening hours
+                    The shop opens Monday to Friday from nine to five.
+                    """ + (s.equals(otherSite) ? "\n# Secret\nOnly the other site knows the word zanzibar.\n" : ""),
+                    "text/markdown");
+        }
+    }
+
+    @Test
+    void findsTheRightChunkForAParaphrasedQuestion() {
+        // None of these words is in the refund chunk: only its vector can find it.
+        assertThat(chunks.fullText(site, "Can I get my money back?", 10)).isEmpty();
+
+        var passages = retriever.search(site, "Can I get my money back?");
+
+        assertThat(passages).isNotEmpty();
+        assertThat(passages.getFirst().headingPath()).isEqualTo("Refund policy");
+        assertThat(passages.getFirst().title()).isEqualTo("Help centre");
+        assertThat(passages.getFirst().url()).isEqualTo("https://shop.example/help");
+        assertThat(passages.getFirst().score()).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void findsTheRightChunkForAKeyword() {
+        var passages = retriever.search(site, "SKU-4471");
+
+        assertThat(passages.getFirst().headingPath()).isEqualTo("Warranty");
+        assertThat(passages.getFirst().content()).contains("two-year warranty");
+    }
+
+    @Test
+    void aChunkFoundByBothSearchesRanksFirstWithTheHighestScore() {
+        var passages = retriever.search(site, "When are parcels shipped abroad?");
+
+        assertThat(passages.getFirst().headingPath()).isEqualTo("Shipping");
+        assertThat(passages.getFirst().score()).isEqualTo(1.0);
+    }
+
+    @Test
+    void nothingRelevantGivesNothing() {
+        assertThat(retriever.search(site, "quantum astronomy of zebras")).isEmpty();
+        assertThat(retriever.search(site, "   ")).isEmpty();
+    }
+
+    @Test
+    void neverReturnsAnotherSitesChunk() {
+        var mine = chunkIds(site);
+
+        assertThat(retriever.search(site, "zanzibar")).isEmpty();
+        for (var question : List.of("refund", "shipping abroad", "SKU-4471 warranty", "opening hours", "zanzibar")) {
+            assertThat(retriever.search(site, question, 20))
+                    .as(question)
+                    .allSatisfy(p -> assertThat(mine).contains(p.chunkId()));
+        }
+        assertThat(retriever.search(otherSite, "zanzibar"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.headingPath()).isEqualTo("Secret"));
+    }
+
+    @Test
+    void topKIsHonouredAndCapped() {
+        assertThat(retriever.search(site, "shop warranty shipping refund hours", 2))
+                .hasSize(2);
+        assertThat(retriever.search(site, "shop warranty shipping refund hours", 1000))
+                .hasSizeLessThanOrEqualTo(20);
+    }
+
+    /**
+     * 50 sites share 2,000 chunks; one holds 10 of them (0.5%). A plain filtered HNSW scan looks
+     * at {@code ef_search} candidates, nearly all of other sites, and returns too few; the exact
+     * scan that the retriever uses for a site this small returns its true top-k, and an iterative
+     * index scan still returns a full top-k of the site's own chunks.
+     */
+    @Test
+    void aSiteWithATinyShareOfAllChunksStillGetsItsFullTopK() {
+        final int K = 5;
+        var random = new Random(42);
+        var vocabulary = new ArrayList<String>();
+        for (int i = 0; i < 400; i++) {
+            vocabulary.add("w" + Integer.toString(i * 7919 + 13, 36));
+        }
+        var sites = new ArrayList<String>();
+        for (int i = 0; i < 50; i++) {
+            sites.add(newSite(jdbc, "site" + i + ".example"));
+        }
+        var small = sites.getFirst();
+        var perSite = new HashMap<String, Set<Long>>();
+        var total = 2_000;
+        var smallCount = total / 200;
+        var rows = new ArrayList<Object[]>();
+        var documents = new HashMap<String, UUID>();
+        for (var s : sites) {
+            var document = UUID.randomUUID();
+            documents.put(s, document);
+            jdbc.sql("INSERT INTO documents (id, site_id, title, content_type, content_hash) VALUES (?, ?, 'Bulk',"
+                            + " 'text/plain', ?)")
+                    .params(document, s, document.toString())
+                    .update();
+        }
+        var owners = new ArrayList<String>();
+        for (int i = 0; i < total; i++) {
+            owners.add(i < smallCount ? small : sites.get(1 + random.nextInt(49)));
+        }
+        java.util.Collections.shuffle(owners, random);
+        for (int i = 0; i < total; i++) {
+            var s = owners.get(i);
+            var text = random.ints(12, 0, vocabulary.size())
+                    .mapToObj(vocabulary::get)
+                    .collect(Collectors.joining(" "));
+            rows.add(new Object[] {
+                s,
+                documents.get(s),
+                i,
+                "Bulk",
+                text,
+                new PGvector(FakeOpenAiEmbeddings.vector(text)),
+                "text-embedding-3-small"
+            });
+        }
+        template.batchUpdate(
+                "INSERT INTO chunks (site_id, document_id, ordinal, title, content, embedding, embedding_model)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows);
+        template.execute("ANALYZE chunks");
+        for (var s : sites) {
+            perSite.put(s, chunkIds(s));
+        }
+        assertThat(perSite.get(small)).hasSize(smallCount);
+
+        for (int q = 0; q < 5; q++) {
+            var question = random.ints(4, 0, vocabulary.size())
+                    .mapToObj(vocabulary::get)
+                    .collect(Collectors.joining(" "));
+            var vector = FakeOpenAiEmbeddings.vector(question);
+            var exact = ids(retriever.nearest(small, vector, K, Chunks.Scan.EXACT));
+            assertThat(exact).hasSize(K);
+            assertThat(perSite.get(small)).containsAll(exact);
+            // The HNSW index with iterative scans also fills the top-k with the site's chunks; being
+            // approximate, it may miss one (these synthetic vectors are nearly equidistant, HNSW's
+            // worst case), which is why small sites are compared exactly.
+            for (var scan : List.of(Chunks.Scan.INDEX_STRICT, Chunks.Scan.INDEX_RELAXED)) {
+                var approximate = ids(retriever.nearest(small, vector, K, scan));
+                assertThat(approximate).as(scan.name()).hasSize(K);
+                assertThat(perSite.get(small)).as(scan.name()).containsAll(approximate);
+            }
+            assertThat(ids(retriever.nearest(small, vector, K))).isEqualTo(exact);
+        }
+        var vector = new PGvector(FakeOpenAiEmbeddings.vector("any question at all"));
+        // The index mode really is the HNSW index...
+        var plan = transactions.execute(status -> {
+            template.execute("SET LOCAL enable_seqscan = off");
+            return String.join(
+                    "\n",
+                    template.queryForList(
+                            "EXPLAIN " + Chunks.INDEX_SCAN,
+                            String.class,
+                            vector,
+                            small,
+                            "text-embedding-3-small",
+                            vector,
+                            K));
+        });
+        assertThat(plan).contains("chunks_embedding_hnsw_idx").doesNotContain("chunks_site_idx");
+        // ...and without the iterative scan, the filtered index scan finds (almost) none of the site's chunks.
+        var withoutIterativeScan = transactions.execute(status -> {
+            template.execute("SET LOCAL enable_seqscan = off");
+            template.execute("SET LOCAL hnsw.iterative_scan = off");
+            return template.query(
+                    Chunks.INDEX_SCAN, (rs, n) -> rs.getLong(1), vector, small, "text-embedding-3-small", vector, K);
+        });
+        assertThat(withoutIterativeScan).hasSizeLessThan(K);
+        // No query of any site returns another site's chunk, whichever half finds it.
+        for (var s : sites.subList(0, 10)) {
+            var question = random.ints(3, 0, vocabulary.size())
+                    .mapToObj(vocabulary::get)
+                    .collect(Collectors.joining(" "));
+            assertThat(retriever.search(s, question, 20))
+                    .allSatisfy(p -> assertThat(perSite.get(s)).contains(p.chunkId()));
+            assertThat(ids(retriever.nearest(s, FakeOpenAiEmbeddings.vector(question), 50, Chunks.Scan.INDEX_STRICT)))
+                    .allSatisfy(id -> assertThat(perSite.get(s)).contains(id));
+        }
+    }
+
+    private Set<Long> chunkIds(String siteId) {
+        return new HashSet<>(jdbc.sql("SELECT id FROM chunks WHERE site_id = ?")
+                .param(siteId)
+                .query(Long.class)
+                .list());
+    }
+
+    private static List<Long> ids(List<Chunks.Hit> hits) {
+        return hits.stream().map(Chunks.Hit::id).toList();
+    }
+}

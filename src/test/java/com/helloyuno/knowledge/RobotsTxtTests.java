@@ -1,0 +1,64 @@
+package com.helloyuno.knowledge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RobotsTxtTests {
+
+    @Test
+    void theGroupNamingYunoBotWinsOverTheStarGroup() {
+        var robots = RobotsTxt.parse("""
+                User-agent: *
+                Disallow: /
+
+                User-agent: YunoBot
+                User-agent: OtherBot
+                Disallow: /private/
+                Allow: /private/faq$
+                Crawl-delay: 2
+                """, "YunoBot");
+
+        assertThat(robots.allows("/")).isTrue();
+        assertThat(robots.allows("/private/secret")).isFalse();
+        assertThat(robots.allows("/private/faq")).isTrue();
+        assertThat(robots.allows("/private/faq/more")).isFalse();
+        assertThat(robots.crawlDelay()).contains(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void theStarGroupAppliesWhenNoGroupNamesUs() {
+        var robots = RobotsTxt.parse("User-agent: *\nDisallow: /tmp/ # scratch\nDisallow: /*.pdf$\n", "YunoBot");
+
+        assertThat(robots.allows("/tmp/x")).isFalse();
+        assertThat(robots.allows("/files/manual.pdf")).isFalse();
+        assertThat(robots.allows("/files/manual.pdf?v=2")).isTrue();
+        assertThat(robots.allows("/about")).isTrue();
+    }
+
+    @Test
+    void theLongestMatchWinsAndAllowWinsATie() {
+        var robots = RobotsTxt.parse(
+                "User-agent: *\nDisallow: /shop\nAllow: /shop/public\nAllow: /x\nDisallow: /x\n", "YunoBot");
+
+        assertThat(robots.allows("/shop/cart")).isFalse();
+        assertThat(robots.allows("/shop/public/a")).isTrue();
+        assertThat(robots.allows("/x")).isTrue();
+    }
+
+    @Test
+    void anEmptyFileOrOtherAgentsAllowEverything() {
+        assertThat(RobotsTxt.parse("", "YunoBot").allows("/a")).isTrue();
+        assertThat(RobotsTxt.parse("User-agent: Google\nDisallow: /\n", "YunoBot")
+                        .allows("/a"))
+                .isTrue();
+        assertThat(RobotsTxt.disallowAll().allows("/a")).isFalse();
+    }
+
+    @Test
+    void manyWildcardsStayFast() {
+        var robots = RobotsTxt.parse("User-agent: *\nDisallow: /*a*a*a*a*a*a*a*a*a*a*b\n", "YunoBot");
+        assertThat(robots.allows("/" + "a".repeat(5000))).isTrue();
+    }
+}

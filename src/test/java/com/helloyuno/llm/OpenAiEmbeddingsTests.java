@@ -1,0 +1,142 @@
+package com.helloyuno.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.helloyuno.testsupport.FakeOpenAiEmbeddings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The openai-java adapter against a loopback OpenAI-compatible server. */
+class OpenAiEmbeddingsTests {
+
+    private FakeOpenAiEmbeddings fake;
+    private OpenAiClients clients;
+    private Embeddings embeddings;
+
+    @BeforeEach
+    void start() {
+        fake = new FakeOpenAiEmbeddings();
+        var settings = new LlmSettings(
+                "test-key",
+                URI.create(fake.baseUrl()),
+                "gpt-4o-mini",
+                "text-embedding-3-small",
+                Duration.ofSeconds(5),
+                4,
+                0,
+                Duration.ofMillis(10),
+                Duration.ofMillis(10),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                64);
+        clients = new OpenAiClients(settings);
+        var embeddingSettings = new EmbeddingSettings(10, 3, Duration.ofMillis(10), Duration.ofMillis(50));
+        embeddings = new EmbeddingsConfiguration()
+                .embeddings(settings, embeddingSettings, clients, new ModelCallLimiter(settings));
+    }
+
+    @AfterEach
+    void stop() {
+        clients.destroy();
+        fake.close();
+    }
+
+    @Test
+    void embedsInBatchesKeepingTheOrderOfTheTexts() {
+        var texts = IntStream.range(0, 25).mapToObj(i -> "text number " + i).toList();
+
+        var vectors = embeddings.embed(texts);
+
+        assertThat(embeddings.available()).isTrue();
+        assertThat(embeddings.model()).isEqualTo("text-embedding-3-small");
+        assertThat(fake.requests()).isEqualTo(3);
+        assertThat(vectors).hasSize(25);
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(vectors.get(i)).hasSize(Embeddings.DIMENSIONS);
+            assertThat(vectors.get(i)).containsExactly(FakeOpenAiEmbeddings.vector(texts.get(i)));
+        }
+    }
+
+    @Test
+    void retriesRateLimitsAndServerErrorsWithBackoff() {
+        fake.failNext(2, 429);
+
+        var vectors = embeddings.embed(List.of("refund policy"));
+
+        assertThat(vectors).hasSize(1);
+        assertThat(fake.requests()).isEqualTo(3);
+    }
+
+    @Test
+    void givesUpAfterTheLastAttempt() {
+        fake.failNext(5, 503);
+
+        assertThatThrownBy(() -> embeddings.embed(List.of("refund policy")))
+                .isInstanceOf(ModelUnavailable.class)
+                .hasMessageContaining("503");
+        assertThat(fake.requests()).isEqualTo(3);
+    }
+
+    @Test
+    void doesNotRetryARequestTheProviderRefuses() {
+        fake.failNext(1, 400);
+
+        assertThatThrownBy(() -> embeddings.embed(List.of("refund policy"))).isInstanceOf(ModelUnavailable.class);
+        assertThat(fake.requests()).isEqualTo(1);
+    }
+
+    @Test
+    void offlineEmbeddingsAreUnavailable() {
+        var offline = new OfflineEmbeddings("text-embedding-3-small");
+
+        assertThat(offline.available()).isFalse();
+        assertThat(offline.embed(List.of())).isEmpty();
+        assertThatThrownBy(() -> offline.embed(List.of("x"))).isInstanceOf(ModelUnavailable.class);
+    }
+
+    @Test
+    void concurrencyIsBoundedBySemaphorePermits() throws Exception {
+        var settings = new LlmSettings(
+                null,
+                URI.create("http://127.0.0.1:1"),
+                "c",
+                "e",
+                Duration.ofMillis(100),
+                1,
+                0,
+                Duration.ofMillis(10),
+                Duration.ofMillis(10),
+                Duration.ofMillis(100),
+                Duration.ofMillis(100),
+                64);
+        var limiter = new ModelCallLimiter(settings);
+        var inside = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        var holder = Thread.ofVirtual()
+                .start(() -> limiter.call(() -> {
+                    inside.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return null;
+                }));
+        inside.await();
+
+        assertThat(limiter.available()).isZero();
+        assertThatThrownBy(() -> limiter.call(() -> "second"))
+                .isInstanceOf(ModelUnavailable.class)
+                .hasMessageContaining("busy");
+
+        release.countDown();
+        holder.join();
+        assertThat(limiter.call(() -> "third")).isEqualTo("third");
+    }
+}
