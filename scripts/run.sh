@@ -38,6 +38,7 @@ cat >&2 <<INFO
 
   Yuno is starting on http://127.0.0.1:${PORT:-8080}
   Health:        curl http://127.0.0.1:${PORT:-8080}/actuator/health
+  Chat demo:     open http://localhost:${PORT:-8080}/demo and chat
   Operator key:  ${YUNO_ADMIN_API_KEY}   (in .yuno/admin-api-key; set YUNO_ADMIN_API_KEY to choose your own)
 
 INFO

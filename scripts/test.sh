@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test against real services: starts PostgreSQL with pgvector and Redis on loopback
 # (scripts/services.sh), gives the tests a fresh database, then runs the Maven build with all its
-# tests. In CI (CI=true) the formatter only checks, and a badly formatted file fails the build.
+# tests, then the widget's type check and browser tests (widget/, npm). In CI (CI=true) the
+# formatter only checks, and a badly formatted file fails the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/java.sh
@@ -21,3 +22,18 @@ fi
 goal=apply
 [ "${CI:-}" = true ] && goal=check
 ./mvnw -B -ntp -Dspotless.goal="$goal" verify "$@"
+
+# The widget: its type check and browser tests in Debian's Chromium, against the jar that verify
+# has just packaged (target/yuno.jar), with the same database and Redis.
+scripts/browser.sh
+if ! command -v node >/dev/null 2>&1 || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  echo "The widget's tests need Node.js 20 or newer with npm." >&2
+  exit 1
+fi
+cd widget
+if [ -f package-lock.json ]; then
+  npm ci --no-audit --no-fund >&2
+else
+  npm install --no-audit --no-fund >&2
+fi
+npm test
