@@ -279,6 +279,7 @@ header h2{flex:1;margin:0;font-size:16px;font-weight:600;overflow:hidden;text-ov
 .icon:hover{background:rgba(127,127,127,.25)}
 header .icon:focus-visible{outline-color:var(--y-on-primary)}
 .log{flex:1;overflow-y:auto;padding:14px;display:flex;flex-direction:column;gap:10px;overscroll-behavior:contain}
+.log:focus-visible{outline-offset:-3px}
 .msg{max-width:85%;padding:9px 12px;border-radius:14px;overflow-wrap:anywhere;word-break:break-word}
 .bot{align-self:flex-start;background:var(--y-bot);border-bottom-left-radius:4px}
 .user{align-self:flex-end;background:var(--y-primary);color:var(--y-on-primary);border-bottom-right-radius:4px;white-space:pre-wrap}
@@ -483,8 +484,8 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       this.style.setProperty('--y-primary', colour);
       this.style.setProperty('--y-on-primary', onColour(colour));
 
-      const sheet = new CSSStyleSheet();
       try {
+        const sheet = new CSSStyleSheet();
         sheet.replaceSync(STYLE);
         this.root.adoptedStyleSheets = [sheet];
       } catch {
@@ -493,7 +494,8 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       const name = this.botName;
       this.launcher = h('button', { class: 'launcher', part: 'launcher', type: 'button', 'aria-label': `Open chat with ${name}`,
         'aria-expanded': 'false', 'aria-controls': 'panel', onclick: () => this.toggle(true) }, icon(ICONS.chat));
-      this.log = h('div', { class: 'log', part: 'messages', role: 'log', 'aria-label': 'Conversation' });
+      // Not role=log: that is a live region too, and would read out every streamed fragment.
+      this.log = h('div', { class: 'log', part: 'messages', role: 'region', 'aria-label': 'Conversation', tabindex: 0 });
       this.live = h('div', { class: 'sr', 'aria-live': 'polite', 'aria-atomic': 'true' });
       this.statusEl = h('div', { class: 'status', part: 'status', role: 'status', hidden: true });
       this.input = h('textarea', { id: 'q', rows: 1, maxlength: 4000, placeholder: 'Type your message…', part: 'input', enterkeyhint: 'send',
@@ -504,12 +506,12 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       this.compose = h('form', { class: 'compose', part: 'composer', onsubmit: (/** @type {Event} */ e) => { e.preventDefault(); this.send(); } },
         h('label', { class: 'sr', for: 'q' }, `Message to ${name}`), this.input, this.sendBtn);
       this.leadForm = this.leadCapture ? this.buildLeadForm() : null;
-      this.panel = h('section', { class: 'panel', part: 'panel', id: 'panel', role: 'dialog', 'aria-labelledby': 'title', hidden: true,
-        onkeydown: (/** @type {KeyboardEvent} */ e) => {
-          if (e.key !== 'Escape') return;
-          e.stopPropagation();
-          if (this.leadForm && !this.leadForm.hidden) this.showLead(false); else this.toggle(false);
-        } },
+      this.root.addEventListener('keydown', (/** @type {any} */ e) => {
+        if (e.key !== 'Escape' || !this.panel || this.panel.hidden) return;
+        e.stopPropagation();
+        if (this.leadForm && !this.leadForm.hidden) this.showLead(false); else this.toggle(false);
+      });
+      this.panel = h('section', { class: 'panel', part: 'panel', id: 'panel', role: 'dialog', 'aria-labelledby': 'title', hidden: true },
         h('header', { part: 'header' },
           h('h2', { id: 'title' }, name),
           this.leadCapture && h('button', { class: 'icon', type: 'button', 'aria-label': 'Leave your contact details', title: 'Leave your contact details',
@@ -760,7 +762,7 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
         conv.messages.push(answer);
         this.save();
         show();
-        this.announce(`${this.botName}: ${answer.content}`);
+        this.announce(`${this.botName}: ${markdown(answer.content).textContent}`);
         if (failure) this.status('The answer was cut short. Please ask again.', true);
       } catch (e) {
         if (e instanceof Error) {
