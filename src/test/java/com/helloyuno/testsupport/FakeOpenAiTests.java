@@ -20,11 +20,7 @@ class FakeOpenAiTests {
             names = {"FLOAT", "BASE64"})
     void embeddingsAreDeterministicUnitVectorsInEitherEncoding(EmbeddingCreateParams.EncodingFormat.Known format) {
         try (var fake = new FakeOpenAi()) {
-            var client = OpenAIOkHttpClient.builder()
-                    .apiKey("test-key")
-                    .baseUrl(fake.baseUrl())
-                    .maxRetries(0)
-                    .build();
+            var client = client(fake);
             try {
                 var response = client.embeddings()
                         .create(EmbeddingCreateParams.builder()
@@ -54,11 +50,7 @@ class FakeOpenAiTests {
     void embeddingsCanBeToldToFail() {
         try (var fake = new FakeOpenAi()) {
             fake.enqueueEmbeddings(Reply.status(500));
-            var client = OpenAIOkHttpClient.builder()
-                    .apiKey("test-key")
-                    .baseUrl(fake.baseUrl())
-                    .maxRetries(0)
-                    .build();
+            var client = client(fake);
             try {
                 var params = EmbeddingCreateParams.builder()
                         .model("m")
@@ -72,6 +64,14 @@ class FakeOpenAiTests {
                 client.close();
             }
         }
+    }
+
+    private static com.openai.client.OpenAIClient client(FakeOpenAi fake) {
+        return OpenAIOkHttpClient.builder()
+                .apiKey("test-key")
+                .baseUrl(fake.baseUrl())
+                .maxRetries(0)
+                .build();
     }
 
     private static int indexOfMax(float[] values) {
