@@ -114,6 +114,8 @@ class Sites {
                                 + " AND (domain = ANY(CAST(:candidates AS text[])) OR additional_domains && CAST(:candidates AS text[])) LIMIT 50")
                 .param("candidates", candidates.toArray(String[]::new))
                 .query(rowMapper)
+                // list(), not stream(): a JdbcClient stream holds its connection until it is closed.
+                .list()
                 .stream()
                 .anyMatch(site -> site.allowsHost(host));
     }
