@@ -37,7 +37,8 @@ class GracefulShutdownIntegrationTests {
         try (var openai = new FakeOpenAi()) {
             openai.respondWith(request -> request.structured()
                     ? FakeOpenAi.deterministic(request)
-                    : FakeOpenAi.Reply.text("one two three four five six seven eight").chunkDelay(Duration.ofMillis(250)));
+                    : FakeOpenAi.Reply.text("one two three four five six seven eight")
+                            .chunkDelay(Duration.ofMillis(250)));
             var args = new ArrayList<String>();
             TestServices.properties().forEach((k, v) -> args.add("--" + k + "=" + v));
             args.addAll(List.of(
@@ -64,7 +65,8 @@ class GracefulShutdownIntegrationTests {
             var closing = CompletableFuture.runAsync(context::close);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 var refused = CompletableFuture.supplyAsync(
-                                () -> fixtures.ask(site.token(), "A new chat", "late-session").status())
+                                () -> fixtures.ask(site.token(), "A new chat", "late-session")
+                                        .status())
                         .exceptionally(e -> -1)
                         .get();
                 assertThat(refused).as("a new chat during shutdown").isNotEqualTo(200);
@@ -76,11 +78,14 @@ class GracefulShutdownIntegrationTests {
             assertThat(tokens(events)).isEqualTo("one two three four five six seven eight");
 
             closing.get();
-            var stored = jdbc.sql("SELECT count(*) FROM chat_history WHERE site_id = ? AND session_id = 'shutdown-session'")
+            var stored = jdbc.sql(
+                            "SELECT count(*) FROM chat_history WHERE site_id = ? AND session_id = 'shutdown-session'")
                     .param(site.siteId())
                     .query(Long.class)
                     .single();
-            assertThat(stored).as("the turn is stored by the time the instance is gone").isEqualTo(2);
+            assertThat(stored)
+                    .as("the turn is stored by the time the instance is gone")
+                    .isEqualTo(2);
         }
     }
 }
