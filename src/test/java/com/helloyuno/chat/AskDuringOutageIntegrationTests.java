@@ -7,7 +7,6 @@ import com.helloyuno.site.SiteApi;
 import com.helloyuno.testsupport.Http;
 import com.helloyuno.testsupport.TcpProxy;
 import com.helloyuno.testsupport.TestServices;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
         })
 class AskDuringOutageIntegrationTests {
 
-    static final TcpProxy postgres = proxy();
+    static final TcpProxy postgres = TestServices.postgresProxy();
 
     @TempDir
     static Path spool;
@@ -45,11 +44,7 @@ class AskDuringOutageIntegrationTests {
 
     @DynamicPropertySource
     static void throughTheProxy(DynamicPropertyRegistry registry) {
-        var url = URI.create(TestServices.databaseUrl().substring("jdbc:".length()));
-        registry.add(
-                "spring.datasource.url",
-                () -> "jdbc:postgresql://127.0.0.1:" + postgres.port() + url.getPath()
-                        + (url.getQuery() == null ? "" : "?" + url.getQuery()));
+        registry.add("spring.datasource.url", () -> TestServices.databaseUrlThrough(postgres));
         registry.add("yuno.chat.spool-directory", () -> spool.toString());
     }
 
@@ -90,10 +85,5 @@ class AskDuringOutageIntegrationTests {
                 .param(siteId)
                 .query(Long.class)
                 .single();
-    }
-
-    private static TcpProxy proxy() {
-        var url = URI.create(TestServices.databaseUrl().substring("jdbc:".length()));
-        return new TcpProxy(url.getHost(), url.getPort() == -1 ? 5432 : url.getPort());
     }
 }
