@@ -320,12 +320,8 @@ test('hostile server data (source titles, javascript: URLs, markup in tokens) is
 
 // ---- These need POST /ask (and, where said, documents, /widget/leads and the leads API). ----
 
-test('streams an answer with a typing indicator, safe markdown and sources', { timeout: 90_000 }, async () => {
+test('streams an answer with a typing indicator, rendered as it arrives as safe markdown', { timeout: 90_000 }, async () => {
   const siteId = await env.api.createSite();
-  await env.api.addDocument(siteId, {
-    title: 'Opening hours', url: 'https://example.com/hours',
-    content: 'Our opening hours are 9 to 5, Monday to Friday. We are closed at weekends and on holidays.',
-  });
   const { context, page, dialogs } = await newPage();
   await page.goto(env.pages.add(env.backend.base, { site_id: siteId }));
   await open(page);
@@ -354,18 +350,37 @@ test('streams an answer with a typing indicator, safe markdown and sources', { t
   assert.equal(await answer.locator(':scope > ul > li').count(), 2);
   assert.equal(await answer.locator('a', { hasText: 'our page' }).getAttribute('href'), 'https://example.com/holidays');
   assert.equal(await answer.locator('a', { hasText: 'our page' }).getAttribute('rel'), 'noopener noreferrer nofollow ugc');
-  const source = answer.locator('.sources a');
+  assert.match(await widget(page, '[aria-live=polite]').innerText(), /We are open 9 to 5/);
+  assert.equal(await statusText(page), '');
+  assert.deepEqual(dialogs, []);
+  await context.close();
+});
+
+// This one also needs the documents API (POST /api/sites/{id}/documents), for something to cite.
+test('shows the sources of an answer as links', { timeout: 90_000 }, async () => {
+  const siteId = await env.api.createSite();
+  await env.api.addDocument(siteId, {
+    title: 'Opening hours', url: 'https://example.com/hours',
+    content: 'Our opening hours are 9 to 5, Monday to Friday. We are closed at weekends and on holidays.',
+  });
+  const { context, page } = await newPage();
+  await page.goto(env.pages.add(env.backend.base, { site_id: siteId }));
+  await open(page);
+  await ask(page, 'What are your opening hours?');
+  const source = lastAnswer(page).locator('.sources a');
+  await source.first().waitFor();
   assert.equal(await source.first().innerText(), 'Opening hours');
   assert.equal(await source.first().getAttribute('href'), 'https://example.com/hours');
   assert.equal(await source.first().getAttribute('target'), '_blank');
-  assert.match(await widget(page, '[aria-live=polite]').innerText(), /We are open/);
-  assert.deepEqual(dialogs, []);
+  // After a reload the sources come back from the stored conversation.
+  await page.reload();
+  await widget(page, '.panel').waitFor({ state: 'visible' });
+  assert.equal(await lastAnswer(page).locator('.sources a').first().getAttribute('href'), 'https://example.com/hours');
   await context.close();
 });
 
 test('the conversation survives a reload, rendered exactly as it streamed, and "new conversation" starts afresh', { timeout: 90_000 }, async () => {
   const siteId = await env.api.createSite();
-  await env.api.addDocument(siteId, { title: 'Hours', url: 'https://example.com/hours', content: 'Our opening hours are 9 to 5.' });
   const { context, page } = await newPage();
   const url = env.pages.add(env.backend.base, { site_id: siteId });
   await page.goto(url);
@@ -540,5 +555,33 @@ test('offers the contact form when the assistant asks for details, validates it,
   assert.equal(leads.status, 200, leads.text);
   assert.ok(leads.text.includes(email), leads.text);
   assert.ok(leads.text.includes('Ada Lovelace'), leads.text);
+  await context.close();
+});
+
+test('the demo page embeds the widget on the demo site and works under its strict Content-Security-Policy', { timeout: 90_000 }, async () => {
+  const demoUrl = `http://localhost:${env.backend.port}/demo`;
+  let html = await (await fetch(demoUrl)).text();
+  if (!/site_id="[A-Za-z0-9]{16}"/.test(html)) {
+    await env.api.createSite(); // a site for localhost: the demo page's site
+    html = await (await fetch(demoUrl)).text();
+  }
+  const siteId = /** @type {RegExpExecArray} */ (/<script src="\/yuno.js" site_id="([A-Za-z0-9]{16})"><\/script>/.exec(html))[1];
+  // Earlier tests may have switched that site off; the demo is about a working one.
+  await env.api.patchSite(siteId, { widget_enabled: true, plan_active: true });
+  const { context, page, errors } = await newPage({
+    init: () => {
+      window.__violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    },
+  });
+  const response = await page.goto(demoUrl);
+  assert.match(response?.headers()['content-security-policy'] || '', /script-src 'self'; connect-src 'self'/);
+  await open(page);
+  await ask(page, 'Hello from the demo page');
+  assert.equal(await statusText(page), '');
+  assert.match(await shown(lastAnswer(page)), /Thanks for your question/);
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(errors, []);
+  await page.screenshot({ path: path.join(RESULTS_DIR, 'demo.png') });
   await context.close();
 });

@@ -24,6 +24,36 @@ function textOf(content) {
   return '';
 }
 
+/**
+ * The plainest value that follows a JSON schema (structured outputs are strict: every property
+ * present), so that the backend's classifiers and extractors get well-formed, empty-handed answers.
+ */
+export function sampleOf(schema, root = schema, depth = 0) {
+  if (!schema || typeof schema !== 'object' || depth > 8) return null;
+  if (schema.$ref) {
+    const target = schema.$ref.replace(/^#\//, '').split('/').reduce((node, key) => node?.[key], root);
+    return sampleOf(target, root, depth + 1);
+  }
+  if ('const' in schema) return schema.const;
+  if (Array.isArray(schema.enum)) return schema.enum.find((v) => v !== null) ?? null;
+  const options = schema.anyOf || schema.oneOf;
+  if (Array.isArray(options)) {
+    if (options.some((o) => o.type === 'null')) return null;
+    return sampleOf(options[0], root, depth + 1);
+  }
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  if (types.includes('null')) return null;
+  switch (types[0]) {
+    case 'object':
+      return Object.fromEntries(Object.entries(schema.properties || {}).map(([k, v]) => [k, sampleOf(v, root, depth + 1)]));
+    case 'array': return [];
+    case 'string': return '';
+    case 'integer': case 'number': return 0;
+    case 'boolean': return false;
+    default: return null;
+  }
+}
+
 export class FakeOpenAI {
   constructor() {
     /** @type {{phrase: string, reply: Reply}[]} */
@@ -77,8 +107,10 @@ export class FakeOpenAI {
       res.end(JSON.stringify({ error: { message: 'The fake model is unavailable', type: 'server_error' } }));
       return;
     }
-    const wantsJson = body.response_format && body.response_format.type && body.response_format.type !== 'text';
-    const text = wantsJson ? '{}' : reply.text || '';
+    const format = body.response_format?.type;
+    const schema = body.response_format?.json_schema?.schema;
+    const text = format === 'json_schema' ? JSON.stringify(sampleOf(schema))
+      : format === 'json_object' ? '{}' : reply.text || '';
     const id = `chatcmpl-${Math.random().toString(36).slice(2)}`;
     const created = Math.floor(Date.now() / 1000);
     const model = body.model || 'gpt-4o-mini';
