@@ -374,6 +374,7 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
     async start(attempt) {
       const stored = /** @type {Auth | null} */ (session.get(this.authKey));
       if (stored && typeof stored.token === 'string' && stored.exp > Date.now() + 30e3) this.keep(stored);
+      else if (stored && typeof stored.token === 'string' && stored.exp + GRACE > Date.now()) this.auth = stored; // to refresh
       try {
         await this.token();
       } catch (e) {
@@ -405,8 +406,9 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       session.set(this.authKey, auth);
       clearTimeout(this.timer);
       const left = auth.exp - Date.now();
-      // Refresh ahead of expiry: a minute before, or at four fifths of a short life.
-      this.timer = setTimeout(() => this.token(true).catch(() => {}), Math.max(1e3, left - Math.min(60e3, left / 5)));
+      // Refresh ahead of expiry: a minute before (for short lives, a fifth of it), and never later
+      // than the 30 seconds before it within which token() stops trusting it.
+      this.timer = setTimeout(() => this.token(true).catch(() => {}), Math.max(1e3, left - Math.max(30e3, Math.min(60e3, left / 5))));
     }
 
     /**

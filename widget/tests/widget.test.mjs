@@ -447,6 +447,38 @@ test('recovers from an expired token and from a corrupt one without the visitor 
   await context.close();
 });
 
+test('refreshes its token before it expires, on load and while the page stays open', { timeout: 90_000 }, async () => {
+  const siteId = await env.api.createSite();
+  const { context, page } = await newPage();
+  const url = env.pages.add(env.backend.base, { site_id: siteId });
+  await page.goto(url);
+  await widget(page, '.launcher').waitFor({ state: 'visible' });
+  const key = `yuno:token:${siteId}`;
+  const plant = (seconds) => page.evaluate(([k, token, s]) => {
+    sessionStorage.setItem(k, JSON.stringify({ token, exp: Date.now() + s * 1000, widget: {} }));
+  }, [key, mintToken(siteId, { expiresInSeconds: seconds }), seconds]);
+  const calls = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && /\/widget\/\w+$/.test(r.url())) calls.push(new URL(r.url()).pathname); });
+
+  // 20 seconds left at load: refreshed at once, not authenticated afresh.
+  await plant(20);
+  const refreshed = page.waitForResponse((r) => r.url().endsWith('/widget/refresh') && r.request().method() === 'POST');
+  await page.reload();
+  assert.equal((await refreshed).status(), 200);
+  await widget(page, '.launcher').waitFor({ state: 'visible' });
+  assert.deepEqual(calls, ['/widget/refresh']);
+  const renewed = await page.evaluate((k) => JSON.parse(sessionStorage.getItem(k) || '{}'), key);
+  assert.ok(renewed.exp > Date.now() + 30 * 60_000, 'a fresh token for the rest of the session');
+
+  // 35 seconds left while the page is open: refreshed about 5 seconds later, without any question.
+  calls.length = 0;
+  await plant(35);
+  await page.reload();
+  await page.waitForResponse((r) => r.url().endsWith('/widget/refresh') && r.request().method() === 'POST', { timeout: 20_000 });
+  assert.deepEqual(calls, ['/widget/refresh']);
+  await context.close();
+});
+
 test('a 429 says when to try again, and keeps the question', { timeout: 90_000 }, async () => {
   const siteId = await env.api.createSite({ plan_type: 'free' });
   const { context, page } = await newPage();

@@ -192,6 +192,10 @@ export async function startAll() {
   let browser;
   try {
     backend = await startBackend(openaiPort);
+    const served = Buffer.from(await (await fetch(`${backend.base}/yuno.js`)).arrayBuffer());
+    if (!served.equals(widgetSource())) {
+      throw new Error('target/yuno.jar serves another yuno.js than widget/yuno.js: rebuild it (./mvnw -DskipTests package)');
+    }
     browser = await launchBrowser();
   } catch (e) {
     await backend?.stop();
