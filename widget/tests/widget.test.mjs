@@ -561,6 +561,7 @@ test('offers the contact form when the assistant asks for details, validates it,
   await form('email').fill('ada@invalid');
   await widget(page, 'form.lead [type=submit]').click();
   assert.match(await widget(page, '#lead-err').innerText(), /check the email/);
+  await page.screenshot({ path: path.join(RESULTS_DIR, 'lead-form.png') });
   assert.equal(await form('email').getAttribute('aria-invalid'), 'true');
   await form('phone').fill('12');
   await form('email').fill('');
