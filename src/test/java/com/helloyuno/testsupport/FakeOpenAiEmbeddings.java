@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,6 +33,7 @@ public final class FakeOpenAiEmbeddings implements AutoCloseable {
     public static final int DIMENSIONS = 1536;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static FakeOpenAiEmbeddings shared;
+    private static final Map<String, float[]> WORDS = new ConcurrentHashMap<>();
 
     private static final Set<String> STOP_WORDS = Set.of(
             "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "is", "are", "was", "be", "do", "does", "can",
@@ -159,9 +161,9 @@ public final class FakeOpenAiEmbeddings implements AutoCloseable {
             // Each word is a dense pseudo-random direction (as real embeddings are dense); a text is
             // the sum of its words, so texts sharing words point the same way and others are
             // nearly orthogonal (cosine around 0 +- 0.03).
-            var random = new SplittableRandom(mix(token.hashCode()) * 0x9E3779B97F4A7C15L);
+            var direction = WORDS.computeIfAbsent(token + "/" + dimensions, key -> direction(token, dimensions));
             for (int i = 0; i < dimensions; i++) {
-                vector[i] += (float) random.nextGaussian();
+                vector[i] += direction[i];
             }
         }
         var norm = 0.0;
@@ -177,6 +179,15 @@ public final class FakeOpenAiEmbeddings implements AutoCloseable {
             vector[i] *= scale;
         }
         return vector;
+    }
+
+    private static float[] direction(String token, int dimensions) {
+        var random = new SplittableRandom(mix(token.hashCode()) * 0x9E3779B97F4A7C15L);
+        var out = new float[dimensions];
+        for (int i = 0; i < dimensions; i++) {
+            out[i] = (float) random.nextGaussian();
+        }
+        return out;
     }
 
     private static String stem(String word) {
