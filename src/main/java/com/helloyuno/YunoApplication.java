@@ -1,8 +1,10 @@
 package com.helloyuno;
 
+import java.time.Clock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
 
 /** Yuno: one backend for many sites' AI chat widgets. Each subpackage is one feature. */
 @SpringBootApplication
@@ -11,5 +13,11 @@ public class YunoApplication {
 
     public static void main(String[] args) {
         SpringApplication.run(YunoApplication.class, args);
+    }
+
+    /** The one clock of the service, in UTC; tests replace it to move time instead of sleeping. */
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
     }
 }

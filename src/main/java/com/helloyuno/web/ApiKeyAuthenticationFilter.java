@@ -1,6 +1,8 @@
 package com.helloyuno.web;
 
 import com.helloyuno.problem.Problems;
+import com.helloyuno.site.ApiCaller;
+import com.helloyuno.site.SiteService;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,19 +20,22 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Authenticates {@code Authorization: Bearer <key>} on the owner/operator API. A request with a
- * key that matches nothing is refused here with 401, so a typo never falls through to an
- * anonymous request.
+ * Authenticates {@code Authorization: Bearer <key>} on the owner/operator API: the operator key,
+ * or a site's current owner key. A request with a key that matches nothing is refused here with
+ * 401, so a typo never falls through to an anonymous request.
  */
 final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
     static final String OPERATOR = "ROLE_OPERATOR";
+    static final String OWNER = "ROLE_OWNER";
     private static final String BEARER = "Bearer ";
 
     private final byte[] adminKeyDigest;
+    private final SiteService sites;
 
-    ApiKeyAuthenticationFilter(WebSettings settings) {
+    ApiKeyAuthenticationFilter(WebSettings settings, SiteService sites) {
         this.adminKeyDigest = settings.hasAdminApiKey() ? sha256(settings.adminApiKey()) : null;
+        this.sites = sites;
     }
 
     @Override
@@ -48,19 +53,30 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         var key = header.substring(BEARER.length()).trim();
         // Digests of equal length, compared in constant time: the key's length and content leak nothing.
         if (adminKeyDigest != null && MessageDigest.isEqual(adminKeyDigest, sha256(key))) {
-            var auth = UsernamePasswordAuthenticationToken.authenticated(
-                    "operator", null, List.of(new SimpleGrantedAuthority(OPERATOR)));
-            var context = SecurityContextHolder.createEmptyContext();
-            context.setAuthentication(auth);
-            SecurityContextHolder.setContext(context);
-            try {
-                chain.doFilter(request, response);
-            } finally {
-                SecurityContextHolder.clearContext();
-            }
+            proceedAs(ApiCaller.operator(), OPERATOR, request, response, chain);
+            return;
+        }
+        var ownedSite = sites.siteOfOwnerKey(key);
+        if (ownedSite.isPresent()) {
+            proceedAs(ApiCaller.owner(ownedSite.get()), OWNER, request, response, chain);
             return;
         }
         refuse(response, "The API key is not valid.");
+    }
+
+    private static void proceedAs(
+            ApiCaller caller, String role, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        var auth = UsernamePasswordAuthenticationToken.authenticated(
+                caller, null, List.of(new SimpleGrantedAuthority(role)));
+        var context = SecurityContextHolder.createEmptyContext();
+        context.setAuthentication(auth);
+        SecurityContextHolder.setContext(context);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
     }
 
     private static void refuse(HttpServletResponse response, String detail) throws IOException {

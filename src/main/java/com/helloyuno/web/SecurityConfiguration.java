@@ -1,10 +1,14 @@
 package com.helloyuno.web;
 
 import com.helloyuno.problem.Problems;
+import com.helloyuno.site.SiteService;
+import com.helloyuno.widget.WidgetAuthentication;
+import com.helloyuno.widget.WidgetCors;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -32,16 +36,34 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain apiChain(HttpSecurity http, WebSettings settings) throws Exception {
+    @Order(1)
+    SecurityFilterChain apiChain(HttpSecurity http, WebSettings settings, SiteService sites) throws Exception {
         http.securityMatcher("/api/**", "/actuator/prometheus")
-                .authorizeHttpRequests(auth -> auth.anyRequest().hasAuthority(ApiKeyAuthenticationFilter.OPERATOR))
-                .addFilterBefore(new ApiKeyAuthenticationFilter(settings), AnonymousAuthenticationFilter.class);
+                .authorizeHttpRequests(auth -> auth.requestMatchers("/actuator/prometheus")
+                        .hasAuthority(ApiKeyAuthenticationFilter.OPERATOR)
+                        .anyRequest()
+                        .hasAnyAuthority(ApiKeyAuthenticationFilter.OPERATOR, ApiKeyAuthenticationFilter.OWNER))
+                .addFilterBefore(new ApiKeyAuthenticationFilter(settings, sites), AnonymousAuthenticationFilter.class);
+        return common(http).build();
+    }
+
+    /** {@code /ask} and {@code /widget/leads}: a widget token, the site re-checked on every request. */
+    @Bean
+    @Order(2)
+    SecurityFilterChain widgetChain(HttpSecurity http, WidgetAuthentication authentication, WidgetCors cors)
+            throws Exception {
+        http.securityMatcher("/ask", "/widget/leads")
+                .cors(c -> c.configurationSource(cors))
+                .authorizeHttpRequests(auth -> auth.anyRequest().hasAuthority(WidgetTokenFilter.WIDGET))
+                .addFilterBefore(new WidgetTokenFilter(authentication), AnonymousAuthenticationFilter.class);
         return common(http).build();
     }
 
     @Bean
-    SecurityFilterChain publicChain(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
+    @Order(3)
+    SecurityFilterChain publicChain(HttpSecurity http, WidgetCors cors) throws Exception {
+        http.cors(c -> c.configurationSource(cors))
+                .authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
         return common(http).build();
     }
 

@@ -1,5 +1,6 @@
 package com.helloyuno.widget;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,11 @@ import org.springframework.validation.annotation.Validated;
  * @param tokenTtl how long a token lives
  * @param refreshGrace how long after expiry a token may still be refreshed
  * @param clockSkew the tolerance for clocks that disagree
+ * @param authenticationsPerIpPerMinute how many tokens one IP address may mint per minute
+ * @param nonceCacheMaxEntries nonces remembered per instance while Redis is unreachable
+ * @param identityTokenMaxAge the longest life a site's visitor token may claim
+ * @param ipHashSalt salt of the hashes that stand for IP addresses in logs; random per start when
+ *     empty
  */
 @Validated
 @ConfigurationProperties("yuno.widget")
@@ -30,7 +36,11 @@ public record WidgetSettings(
         @NotNull @DefaultValue("5m") Duration refreshGrace,
         @NotNull @DefaultValue("30s") Duration clockSkew,
         @NotBlank @DefaultValue("yuno") String issuer,
-        @NotBlank @DefaultValue("yuno-widget") String audience) {
+        @NotBlank @DefaultValue("yuno-widget") String audience,
+        @Min(1) @DefaultValue("60") int authenticationsPerIpPerMinute,
+        @Min(100) @DefaultValue("100000") int nonceCacheMaxEntries,
+        @NotNull @DefaultValue("10m") Duration identityTokenMaxAge,
+        @Nullable String ipHashSalt) {
 
     /** HS256 needs a key of at least 256 bits. */
     public static final int MIN_SECRET_BYTES = 32;

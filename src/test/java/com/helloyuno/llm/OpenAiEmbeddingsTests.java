@@ -28,7 +28,13 @@ class OpenAiEmbeddingsTests {
                 "gpt-4o-mini",
                 "text-embedding-3-small",
                 Duration.ofSeconds(5),
-                4);
+                4,
+                0,
+                Duration.ofMillis(10),
+                Duration.ofMillis(10),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                64);
         clients = new OpenAiClients(settings);
         var embeddingSettings = new EmbeddingSettings(10, 3, Duration.ofMillis(10), Duration.ofMillis(50));
         embeddings = new EmbeddingsConfiguration()
@@ -96,7 +102,19 @@ class OpenAiEmbeddingsTests {
 
     @Test
     void concurrencyIsBoundedBySemaphorePermits() throws Exception {
-        var settings = new LlmSettings(null, URI.create("http://127.0.0.1:1"), "c", "e", Duration.ofMillis(100), 1);
+        var settings = new LlmSettings(
+                null,
+                URI.create("http://127.0.0.1:1"),
+                "c",
+                "e",
+                Duration.ofMillis(100),
+                1,
+                0,
+                Duration.ofMillis(10),
+                Duration.ofMillis(10),
+                Duration.ofMillis(100),
+                Duration.ofMillis(100),
+                64);
         var limiter = new ModelCallLimiter(settings);
         var inside = new java.util.concurrent.CountDownLatch(1);
         var release = new java.util.concurrent.CountDownLatch(1);

@@ -1,0 +1,174 @@
+package com.helloyuno.lead;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The {@code leads} table: one row per visitor session (a unique index on site and session), and
+ * form leads without a session.
+ */
+@Repository
+class Leads {
+
+    private static final String COLUMNS =
+            "id, site_id, session_id, name, email, phone, message, intent, source, created_at, updated_at";
+
+    /**
+     * New information wins, and what is not said again is kept: a field the new lead leaves null
+     * keeps its stored value.
+     */
+    private static final String MERGE = """
+            name = COALESCE(EXCLUDED.name, leads.name),
+            email = COALESCE(EXCLUDED.email, leads.email),
+            phone = COALESCE(EXCLUDED.phone, leads.phone),
+            intent = COALESCE(EXCLUDED.intent, leads.intent),
+            message = COALESCE(EXCLUDED.message, leads.message),
+            updated_at = now()
+            """;
+
+    private final JdbcClient jdbc;
+    private final RowMapper<Lead> rowMapper = Leads::map;
+
+    Leads(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Creates or completes the session's lead from a conversation. Empty when the lead was there
+     * already with nothing new to add.
+     */
+    Optional<UUID> upsertChatLead(String siteId, String sessionId, ChatLead lead) {
+        return jdbc.sql("""
+                        INSERT INTO leads (site_id, session_id, name, email, phone, intent, source)
+                        VALUES (:siteId, :sessionId, :name, :email, :phone, :intent, 'chat')
+                        ON CONFLICT (site_id, session_id) WHERE session_id IS NOT NULL DO UPDATE SET
+                        """ + MERGE + """
+                        WHERE (EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM leads.name)
+                           OR (EXCLUDED.email IS NOT NULL AND EXCLUDED.email IS DISTINCT FROM leads.email)
+                           OR (EXCLUDED.phone IS NOT NULL AND EXCLUDED.phone IS DISTINCT FROM leads.phone)
+                           OR (EXCLUDED.intent IS NOT NULL AND EXCLUDED.intent IS DISTINCT FROM leads.intent)
+                        RETURNING id
+                        """)
+                .param("siteId", siteId)
+                .param("sessionId", sessionId)
+                .param("name", lead.name())
+                .param("email", lead.email())
+                .param("phone", lead.phone())
+                .param("intent", lead.intent())
+                .query(UUID.class)
+                .optional();
+    }
+
+    /** The id of the session's lead, if it has one. */
+    Optional<UUID> findId(String siteId, String sessionId) {
+        return jdbc.sql("SELECT id FROM leads WHERE site_id = :siteId AND session_id = :sessionId")
+                .param("siteId", siteId)
+                .param("sessionId", sessionId)
+                .query(UUID.class)
+                .optional();
+    }
+
+    /**
+     * Stores a form lead. With a session it merges into the session's lead (the visitor's own
+     * words win) and marks it as from the form; without one it is a new row.
+     */
+    UUID insertFormLead(
+            String siteId,
+            @Nullable String sessionId,
+            @Nullable String name,
+            @Nullable String email,
+            @Nullable String phone,
+            @Nullable String message) {
+        var sql = sessionId == null ? """
+                        INSERT INTO leads (site_id, name, email, phone, message, source)
+                        VALUES (:siteId, :name, :email, :phone, :message, 'form')
+                        RETURNING id
+                        """ : """
+                        INSERT INTO leads (site_id, session_id, name, email, phone, message, source)
+                        VALUES (:siteId, :sessionId, :name, :email, :phone, :message, 'form')
+                        ON CONFLICT (site_id, session_id) WHERE session_id IS NOT NULL DO UPDATE SET
+                        """ + MERGE + """
+                        , source = 'form'
+                        RETURNING id
+                        """;
+        var statement = jdbc.sql(sql)
+                .param("siteId", siteId)
+                .param("name", name)
+                .param("email", email)
+                .param("phone", phone)
+                .param("message", message);
+        if (sessionId != null) {
+            statement = statement.param("sessionId", sessionId);
+        }
+        return statement.query(UUID.class).single();
+    }
+
+    /** A page of a site's leads, newest first. */
+    List<Lead> page(String siteId, int page, int size) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM leads WHERE site_id = :siteId"
+                        + " ORDER BY created_at DESC, id DESC LIMIT :size OFFSET :offset")
+                .param("siteId", siteId)
+                .param("size", size)
+                .param("offset", (long) page * size)
+                .query(rowMapper)
+                .list();
+    }
+
+    /** The leads that come after {@code after} in the newest-first order, for exports in batches. */
+    List<Lead> batchAfter(String siteId, @Nullable Lead after, int size) {
+        if (after == null) {
+            return page(siteId, 0, size);
+        }
+        return jdbc.sql("SELECT " + COLUMNS + " FROM leads WHERE site_id = :siteId"
+                        + " AND (created_at, id) < (:createdAt, :id)"
+                        + " ORDER BY created_at DESC, id DESC LIMIT :size")
+                .param("siteId", siteId)
+                .param("createdAt", OffsetDateTime.ofInstant(after.createdAt(), java.time.ZoneOffset.UTC))
+                .param("id", after.leadId())
+                .param("size", size)
+                .query(rowMapper)
+                .list();
+    }
+
+    long count(String siteId) {
+        return jdbc.sql("SELECT count(*) FROM leads WHERE site_id = :siteId")
+                .param("siteId", siteId)
+                .query(Long.class)
+                .single();
+    }
+
+    int deleteSession(String siteId, String sessionId) {
+        return jdbc.sql("DELETE FROM leads WHERE site_id = :siteId AND session_id = :sessionId")
+                .param("siteId", siteId)
+                .param("sessionId", sessionId)
+                .update();
+    }
+
+    private static Lead map(ResultSet rs, int row) throws SQLException {
+        return new Lead(
+                rs.getObject("id", UUID.class),
+                rs.getString("site_id"),
+                rs.getString("session_id"),
+                rs.getString("name"),
+                rs.getString("email"),
+                rs.getString("phone"),
+                rs.getString("message"),
+                rs.getString("intent"),
+                rs.getString("source"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+}

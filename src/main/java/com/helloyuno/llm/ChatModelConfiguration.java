@@ -1,0 +1,17 @@
+package com.helloyuno.llm;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The chat model: openai-java with an API key, the offline stand-in without one. */
+@Configuration(proxyBeanMethods = false)
+class ChatModelConfiguration {
+
+    @Bean
+    ChatModel chatModel(LlmSettings settings, OpenAiClients clients, MeterRegistry meters) {
+        return clients.client()
+                .<ChatModel>map(client -> new OpenAiChatModel(client, settings, meters))
+                .orElseGet(OfflineChatModel::new);
+    }
+}

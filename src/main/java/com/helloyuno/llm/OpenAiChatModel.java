@@ -1,0 +1,461 @@
+package com.helloyuno.llm;
+
+import com.openai.client.OpenAIClient;
+import com.openai.core.RequestOptions;
+import com.openai.core.Timeout;
+import com.openai.errors.OpenAIInvalidDataException;
+import com.openai.errors.OpenAIIoException;
+import com.openai.errors.OpenAIRetryableException;
+import com.openai.errors.OpenAIServiceException;
+import com.openai.errors.SseException;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.completions.CompletionUsage;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chat completions from any OpenAI-compatible server through the shared openai-java client.
+ *
+ * <p>Each call runs on a virtual thread of its own while the caller waits for it with the call's
+ * deadline, so that a provider that hangs or stalls in the middle of a stream costs the caller no
+ * more than {@code yuno.llm.timeout}: on expiry the worker is interrupted (which closes its socket)
+ * and OkHttp's own call timeout, set to the same deadline, is the backstop. Attempts that fail
+ * before the first token with a connection error, 429 or 5xx are retried with jittered
+ * exponential backoff while the deadline leaves room; once a token has been handed to the caller
+ * nothing is retried. Permits bound the attempts in flight; backoff waits hold none.
+ */
+final class OpenAiChatModel implements ChatModel {
+
+    private static final Logger log = LoggerFactory.getLogger(OpenAiChatModel.class);
+
+    /** An attempt with less time than this left is not worth starting. */
+    private static final Duration MIN_ATTEMPT = Duration.ofMillis(100);
+
+    /**
+     * OkHttp's timeout is set this much past our deadline, so that our own clock decides and
+     * OkHttp only cleans up a worker that did not notice its interruption.
+     */
+    private static final Duration TRANSPORT_GRACE = Duration.ofSeconds(1);
+
+    private final OpenAIClient client;
+    private final LlmSettings settings;
+    private final Semaphore permits;
+    private final MeterRegistry meters;
+
+    OpenAiChatModel(OpenAIClient client, LlmSettings settings, MeterRegistry meters) {
+        this.client = client;
+        this.settings = settings;
+        this.permits = new Semaphore(settings.maxConcurrency(), true);
+        this.meters = meters;
+    }
+
+    @Override
+    public boolean available() {
+        return true;
+    }
+
+    @Override
+    public ChatResult complete(ChatRequest request) {
+        var params = params(request).build();
+        return call("complete", deadline -> {
+            var completion =
+                    blocking(deadline, options -> client.chat().completions().create(params, options));
+            try {
+                var text = completion.choices().getFirst().message().content().orElseThrow();
+                return new ChatResult(text, usage(completion.usage(), request, text));
+            } catch (RuntimeException e) {
+                throw classify(e, false);
+            }
+        });
+    }
+
+    @Override
+    public ChatResult stream(ChatRequest request, Consumer<String> onToken) {
+        var params = params(request)
+                .streamOptions(
+                        ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                .build();
+        try {
+            return call("stream", deadline -> streamAttempt(params, request, deadline, onToken));
+        } catch (ConsumerFailed e) {
+            throw e.getCause();
+        }
+    }
+
+    @Override
+    public <T> StructuredResult<T> structured(ChatRequest request, Class<T> type) {
+        var params = params(request).responseFormat(type).build();
+        return call("structured", deadline -> {
+            var completion =
+                    blocking(deadline, options -> client.chat().completions().create(params, options));
+            try {
+                var json = completion
+                        .rawChatCompletion()
+                        .choices()
+                        .getFirst()
+                        .message()
+                        .content()
+                        .orElseThrow();
+                var value = completion.choices().getFirst().message().content().orElseThrow();
+                return new StructuredResult<>(value, json, usage(completion.usage(), request, json));
+            } catch (RuntimeException e) {
+                throw classify(e, false);
+            }
+        });
+    }
+
+    /** Runs attempts under the deadline, each holding a permit, with backoff between them. */
+    private <R> R call(String kind, Function<Deadline, R> attempt) {
+        var sample = Timer.start(meters);
+        var outcome = "ok";
+        try {
+            var deadline = Deadline.after(settings.timeout());
+            var backoff = settings.initialBackoff();
+            for (int number = 1; ; number++) {
+                acquire(deadline);
+                Duration wait;
+                try {
+                    return attempt.apply(deadline);
+                } catch (AttemptFailed failure) {
+                    wait = failure.retryAfter != null
+                            ? min(failure.retryAfter, settings.maxBackoff())
+                            : jittered(backoff);
+                    var retry = failure.retryable
+                            && number <= settings.retries()
+                            && deadline.remaining().compareTo(wait.plus(MIN_ATTEMPT)) > 0;
+                    log.warn(
+                            "Chat model call ({}) attempt {} failed: {}{}",
+                            kind,
+                            number,
+                            failure.getMessage(),
+                            retry ? "; retrying in " + wait.toMillis() + " ms" : "");
+                    if (!retry) {
+                        throw failure.unavailable();
+                    }
+                } finally {
+                    permits.release();
+                }
+                pause(wait);
+                backoff = min(backoff.multipliedBy(2), settings.maxBackoff());
+            }
+        } catch (UpstreamUnavailable e) {
+            outcome = e.reason().name().toLowerCase(Locale.ROOT);
+            throw e;
+        } catch (RuntimeException e) {
+            outcome = "caller_error";
+            throw e;
+        } finally {
+            sample.stop(meters.timer("yuno.llm.chat.calls", "kind", kind, "outcome", outcome));
+        }
+    }
+
+    private void acquire(Deadline deadline) {
+        var wait = min(settings.acquireTimeout(), deadline.remaining());
+        try {
+            if (!permits.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+                log.warn("Chat model busy: all {} permits taken for {} ms", settings.maxConcurrency(), wait.toMillis());
+                throw new UpstreamUnavailable(UpstreamUnavailable.Reason.BUSY, false);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamUnavailable(UpstreamUnavailable.Reason.TIMEOUT, false);
+        }
+    }
+
+    /** One request that answers at once, waited for no longer than the deadline. */
+    private <R> R blocking(Deadline deadline, Function<RequestOptions, R> request) {
+        var options = options(deadline);
+        var task = new FutureTask<R>(() -> request.apply(options));
+        Thread.ofVirtual().name("yuno-llm-call").start(task);
+        try {
+            return task.get(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            task.cancel(true);
+            throw new AttemptFailed(
+                    UpstreamUnavailable.Reason.TIMEOUT, false, false, null, "no answer by the deadline");
+        } catch (ExecutionException e) {
+            throw classify(e.getCause(), false);
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new AttemptFailed(UpstreamUnavailable.Reason.TIMEOUT, false, false, null, "caller interrupted");
+        }
+    }
+
+    /**
+     * One streaming request. A worker thread reads the stream into a queue; this thread takes
+     * from it with a timeout (the first-token timeout until a token came, the deadline after) and
+     * hands tokens to the caller.
+     */
+    private ChatResult streamAttempt(
+            ChatCompletionCreateParams params, ChatRequest request, Deadline deadline, Consumer<String> onToken) {
+        var events = new LinkedBlockingQueue<StreamEvent>();
+        var options = options(deadline);
+        var worker = Thread.ofVirtual().name("yuno-llm-stream").start(() -> {
+            try (var response = client.chat().completions().createStreaming(params, options)) {
+                var chunks = response.stream().iterator();
+                while (chunks.hasNext() && !Thread.currentThread().isInterrupted()) {
+                    var chunk = chunks.next();
+                    for (var choice : chunk.choices()) {
+                        choice.delta()
+                                .content()
+                                .filter(text -> !text.isEmpty())
+                                .ifPresent(text -> events.add(new StreamEvent.Token(text)));
+                    }
+                    chunk.usage().ifPresent(usage -> events.add(new StreamEvent.Reported(usage)));
+                }
+                events.add(new StreamEvent.Done());
+            } catch (Throwable t) {
+                events.add(new StreamEvent.Failed(t));
+            }
+        });
+        var firstTokenBy = deadline.capped(settings.firstTokenTimeout());
+        var text = new StringBuilder();
+        Usage usage = null;
+        var tokensSent = false;
+        var finished = false;
+        try {
+            while (true) {
+                var limit = tokensSent ? deadline : firstTokenBy;
+                var event = events.poll(limit.remainingNanos(), TimeUnit.NANOSECONDS);
+                switch (event) {
+                    case null -> {
+                        var retryable = !tokensSent && !deadline.expired();
+                        throw new AttemptFailed(
+                                UpstreamUnavailable.Reason.TIMEOUT,
+                                retryable,
+                                tokensSent,
+                                null,
+                                tokensSent ? "the stream stalled past the deadline" : "no first token in time");
+                    }
+                    case StreamEvent.Token token -> {
+                        text.append(token.text());
+                        tokensSent = true;
+                        try {
+                            onToken.accept(token.text());
+                        } catch (RuntimeException e) {
+                            throw new ConsumerFailed(e);
+                        }
+                    }
+                    case StreamEvent.Reported reported -> usage = usage(Optional.of(reported.usage()), request, "");
+                    case StreamEvent.Done done -> {
+                        finished = true;
+                        var answer = text.toString();
+                        return new ChatResult(answer, usage != null ? usage : usage(Optional.empty(), request, answer));
+                    }
+                    case StreamEvent.Failed failed -> {
+                        finished = true;
+                        throw classify(failed.cause(), tokensSent);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AttemptFailed(UpstreamUnavailable.Reason.TIMEOUT, false, tokensSent, null, "caller interrupted");
+        } finally {
+            if (!finished) {
+                // Closes the worker's socket: a virtual thread blocked in socket I/O is interruptible.
+                worker.interrupt();
+            }
+        }
+    }
+
+    private ChatCompletionCreateParams.Builder params(ChatRequest request) {
+        var builder = ChatCompletionCreateParams.builder()
+                .model(settings.chatModel())
+                .maxCompletionTokens(
+                        request.maxOutputTokens() != null ? request.maxOutputTokens() : settings.maxOutputTokens());
+        if (request.temperature() != null) {
+            builder.temperature(request.temperature());
+        }
+        for (var message : request.messages()) {
+            switch (message.role()) {
+                case SYSTEM -> builder.addSystemMessage(message.content());
+                case USER -> builder.addUserMessage(message.content());
+                case ASSISTANT -> builder.addAssistantMessage(message.content());
+            }
+        }
+        return builder;
+    }
+
+    private static RequestOptions options(Deadline deadline) {
+        var transport = deadline.remaining().plus(TRANSPORT_GRACE);
+        return RequestOptions.builder()
+                .timeout(Timeout.builder()
+                        .connect(transport)
+                        .read(transport)
+                        .write(transport)
+                        .request(transport)
+                        .build())
+                .build();
+    }
+
+    private static Usage usage(Optional<CompletionUsage> reported, ChatRequest request, String answer) {
+        return reported.map(
+                        u -> new Usage(clamp(u.promptTokens()), clamp(u.completionTokens()), clamp(u.totalTokens())))
+                .orElseGet(() -> Usage.estimate(request.characters(), answer.length()));
+    }
+
+    private static int clamp(long tokens) {
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, tokens));
+    }
+
+    /** What a provider failure means: its reason, whether another attempt may help, what to log. */
+    private static AttemptFailed classify(Throwable t, boolean tokensSent) {
+        return switch (t) {
+            case AttemptFailed failed -> failed;
+            case SseException e ->
+                new AttemptFailed(
+                        UpstreamUnavailable.Reason.PROVIDER_ERROR,
+                        !tokensSent,
+                        tokensSent,
+                        null,
+                        "error event in the stream"
+                                + e.code().map(c -> " (" + c + ")").orElse(""));
+            case OpenAIServiceException e -> {
+                var status = e.statusCode();
+                var transientError = status == 408 || status == 409 || status == 429 || status >= 500;
+                yield new AttemptFailed(
+                        status == 429
+                                ? UpstreamUnavailable.Reason.RATE_LIMITED
+                                : UpstreamUnavailable.Reason.PROVIDER_ERROR,
+                        transientError && !tokensSent,
+                        tokensSent,
+                        transientError ? retryAfter(e) : null,
+                        "HTTP " + status + e.code().map(c -> " (" + c + ")").orElse(""));
+            }
+            case OpenAIInvalidDataException e ->
+                new AttemptFailed(
+                        UpstreamUnavailable.Reason.BAD_RESPONSE, false, tokensSent, null, "unreadable answer");
+            case OpenAIIoException e -> ioFailure(e, tokensSent);
+            case OpenAIRetryableException e -> ioFailure(e, tokensSent);
+            case IOException e -> ioFailure(e, tokensSent);
+            case UncheckedIOException e -> ioFailure(e, tokensSent);
+            default ->
+                new AttemptFailed(
+                        UpstreamUnavailable.Reason.BAD_RESPONSE,
+                        false,
+                        tokensSent,
+                        null,
+                        "unexpected " + t.getClass().getSimpleName());
+        };
+    }
+
+    private static AttemptFailed ioFailure(Throwable t, boolean tokensSent) {
+        var timedOut = false;
+        for (var cause = t; cause != null; cause = cause.getCause()) {
+            timedOut |= cause instanceof InterruptedIOException;
+        }
+        return new AttemptFailed(
+                timedOut ? UpstreamUnavailable.Reason.TIMEOUT : UpstreamUnavailable.Reason.PROVIDER_ERROR,
+                !tokensSent,
+                tokensSent,
+                null,
+                (timedOut ? "I/O timeout: " : "connection failed: ")
+                        + t.getClass().getSimpleName());
+    }
+
+    private static @Nullable Duration retryAfter(OpenAIServiceException e) {
+        try {
+            var millis = e.headers().values("retry-after-ms");
+            if (!millis.isEmpty()) {
+                return Duration.ofMillis(
+                        (long) Double.parseDouble(millis.getFirst().trim()));
+            }
+            var seconds = e.headers().values("retry-after");
+            if (!seconds.isEmpty()) {
+                return Duration.ofMillis(
+                        (long) (Double.parseDouble(seconds.getFirst().trim()) * 1000));
+            }
+        } catch (NumberFormatException ignored) {
+            // An HTTP date or garbage: fall back to our own backoff.
+        }
+        return null;
+    }
+
+    private static Duration jittered(Duration base) {
+        var millis = Math.max(1, base.toMillis());
+        return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static void pause(Duration wait) {
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamUnavailable(UpstreamUnavailable.Reason.TIMEOUT, false);
+        }
+    }
+
+    private sealed interface StreamEvent {
+        record Token(String text) implements StreamEvent {}
+
+        record Reported(CompletionUsage usage) implements StreamEvent {}
+
+        record Done() implements StreamEvent {}
+
+        record Failed(Throwable cause) implements StreamEvent {}
+    }
+
+    /** One failed attempt, classified; the message is for the log only. */
+    private static final class AttemptFailed extends RuntimeException {
+
+        final UpstreamUnavailable.Reason reason;
+        final boolean retryable;
+        final boolean tokensSent;
+        final @Nullable Duration retryAfter;
+
+        AttemptFailed(
+                UpstreamUnavailable.Reason reason,
+                boolean retryable,
+                boolean tokensSent,
+                @Nullable Duration retryAfter,
+                String detail) {
+            super(detail, null, false, false);
+            this.reason = reason;
+            this.retryable = retryable;
+            this.tokensSent = tokensSent;
+            this.retryAfter = retryAfter;
+        }
+
+        UpstreamUnavailable unavailable() {
+            return new UpstreamUnavailable(reason, tokensSent);
+        }
+    }
+
+    /** The caller's token consumer threw: not the provider's fault, so it passes through unchanged. */
+    private static final class ConsumerFailed extends RuntimeException {
+
+        ConsumerFailed(RuntimeException cause) {
+            super(null, cause, false, false);
+        }
+
+        @Override
+        public synchronized RuntimeException getCause() {
+            return (RuntimeException) super.getCause();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package com.helloyuno.site;
+
+import com.helloyuno.plan.PlanType;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * On an empty database, and only when {@code yuno.sites.demo} is on (the run script's local
+ * profile), creates a site for {@code localhost} so that a newcomer can try the widget at once.
+ */
+@Component
+class DemoSite {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoSite.class);
+
+    private final SiteSettings settings;
+    private final SiteService sites;
+
+    DemoSite(SiteSettings settings, SiteService sites) {
+        this.settings = settings;
+        this.sites = sites;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void createWhenEmpty() {
+        if (!settings.demo()) {
+            return;
+        }
+        if (sites.count() > 0) {
+            var first = sites.page(0, 1).getFirst();
+            log.info("Demo: site {} ({}) is ready", first.siteId(), first.domain());
+            return;
+        }
+        var created = sites.create(new SiteService.SiteDraft(
+                "localhost", List.of(), false, null, PlanType.FREE, Theme.DARK, CustomConfig.DEFAULTS));
+        log.info("Demo: created site {} for localhost", created.site().siteId());
+    }
+}

@@ -1,0 +1,182 @@
+package com.helloyuno.site;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.stereotype.Component;
+
+/**
+ * The per-instance copy of sites for the hot paths, unknown site ids included (so that random ids
+ * do not each cost a query). A change evicts the entry here at once and, through a Redis channel,
+ * on every other instance; entries also expire after {@code yuno.sites.cache-ttl}, which bounds
+ * staleness when a notice is lost or Redis is down.
+ */
+@Component
+class SiteCache {
+
+    static final String CHANNEL = "yuno:sites:changed";
+    private static final Logger log = LoggerFactory.getLogger(SiteCache.class);
+
+    private record Entry(Optional<Site> site, Instant expires) {}
+
+    private record HostEntry(boolean allowed, Instant expires) {}
+
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, HostEntry> hosts = new ConcurrentHashMap<>();
+    private final SiteSettings settings;
+    private final StringRedisTemplate redis;
+    private final Clock clock;
+
+    SiteCache(SiteSettings settings, StringRedisTemplate redis) {
+        this.settings = settings;
+        this.redis = redis;
+        this.clock = Clock.systemUTC();
+    }
+
+    Optional<Site> get(String siteId, Function<String, Optional<Site>> loader) {
+        var now = clock.instant();
+        var entry = entries.get(siteId);
+        if (entry != null && entry.expires().isAfter(now)) {
+            return entry.site();
+        }
+        var site = loader.apply(siteId);
+        if (entries.size() >= settings.cacheMaxEntries()) {
+            entries.values().removeIf(e -> !e.expires().isAfter(now));
+            if (entries.size() >= settings.cacheMaxEntries()) {
+                entries.clear(); // crude but bounded; refilled from the database within one TTL
+            }
+        }
+        entries.put(siteId, new Entry(site, now.plus(settings.cacheTtl())));
+        return site;
+    }
+
+    boolean hostAllowed(String host, java.util.function.Predicate<String> loader) {
+        var now = clock.instant();
+        var entry = hosts.get(host);
+        if (entry != null && entry.expires().isAfter(now)) {
+            return entry.allowed();
+        }
+        var allowed = loader.test(host);
+        if (hosts.size() >= settings.cacheMaxEntries()) {
+            hosts.clear();
+        }
+        hosts.put(host, new HostEntry(allowed, now.plus(settings.cacheTtl())));
+        return allowed;
+    }
+
+    /** Forgets the site here and tells the other instances to do the same. */
+    void changed(String siteId) {
+        evict(siteId);
+        try {
+            redis.convertAndSend(CHANNEL, siteId);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Could not announce a site change to other instances (Redis: {}); they see it within {}",
+                    e.getClass().getSimpleName(),
+                    settings.cacheTtl());
+        }
+    }
+
+    void evict(String siteId) {
+        entries.remove(siteId);
+        // Which hosts are allowed depends on every site's domains: a change to any site redoes them.
+        hosts.clear();
+    }
+
+    /**
+     * Listens for change notices from other instances. It starts in the background and retries
+     * until Redis answers, since an instance must start and serve while Redis is down; once
+     * subscribed, the container itself recovers from later outages.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class Notices {
+        @Bean
+        RedisMessageListenerContainer siteChangeListener(RedisConnectionFactory connections, SiteCache cache) {
+            var container = new RedisMessageListenerContainer();
+            container.setConnectionFactory(connections);
+            container.setAutoStartup(false);
+            container.addMessageListener(
+                    (message, pattern) -> cache.evict(new String(message.getBody(), StandardCharsets.UTF_8)),
+                    new ChannelTopic(CHANNEL));
+            return container;
+        }
+
+        @Bean
+        SmartLifecycle siteChangeListenerStarter(RedisMessageListenerContainer container, SiteSettings settings) {
+            return new BackgroundStarter(container, settings.cacheTtl());
+        }
+    }
+
+    private static final class BackgroundStarter implements SmartLifecycle {
+        private final RedisMessageListenerContainer container;
+        private final Duration retry;
+        private volatile boolean running;
+        private volatile Thread thread;
+
+        BackgroundStarter(RedisMessageListenerContainer container, Duration retry) {
+            this.container = container;
+            this.retry = retry;
+        }
+
+        @Override
+        public void start() {
+            running = true;
+            thread = Thread.ofVirtual().name("site-change-listener-start").start(this::startContainer);
+        }
+
+        private void startContainer() {
+            var warned = false;
+            while (running && !container.isRunning()) {
+                try {
+                    container.start();
+                } catch (RuntimeException e) {
+                    if (!warned) {
+                        log.warn(
+                                "Not subscribed to site change notices yet (Redis: {}); retrying every {}",
+                                e.getClass().getSimpleName(),
+                                retry);
+                        warned = true;
+                    }
+                    try {
+                        Thread.sleep(retry);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                }
+            }
+            if (warned && container.isRunning()) {
+                log.info("Subscribed to site change notices");
+            }
+        }
+
+        @Override
+        public void stop() {
+            running = false;
+            var t = thread;
+            if (t != null) {
+                t.interrupt();
+            }
+            if (container.isRunning()) {
+                container.stop();
+            }
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package com.helloyuno.site;
+
+import com.helloyuno.problem.Forbidden;
+import com.helloyuno.problem.InvalidRequest;
+import com.helloyuno.ratelimit.RateLimiter;
+import com.helloyuno.ratelimit.Usage;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/sites}: the operator manages every site; an owner reads and tunes its own. */
+@RestController
+@Validated
+@RequestMapping("/api/sites")
+class SiteController {
+
+    private final SiteService service;
+    private final SiteSettings settings;
+    private final RateLimiter rateLimiter;
+
+    SiteController(SiteService service, SiteSettings settings, RateLimiter rateLimiter) {
+        this.service = service;
+        this.settings = settings;
+        this.rateLimiter = rateLimiter;
+    }
+
+    @PostMapping
+    ResponseEntity<SiteResponses.CreatedSiteBody> create(
+            @AuthenticationPrincipal ApiCaller caller, @Valid @RequestBody SiteRequests.CreateSite body) {
+        requireOperator(caller, "Only the operator creates sites.");
+        var domain = domain("domain", body.domain());
+        var draft = new SiteService.SiteDraft(
+                domain,
+                additionalDomains(body.additionalDomains(), domain),
+                Boolean.TRUE.equals(body.allowSubdomains()),
+                body.userId(),
+                body.planType() != null ? body.planType() : com.helloyuno.plan.PlanType.FREE,
+                body.theme() != null ? body.theme() : Theme.DARK,
+                body.customConfig() != null
+                        ? body.customConfig().applyTo(CustomConfig.DEFAULTS)
+                        : CustomConfig.DEFAULTS);
+        var created = service.create(draft);
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .header("Location", "/api/sites/" + created.site().siteId())
+                .body(new SiteResponses.CreatedSiteBody(created.site(), created.ownerKey()));
+    }
+
+    @GetMapping
+    SiteResponses.SitePage list(
+            @AuthenticationPrincipal ApiCaller caller,
+            @RequestParam(defaultValue = "0") @Min(0) @Max(1_000_000) int page,
+            @RequestParam(defaultValue = "20") @Min(1) int size) {
+        requireOperator(caller, "Only the operator lists sites.");
+        if (size > settings.maxPageSize()) {
+            throw new InvalidRequest("size", "must be at most " + settings.maxPageSize());
+        }
+        return new SiteResponses.SitePage(service.page(page, size), page, size, service.count());
+    }
+
+    @GetMapping("/{siteId}")
+    Site get(@AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
+        return service.requireAccessible(caller, siteId);
+    }
+
+    @PatchMapping("/{siteId}")
+    Site update(
+            @AuthenticationPrincipal ApiCaller caller,
+            @PathVariable String siteId,
+            @Valid @RequestBody SiteRequests.UpdateSite body) {
+        var site = service.requireAccessible(caller, siteId);
+        if (body.changesPlan() && !caller.isOperator()) {
+            throw new Forbidden("Only the operator changes plan_type and plan_active.");
+        }
+        if (Boolean.TRUE.equals(body.identityRequired())
+                && service.identitySecret(siteId).isEmpty()) {
+            throw new InvalidRequest(
+                    "identity_required", "make an identity secret first (POST /api/sites/{site_id}/identity-secret)");
+        }
+        var domain = body.domain() != null ? domain("domain", body.domain()) : site.domain();
+        var additional = body.additionalDomains() != null
+                ? additionalDomains(body.additionalDomains(), domain)
+                : site.additionalDomains().stream()
+                        .filter(d -> !d.equals(domain))
+                        .toList();
+        var updated = new Site(
+                site.siteId(),
+                domain,
+                additional,
+                body.allowSubdomains() != null ? body.allowSubdomains() : site.allowSubdomains(),
+                body.userId() != null ? body.userId() : site.userId(),
+                body.planType() != null ? body.planType() : site.planType(),
+                body.planActive() != null ? body.planActive() : site.planActive(),
+                body.widgetEnabled() != null ? body.widgetEnabled() : site.widgetEnabled(),
+                body.theme() != null ? body.theme() : site.theme(),
+                body.customConfig() != null ? body.customConfig().applyTo(site.customConfig()) : site.customConfig(),
+                body.identityRequired() != null ? body.identityRequired() : site.identityRequired(),
+                site.createdAt(),
+                site.updatedAt());
+        return service.update(updated);
+    }
+
+    @DeleteMapping("/{siteId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
+        service.requireAccessible(caller, siteId);
+        requireOperator(caller, "Only the operator deletes sites.");
+        service.delete(siteId);
+    }
+
+    @PostMapping("/{siteId}/owner-key")
+    SiteResponses.OwnerKeyBody rotateOwnerKey(@AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
+        service.requireAccessible(caller, siteId);
+        return new SiteResponses.OwnerKeyBody(siteId, service.rotateOwnerKey(siteId));
+    }
+
+    /**
+     * Makes the secret that the site's own server signs visitors with; shown once. Identity
+     * verification cannot be required before a secret exists.
+     */
+    @PostMapping("/{siteId}/identity-secret")
+    SiteResponses.IdentitySecretBody rotateIdentitySecret(
+            @AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
+        service.requireAccessible(caller, siteId);
+        return new SiteResponses.IdentitySecretBody(siteId, service.rotateIdentitySecret(siteId));
+    }
+
+    /** The plan's limits and what this period has used of them, from the rate limiter's counters. */
+    @GetMapping("/{siteId}/usage")
+    Usage usage(@AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
+        var site = service.requireAccessible(caller, siteId);
+        return rateLimiter.usage(site.siteId(), site.planType());
+    }
+
+    private static void requireOperator(ApiCaller caller, String detail) {
+        if (!caller.isOperator()) {
+            throw new Forbidden(detail);
+        }
+    }
+
+    private static String domain(String field, String value) {
+        return Domains.normalize(value)
+                .orElseThrow(() -> new InvalidRequest(field, "must be a host name such as example.com"));
+    }
+
+    private List<String> additionalDomains(@Nullable List<String> values, String mainDomain) {
+        if (values == null) {
+            return List.of();
+        }
+        if (values.size() > settings.maxAdditionalDomains()) {
+            throw new InvalidRequest(
+                    "additional_domains", "at most " + settings.maxAdditionalDomains() + " domains are allowed");
+        }
+        var normalized = new LinkedHashSet<String>();
+        for (int i = 0; i < values.size(); i++) {
+            normalized.add(domain("additional_domains[" + i + "]", values.get(i)));
+        }
+        normalized.remove(mainDomain);
+        return new ArrayList<>(normalized);
+    }
+}

@@ -1,0 +1,72 @@
+package com.helloyuno.site;
+
+import com.helloyuno.plan.PlanType;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** The bodies of the sites API; absent fields are {@code null}. */
+final class SiteRequests {
+
+    private SiteRequests() {}
+
+    record CreateSite(
+            @NotBlank @Size(max = 253) String domain,
+            @Nullable @Size(max = 100) List<@NotBlank @Size(max = 253) String> additionalDomains,
+            @Nullable Boolean allowSubdomains,
+            @Nullable @Size(max = 255) String userId,
+            @Nullable PlanType planType,
+            @Nullable Theme theme,
+            @Nullable @Valid Config customConfig) {}
+
+    /** A partial update: only the fields present change. */
+    record UpdateSite(
+            @Nullable @Size(min = 1, max = 253) String domain,
+            @Nullable @Size(max = 100) List<@NotBlank @Size(max = 253) String> additionalDomains,
+            @Nullable Boolean allowSubdomains,
+            @Nullable @Size(max = 255) String userId,
+            @Nullable PlanType planType,
+            @Nullable Boolean planActive,
+            @Nullable Boolean widgetEnabled,
+            @Nullable Theme theme,
+            @Nullable @Valid Config customConfig,
+            @Nullable Boolean identityRequired) {
+
+        boolean changesPlan() {
+            return planType != null || planActive != null;
+        }
+    }
+
+    record Config(
+            @Nullable @Size(min = 1, max = 500) String welcomeMessage,
+
+            @Nullable @Pattern(regexp = "#[0-9A-Fa-f]{6}", message = "must be a colour as #RRGGBB")
+            String primaryColor,
+
+            @Nullable WidgetPosition position,
+            @Nullable @Size(min = 1, max = 60) String botName,
+            @Nullable @Size(max = 4000) String systemPrompt,
+            @Nullable Boolean leadCapture,
+
+            @Nullable @Size(max = 2000) @Pattern(regexp = "https://\\S+", message = "must be an https:// URL")
+            String leadWebhookUrl) {
+
+        CustomConfig applyTo(CustomConfig base) {
+            return new CustomConfig(
+                    welcomeMessage != null ? welcomeMessage : base.welcomeMessage(),
+                    primaryColor != null ? primaryColor.toUpperCase(java.util.Locale.ROOT) : base.primaryColor(),
+                    position != null ? position : base.position(),
+                    botName != null ? botName : base.botName(),
+                    systemPrompt != null ? emptyToNull(systemPrompt) : base.systemPrompt(),
+                    leadCapture != null ? leadCapture : base.leadCapture(),
+                    leadWebhookUrl != null ? emptyToNull(leadWebhookUrl) : base.leadWebhookUrl());
+        }
+
+        private static @Nullable String emptyToNull(String value) {
+            return value.isBlank() ? null : value;
+        }
+    }
+}

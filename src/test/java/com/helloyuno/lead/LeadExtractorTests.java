@@ -1,0 +1,158 @@
+package com.helloyuno.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Contact details found deterministically in what visitors write. */
+class LeadExtractorTests {
+
+    static final LeadSettings SETTINGS = new LeadSettings("US", 200, 254, 4000, 200, 32000, 100, 100000);
+
+    private final LeadExtractor extractor = new LeadExtractor(SETTINGS);
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "You can write me at jane.doe@example.com thanks|jane.doe@example.com",
+                "Email: Jane.Doe+shop@Example.COM, please|Jane.Doe+shop@example.com",
+                "mine is bob_smith@mail.co.uk.|bob_smith@mail.co.uk",
+                "(contact: o'neil@example.org)|o'neil@example.org",
+                "'quoted@example.org'|quoted@example.org",
+                "Meine Adresse ist hans-peter@firma-beispiel.de!|hans-peter@firma-beispiel.de",
+                "<ana@example.io>|ana@example.io",
+                "first old@example.com, now new@example.com is better|new@example.com",
+            })
+    void findsEmailAddresses(String text, String email) {
+        assertThat(extractor.extract(List.of(text), LeadHints.NONE))
+                .map(ChatLead::email)
+                .contains(email);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "follow us @yuno on social media",
+                "user@localhost is not an address",
+                "a@b",
+                "x@y.z",
+                "two dots john..doe@example.com? no: .john@example.com is not either",
+                "name@domain.c0m",
+                "price: 5@10 each",
+            })
+    void findsNoEmailWhereThereIsNone(String text) {
+        var lead = extractor.extract(List.of(text), LeadHints.NONE);
+        assertThat(lead.map(ChatLead::email)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "Call me at (415) 555-2671 tomorrow|US|+14155552671",
+                "my number: 415.555.2671|US|+14155552671",
+                "my phone is 4155552671|US|+14155552671",
+                "4155552671|US|+14155552671",
+                "Reach me on +44 20 7946 0958 please|US|+442079460958",
+                "UK office 020 7946 0958|GB|+442079460958",
+                "mon portable: 06 12 34 56 78|FR|+33612345678",
+                "+33 6 12 34 56 78|US|+33612345678",
+                "Handy: +49 1512 3456789|US|+4915123456789",
+                "telefono +39 06 6982 0000|US|+390669820000",
+                "WhatsApp +91 98765 43210|US|+919876543210",
+                "call +1-415-555-2671 or later +1 (212) 555-0134|US|+12125550134",
+            })
+    void findsPhoneNumbersAndNormalisesThemToE164(String text, String region, String e164) {
+        assertThat(extractor.extract(List.of(text), new LeadHints(null, null, region)))
+                .map(ChatLead::phone)
+                .contains(e164);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "My order #4155552671 has not arrived",
+                "my order number is 4155552671",
+                "Invoice no. 415-555-2671 is wrong",
+                "tracking: 4155552671",
+                "It costs $4,155,552,671 in total",
+                "the price is 4155552671 USD",
+                "We met on 2024-03-15 at 10:30",
+                "Delivery on 12/03/2024 between 10:00 and 12:00",
+                "Version 4.15.55 was released in 2023",
+                "I have 4155552671 questions",
+                "Our plan costs 49.99 per month and 499 per year",
+                "ZIP 94103, order 12345",
+            })
+    void findsNoPhoneInPricesOrderNumbersOrDates(String text) {
+        assertThat(extractor.extract(List.of(text), LeadHints.NONE)).isEmpty();
+    }
+
+    @Test
+    void takesTheLatestDetailsAndTheHintsNameAndIntent() {
+        var messages = List.of(
+                "Hi, I'm interested in the pro plan",
+                "my email is old@example.com and phone +1 415 555 2671",
+                "sorry, use new@example.com instead");
+
+        var lead = extractor.extract(messages, new LeadHints("  Jane   Doe ", "pricing", null));
+
+        assertThat(lead).contains(new ChatLead("Jane Doe", "new@example.com", "+14155552671", "pricing"));
+    }
+
+    @Test
+    void noContactDetailsMeansNoLeadWhateverTheHints() {
+        assertThat(extractor.extract(List.of("I'm Jane and I want a demo"), new LeadHints("Jane", "demo", null)))
+                .isEmpty();
+    }
+
+    @Test
+    void aNameThatLooksLikeAnEmailIsDropped() {
+        var lead = extractor.extract(List.of("jane@example.com"), new LeadHints("jane@example.com", null, null));
+
+        assertThat(lead.map(ChatLead::name)).isEmpty();
+        assertThat(lead.map(ChatLead::email)).contains("jane@example.com");
+    }
+
+    @Test
+    void personalDataStaysOutOfToString() {
+        var lead = new ChatLead("Jane", "jane@example.com", "+14155552671", null);
+
+        assertThat(lead.toString()).doesNotContain("jane", "Jane", "4155552671");
+        assertThat(new LeadForm("s1", "Jane", "jane@example.com", "+14155552671", "hi").toString())
+                .doesNotContain("jane", "Jane", "4155552671");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            nullValues = "null",
+            value = {
+                "https://shop.example.de/preise,DE",
+                "https://www.example.co.uk/,GB",
+                "http://example.fr,FR",
+                "https://example.com/pricing,null",
+                "https://example.io,IO",
+                "not a url,null",
+                "null,null",
+            })
+    void theRegionOfAPageIsItsCountryDomain(String url, String region) {
+        assertThat(Optional.ofNullable(extractor.regionOf(url))).isEqualTo(Optional.ofNullable(region));
+    }
+
+    @Test
+    void validatesAndNormalisesFormValues() {
+        assertThat(extractor.email(" Jane@Example.COM ")).contains("Jane@example.com");
+        assertThat(extractor.email("jane@example")).isEmpty();
+        assertThat(extractor.email("a".repeat(65) + "@example.com")).isEmpty();
+        assertThat(extractor.phone("(415) 555-2671", "US")).contains("+14155552671");
+        assertThat(extractor.phone("+44 20 7946 0958", "US")).contains("+442079460958");
+        assertThat(extractor.phone("555-0000", "US")).isEmpty();
+        assertThat(extractor.phone("call me", "US")).isEmpty();
+    }
+}
