@@ -1,7 +1,7 @@
 package com.helloyuno.knowledge;
 
 import com.helloyuno.llm.Embeddings;
-import com.helloyuno.llm.ModelUnavailable;
+import com.helloyuno.llm.UpstreamUnavailable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -104,7 +104,7 @@ public class Retriever {
                 }
             }
             return null;
-        } catch (ModelUnavailable e) {
+        } catch (UpstreamUnavailable e) {
             log.warn("Searching by full text alone: {}", e.getMessage());
             return null;
         }

@@ -39,6 +39,9 @@ class CrawlerIntegrationTests extends KnowledgeIntegrationTest {
     @Autowired
     Retriever retriever;
 
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+
     TestWebSite web;
     String site;
     AllowedHosts hosts;
@@ -196,6 +199,32 @@ class CrawlerIntegrationTests extends KnowledgeIntegrationTest {
         assertThat(errorsByUrl(status).get(web.url("/latest")))
                 .startsWith("redirected: ")
                 .contains("may not reach");
+    }
+
+    @Test
+    void crawlsThroughTheOwnerApi() throws Exception {
+        var http = new com.helloyuno.testsupport.Http(port);
+        var started = http.post(
+                "/api/sites/" + site + "/crawls",
+                com.helloyuno.testsupport.Http.json(Map.of("url", web.url("/sitemap_index.xml"), "max_pages", 20)),
+                "Authorization",
+                "Bearer " + OPERATOR_KEY,
+                "Content-Type",
+                "application/json");
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        var job = UUID.fromString(started.json().path("job_id").asString());
+        awaitEnd(job);
+
+        var status = http.get("/api/sites/" + site + "/crawls/" + job, "Authorization", "Bearer " + OPERATOR_KEY);
+
+        assertThat(status.status()).isEqualTo(200);
+        var json = status.json();
+        assertThat(json.path("status").asString()).isEqualTo("done");
+        assertThat(json.path("pages_total").asInt()).isEqualTo(7);
+        assertThat(json.path("pages_done").asInt()).isEqualTo(7);
+        assertThat(json.path("chunks").asInt()).isPositive();
+        assertThat(json.path("errors").isArray()).isTrue();
+        assertThat(json.path("errors").get(0).has("url")).isTrue();
     }
 
     @Test

@@ -18,7 +18,9 @@ import org.springframework.test.context.DynamicPropertySource;
             "yuno.web.admin-api-key=" + KnowledgeIntegrationTest.OPERATOR_KEY,
             "yuno.llm.embeddings.initial-backoff=10ms",
             "yuno.llm.embeddings.max-backoff=50ms",
-            "yuno.llm.embeddings.max-attempts=2"
+            "yuno.llm.embeddings.max-attempts=2",
+            // Several cached contexts share one PostgreSQL with other test runs.
+            "spring.datasource.hikari.maximum-pool-size=5"
         })
 abstract class KnowledgeIntegrationTest {
 

@@ -9,7 +9,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Without {@code OPENAI_API_KEY}: chunks are stored without vectors and found by full text. */
-@SpringBootTest(properties = "yuno.llm.openai-api-key=")
+@SpringBootTest(properties = {"yuno.llm.openai-api-key=", "spring.datasource.hikari.maximum-pool-size=3"})
 class OfflineKnowledgeIntegrationTests {
 
     @Autowired

@@ -78,8 +78,9 @@ class OpenAiEmbeddingsTests {
         fake.failNext(5, 503);
 
         assertThatThrownBy(() -> embeddings.embed(List.of("refund policy")))
-                .isInstanceOf(ModelUnavailable.class)
-                .hasMessageContaining("503");
+                .isInstanceOf(UpstreamUnavailable.class)
+                .satisfies(e -> assertThat(((UpstreamUnavailable) e).reason())
+                        .isEqualTo(UpstreamUnavailable.Reason.PROVIDER_ERROR));
         assertThat(fake.requests()).isEqualTo(3);
     }
 
@@ -87,7 +88,7 @@ class OpenAiEmbeddingsTests {
     void doesNotRetryARequestTheProviderRefuses() {
         fake.failNext(1, 400);
 
-        assertThatThrownBy(() -> embeddings.embed(List.of("refund policy"))).isInstanceOf(ModelUnavailable.class);
+        assertThatThrownBy(() -> embeddings.embed(List.of("refund policy"))).isInstanceOf(UpstreamUnavailable.class);
         assertThat(fake.requests()).isEqualTo(1);
     }
 
@@ -97,7 +98,7 @@ class OpenAiEmbeddingsTests {
 
         assertThat(offline.available()).isFalse();
         assertThat(offline.embed(List.of())).isEmpty();
-        assertThatThrownBy(() -> offline.embed(List.of("x"))).isInstanceOf(ModelUnavailable.class);
+        assertThatThrownBy(() -> offline.embed(List.of("x"))).isInstanceOf(UpstreamUnavailable.class);
     }
 
     @Test
@@ -132,11 +133,28 @@ class OpenAiEmbeddingsTests {
 
         assertThat(limiter.available()).isZero();
         assertThatThrownBy(() -> limiter.call(() -> "second"))
-                .isInstanceOf(ModelUnavailable.class)
-                .hasMessageContaining("busy");
+                .isInstanceOf(UpstreamUnavailable.class)
+                .satisfies(
+                        e -> assertThat(((UpstreamUnavailable) e).reason()).isEqualTo(UpstreamUnavailable.Reason.BUSY));
 
         release.countDown();
         holder.join();
         assertThat(limiter.call(() -> "third")).isEqualTo("third");
+    }
+
+    private static LlmSettings settings(String key, URI baseUrl, Duration acquireTimeout, int maxConcurrency) {
+        return new LlmSettings(
+                key,
+                baseUrl,
+                "gpt-4o-mini",
+                "text-embedding-3-small",
+                Duration.ofSeconds(5),
+                maxConcurrency,
+                2,
+                Duration.ofMillis(10),
+                Duration.ofMillis(50),
+                acquireTimeout,
+                Duration.ofSeconds(5),
+                1024);
     }
 }
