@@ -313,20 +313,25 @@ class CrawlerIntegrationTests extends KnowledgeIntegrationTest {
     }
 
     static String sitemapIndex(String... urls) {
-        var out = new StringBuilder(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">");
-        for (var url : urls) {
-            out.append("<sitemap><loc>").append(url).append("</loc></sitemap>");
-        }
-        return out.append("</sitemapindex>").toString();
+        return sitemap("sitemapindex", "sitemap", urls);
     }
 
     static String urlset(String... urls) {
-        var out = new StringBuilder(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">");
+        return sitemap("urlset", "url", urls);
+    }
+
+    private static String sitemap(String root, String entry, String... urls) {
+        var out = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<" + root
+                + " xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">");
         for (var url : urls) {
-            out.append("<url><loc>").append(url).append("</loc></url>");
+            out.append('<')
+                    .append(entry)
+                    .append("><loc>")
+                    .append(url)
+                    .append("</loc></")
+                    .append(entry)
+                    .append('>');
         }
-        return out.append("</urlset>").toString();
+        return out.append("</").append(root).append('>').toString();
     }
 }

@@ -1,7 +1,7 @@
 package com.helloyuno.knowledge;
 
 import com.helloyuno.YunoApplication;
-import com.helloyuno.testsupport.FakeOpenAiEmbeddings;
+import com.helloyuno.testsupport.FakeOpenAi;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +42,7 @@ public final class KnowledgeBenchmark {
         var siteCount = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         var ingestDocuments = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         var queries = args.length > 3 ? Integer.parseInt(args[3]) : 200;
-        var fake = new FakeOpenAiEmbeddings();
+        var fake = new FakeOpenAi();
         // Command-line arguments, so that they win over application.yaml's environment defaults.
         var context = new SpringApplicationBuilder(YunoApplication.class)
                 .run(
@@ -98,7 +98,7 @@ public final class KnowledgeBenchmark {
                     ingestedChunks.get(),
                     fmt(ingestSeconds),
                     fmt(ingestedChunks.get() / ingestSeconds),
-                    fake.requests());
+                    fake.embeddingRequests().size());
 
             // 2. Bulk load to the target size, then build the HNSW index once (as a restore or
             // a migration would): inserting 100k 1536-dimension vectors one by one into the
@@ -130,7 +130,7 @@ public final class KnowledgeBenchmark {
                                 .append("\tBulk\t")
                                 .append(text)
                                 .append('\t')
-                                .append(Arrays.toString(FakeOpenAiEmbeddings.vector(text))
+                                .append(Arrays.toString(FakeOpenAi.vector(text, 1536))
                                         .replace(" ", ""))
                                 .append('\t')
                                 .append(MODEL)
@@ -166,7 +166,7 @@ public final class KnowledgeBenchmark {
             var exact = new ArrayList<List<Long>>();
             var exactTimes = new long[queries];
             for (int q = 0; q < queries; q++) {
-                var vector = FakeOpenAiEmbeddings.vector(questions.get(q)[1]);
+                var vector = FakeOpenAi.vector(questions.get(q)[1], 1536);
                 var t = System.nanoTime();
                 exact.add(ids(retriever.nearest(questions.get(q)[0], vector, 5, Chunks.Scan.EXACT)));
                 exactTimes[q] = System.nanoTime() - t;
@@ -176,7 +176,7 @@ public final class KnowledgeBenchmark {
                 var times = new long[queries];
                 var found = new ArrayList<List<Long>>();
                 for (int q = 0; q < queries; q++) {
-                    var vector = FakeOpenAiEmbeddings.vector(questions.get(q)[1]);
+                    var vector = FakeOpenAi.vector(questions.get(q)[1], 1536);
                     var t = System.nanoTime();
                     found.add(ids(retriever.nearest(questions.get(q)[0], vector, 5, scan)));
                     times[q] = System.nanoTime() - t;
@@ -207,7 +207,7 @@ public final class KnowledgeBenchmark {
 
     private static void warmUp(Retriever retriever, List<String[]> questions) {
         for (int i = 0; i < Math.min(20, questions.size()); i++) {
-            var vector = FakeOpenAiEmbeddings.vector(questions.get(i)[1]);
+            var vector = FakeOpenAi.vector(questions.get(i)[1], 1536);
             retriever.nearest(questions.get(i)[0], vector, 5, Chunks.Scan.EXACT);
             retriever.nearest(questions.get(i)[0], vector, 5, Chunks.Scan.INDEX_STRICT);
             retriever.search(questions.get(i)[0], questions.get(i)[1], 5);
