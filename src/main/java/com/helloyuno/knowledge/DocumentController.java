@@ -6,7 +6,6 @@ import jakarta.validation.constraints.Min;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -58,18 +57,7 @@ class DocumentController {
 
     record Stored(UUID documentId, int chunks, boolean duplicate) {}
 
-    record DocumentItem(
-            UUID documentId,
-            @Nullable String title,
-            @Nullable String url,
-            String contentType,
-            String source,
-            int sizeBytes,
-            int chunks,
-            Instant createdAt,
-            Instant updatedAt) {}
-
-    record DocumentPage(List<DocumentItem> items, int page, int size, long total) {}
+    record DocumentPage(List<Documents.Row> items, int page, int size, long total) {}
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Stored> addText(
@@ -105,18 +93,7 @@ class DocumentController {
         if (size > 200) {
             throw new DocumentRequestInvalid("size must be at most 200.");
         }
-        var items = documents.list(siteId, (long) page * size, size).stream()
-                .map(row -> new DocumentItem(
-                        row.id(),
-                        row.title(),
-                        row.url(),
-                        row.contentType(),
-                        row.source(),
-                        row.sizeBytes(),
-                        row.chunks(),
-                        row.createdAt(),
-                        row.updatedAt()))
-                .toList();
+        var items = documents.list(siteId, (long) page * size, size);
         return new DocumentPage(items, page, size, documents.count(siteId));
     }
 
@@ -125,12 +102,7 @@ class DocumentController {
     void delete(
             @AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId, @PathVariable String documentId) {
         sites.requireAccessible(caller, siteId);
-        UUID id;
-        try {
-            id = UUID.fromString(documentId);
-        } catch (IllegalArgumentException e) {
-            throw new DocumentNotFound("No such document in this site.");
-        }
+        var id = PathIds.uuid(documentId, () -> new DocumentNotFound("No such document in this site."));
         if (!documents.delete(siteId, id)) {
             throw new DocumentNotFound("No such document in this site.");
         }

@@ -29,7 +29,7 @@ class Documents {
 
     /** A stored document as listed to its owner. */
     record Row(
-            UUID id,
+            UUID documentId,
             @Nullable String title,
             @Nullable String url,
             String contentType,
