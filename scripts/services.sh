@@ -24,6 +24,7 @@ exec 3>&1 1>&2
 
 PG_PORT="${YUNO_PG_PORT:-5432}"
 REDIS_PORT="${YUNO_REDIS_PORT:-6379}"
+PG_MAX_CONNECTIONS="${YUNO_PG_MAX_CONNECTIONS:-300}"
 DB_NAME=yuno
 DB_USER=yuno
 DB_PASSWORD=yuno
@@ -228,6 +229,15 @@ ensure_cluster() {
     log "cluster $pgver/main is on port $port; switching it to $PG_PORT"
     "${SUDO[@]}" pg_conftool "$pgver" main set port "$PG_PORT"
     if [[ "$status" == online* ]]; then "${SUDO[@]}" pg_ctlcluster "$pgver" main restart; status=online; fi
+  fi
+  # The test suite keeps a dozen application contexts alive, each with its own connection pool;
+  # Debian's default of 100 connections is too few for that (and for a few checkouts side by side).
+  local connections
+  connections="$("${SUDO[@]}" pg_conftool -s "$pgver" main show max_connections 2>/dev/null || echo 100)"
+  if (( connections < PG_MAX_CONNECTIONS )); then
+    log "raising max_connections of $pgver/main from $connections to $PG_MAX_CONNECTIONS"
+    "${SUDO[@]}" pg_conftool "$pgver" main set max_connections "$PG_MAX_CONNECTIONS"
+    if [[ "$status" == online* ]]; then "${SUDO[@]}" pg_ctlcluster "$pgver" main restart; fi
   fi
   if [[ "$status" != online* ]]; then
     log "starting PostgreSQL cluster $pgver/main"

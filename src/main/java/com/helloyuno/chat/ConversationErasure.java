@@ -1,5 +1,6 @@
 package com.helloyuno.chat;
 
+import com.helloyuno.lead.LeadService;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -10,15 +11,27 @@ import tools.jackson.databind.json.JsonMapper;
 class ConversationErasure {
 
     private final ChatHistory history;
+    private final LeadService leads;
+    private final PendingWrites writes;
     private final JsonMapper json;
 
-    ConversationErasure(ChatHistory history, JsonMapper json) {
+    ConversationErasure(ChatHistory history, LeadService leads, PendingWrites writes, JsonMapper json) {
         this.history = history;
+        this.leads = leads;
+        this.writes = writes;
         this.json = json;
     }
 
+    /**
+     * Erases what is stored, after writing what waits in the spool, so that a spooled message or
+     * lead of this visitor cannot reappear after the erasure.
+     */
     void erase(String siteId, String sessionId) {
+        if (writes.waiting() > 0) {
+            writes.drain();
+        }
         history.deleteConversation(siteId, sessionId);
+        leads.eraseSession(siteId, sessionId);
     }
 
     @Nullable

@@ -32,6 +32,19 @@ class ProblemErrorController implements ErrorController {
                 return;
             }
         }
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.springframework.dao.DataAccessResourceFailureException) {
+                // PostgreSQL is away; a filter that needed it asked. Not the client's fault, not a bug.
+                response.setHeader("Retry-After", "5");
+                var problem = Problems.of(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "service_unavailable",
+                        "The service is briefly unavailable; try again shortly.");
+                setInstance(problem, request);
+                Problems.write(response, problem);
+                return;
+            }
+        }
         var code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         var status = HttpStatus.resolve(code instanceof Integer i ? i : 500);
         if (status == null || status.is2xxSuccessful()) {

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
@@ -22,7 +23,8 @@ import org.springframework.stereotype.Component;
  * The per-instance copy of sites for the hot paths, unknown site ids included (so that random ids
  * do not each cost a query). A change evicts the entry here at once and, through a Redis channel,
  * on every other instance; entries also expire after {@code yuno.sites.cache-ttl}, which bounds
- * staleness when a notice is lost or Redis is down.
+ * staleness when a notice is lost or Redis is down. While PostgreSQL is unavailable, an expired
+ * entry is served rather than failing the request.
  */
 @Component
 class SiteCache {
@@ -52,7 +54,16 @@ class SiteCache {
         if (entry != null && entry.expires().isAfter(now)) {
             return entry.site();
         }
-        var site = loader.apply(siteId);
+        Optional<Site> site;
+        try {
+            site = loader.apply(siteId);
+        } catch (DataAccessException e) {
+            if (entry != null) {
+                // PostgreSQL is briefly away: a site known a moment ago keeps serving its widget.
+                return entry.site();
+            }
+            throw e;
+        }
         if (entries.size() >= settings.cacheMaxEntries()) {
             entries.values().removeIf(e -> !e.expires().isAfter(now));
             if (entries.size() >= settings.cacheMaxEntries()) {

@@ -4,7 +4,9 @@ import com.helloyuno.plan.PlanType;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -39,21 +41,29 @@ class Sites {
                                 :createdAt, :createdAt, :updatedAt)
                         ON CONFLICT (site_id) DO NOTHING
                         """)
-                        .param("siteId", site.siteId())
-                        .param("domain", site.domain())
-                        .param("additionalDomains", site.additionalDomains().toArray(String[]::new))
-                        .param("allowSubdomains", site.allowSubdomains())
-                        .param("userId", site.userId())
-                        .param("planType", site.planType().wireName())
-                        .param("planActive", site.planActive())
-                        .param("widgetEnabled", site.widgetEnabled())
-                        .param("theme", site.theme().wireName())
-                        .param("customConfig", json.writeValueAsString(site.customConfig()))
+                        .params(fields(site))
                         .param("ownerKeyHash", ownerKeyHash)
-                        .param("createdAt", java.sql.Timestamp.from(site.createdAt()))
-                        .param("updatedAt", java.sql.Timestamp.from(site.updatedAt()))
                         .update()
                 == 1;
+    }
+
+    /** The columns of a site as named parameters, shared by insert and update. */
+    private Map<String, Object> fields(Site site) {
+        var fields = new HashMap<String, Object>();
+        fields.put("siteId", site.siteId());
+        fields.put("domain", site.domain());
+        fields.put("additionalDomains", site.additionalDomains().toArray(String[]::new));
+        fields.put("allowSubdomains", site.allowSubdomains());
+        fields.put("userId", site.userId());
+        fields.put("planType", site.planType().wireName());
+        fields.put("planActive", site.planActive());
+        fields.put("widgetEnabled", site.widgetEnabled());
+        fields.put("theme", site.theme().wireName());
+        fields.put("customConfig", json.writeValueAsString(site.customConfig()));
+        fields.put("identityRequired", site.identityRequired());
+        fields.put("createdAt", java.sql.Timestamp.from(site.createdAt()));
+        fields.put("updatedAt", java.sql.Timestamp.from(site.updatedAt()));
+        return fields;
     }
 
     Optional<Site> find(String siteId) {
@@ -90,20 +100,7 @@ class Sites {
                                custom_config = :customConfig::jsonb, identity_required = :identityRequired,
                                updated_at = :updatedAt
                         WHERE site_id = :siteId
-                        """)
-                .param("siteId", site.siteId())
-                .param("domain", site.domain())
-                .param("additionalDomains", site.additionalDomains().toArray(String[]::new))
-                .param("allowSubdomains", site.allowSubdomains())
-                .param("userId", site.userId())
-                .param("planType", site.planType().wireName())
-                .param("planActive", site.planActive())
-                .param("widgetEnabled", site.widgetEnabled())
-                .param("theme", site.theme().wireName())
-                .param("customConfig", json.writeValueAsString(site.customConfig()))
-                .param("identityRequired", site.identityRequired())
-                .param("updatedAt", java.sql.Timestamp.from(site.updatedAt()))
-                .update();
+                        """).params(fields(site)).update();
     }
 
     /** Whether an active site with its widget enabled allows this host (a domain, or a subdomain of one). */
@@ -114,6 +111,8 @@ class Sites {
                                 + " AND (domain = ANY(CAST(:candidates AS text[])) OR additional_domains && CAST(:candidates AS text[])) LIMIT 50")
                 .param("candidates", candidates.toArray(String[]::new))
                 .query(rowMapper)
+                // list(), not stream(): a JdbcClient stream holds its connection until it is closed.
+                .list()
                 .stream()
                 .anyMatch(site -> site.allowsHost(host));
     }

@@ -1,5 +1,7 @@
 package com.helloyuno.widget;
 
+import com.helloyuno.analytics.Analytics;
+import com.helloyuno.analytics.AnalyticsEvent;
 import com.helloyuno.problem.ApiException;
 import com.helloyuno.site.Domains;
 import com.helloyuno.site.Site;
@@ -28,6 +30,7 @@ public class WidgetAuthentication {
     private final IdentityVerifier identities;
     private final SecurityEvents events;
     private final WidgetSettings settings;
+    private final Analytics analytics;
     private final Clock clock;
 
     WidgetAuthentication(
@@ -38,6 +41,7 @@ public class WidgetAuthentication {
             IdentityVerifier identities,
             SecurityEvents events,
             WidgetSettings settings,
+            Analytics analytics,
             Clock clock) {
         this.sites = sites;
         this.tokens = tokens;
@@ -46,6 +50,7 @@ public class WidgetAuthentication {
         this.identities = identities;
         this.events = events;
         this.settings = settings;
+        this.analytics = analytics;
         this.clock = clock;
     }
 
@@ -94,6 +99,7 @@ public class WidgetAuthentication {
             events.refused("nonce_reused", site.siteId(), ipHash, domain);
             throw new WidgetErrors.NonceReused();
         }
+        analytics.track(new AnalyticsEvent.Authenticated(site.siteId(), false));
         return issue(site, domain, visitorId);
     }
 
@@ -113,6 +119,7 @@ public class WidgetAuthentication {
             events.refused("origin_mismatch", site.siteId(), ipHash, origin);
             throw new WidgetErrors.DomainNotAllowed();
         }
+        analytics.track(new AnalyticsEvent.Authenticated(site.siteId(), true));
         return issue(site, claims.domain(), claims.visitorId());
     }
 

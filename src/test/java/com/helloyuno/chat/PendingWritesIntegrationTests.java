@@ -7,7 +7,6 @@ import com.helloyuno.site.SiteApi;
 import com.helloyuno.testsupport.Http;
 import com.helloyuno.testsupport.TcpProxy;
 import com.helloyuno.testsupport.TestServices;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
         })
 class PendingWritesIntegrationTests {
 
-    static final TcpProxy postgres = proxyFor(TestServices.databaseUrl());
+    static final TcpProxy postgres = TestServices.postgresProxy();
 
     @TempDir
     static Path spool;
@@ -52,11 +51,7 @@ class PendingWritesIntegrationTests {
 
     @DynamicPropertySource
     static void throughTheProxy(DynamicPropertyRegistry registry) {
-        var url = URI.create(TestServices.databaseUrl().substring("jdbc:".length()));
-        registry.add(
-                "spring.datasource.url",
-                () -> "jdbc:postgresql://127.0.0.1:" + postgres.port() + url.getPath()
-                        + (url.getQuery() == null ? "" : "?" + url.getQuery()));
+        registry.add("spring.datasource.url", () -> TestServices.databaseUrlThrough(postgres));
         registry.add("yuno.chat.spool-directory", () -> spool.toString());
     }
 
@@ -113,10 +108,5 @@ class PendingWritesIntegrationTests {
                 null,
                 false,
                 null);
-    }
-
-    private static TcpProxy proxyFor(String jdbcUrl) {
-        var url = URI.create(jdbcUrl.substring("jdbc:".length()));
-        return new TcpProxy(url.getHost(), url.getPort() == -1 ? 5432 : url.getPort());
     }
 }

@@ -43,6 +43,19 @@ public final class TestServices {
         return properties().get("DATABASE_PASSWORD");
     }
 
+    /** A proxy in front of the tests' PostgreSQL, for tests that cut it. */
+    public static TcpProxy postgresProxy() {
+        var url = java.net.URI.create(databaseUrl().substring("jdbc:".length()));
+        return new TcpProxy(url.getHost(), url.getPort() == -1 ? 5432 : url.getPort());
+    }
+
+    /** The tests' database URL, reached through that proxy. */
+    public static String databaseUrlThrough(TcpProxy proxy) {
+        var url = java.net.URI.create(databaseUrl().substring("jdbc:".length()));
+        return "jdbc:postgresql://127.0.0.1:" + proxy.port() + url.getPath()
+                + (url.getQuery() == null ? "" : "?" + url.getQuery());
+    }
+
     public static String redisUrl() {
         return properties().get("REDIS_URL");
     }

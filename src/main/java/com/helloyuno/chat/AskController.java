@@ -1,0 +1,122 @@
+package com.helloyuno.chat;
+
+import com.helloyuno.analytics.Analytics;
+import com.helloyuno.analytics.AnalyticsEvent;
+import com.helloyuno.llm.UpstreamUnavailable;
+import com.helloyuno.problem.ApiException;
+import com.helloyuno.ratelimit.RateLimitExceeded;
+import com.helloyuno.ratelimit.RateLimitHeaders;
+import com.helloyuno.ratelimit.RateLimiter;
+import com.helloyuno.widget.WidgetCaller;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code POST /ask}: JSON by default, server-sent events with {@code Accept: text/event-stream}.
+ * The widget token filter has already bound the caller and re-checked its site.
+ */
+@RestController
+class AskController {
+
+    private static final Logger log = LoggerFactory.getLogger(AskController.class);
+
+    private final AskValidator validator;
+    private final RateLimiter limiter;
+    private final ChatPipeline pipeline;
+    private final Analytics analytics;
+    private final JsonMapper json;
+
+    AskController(
+            AskValidator validator, RateLimiter limiter, ChatPipeline pipeline, Analytics analytics, JsonMapper json) {
+        this.validator = validator;
+        this.limiter = limiter;
+        this.pipeline = pipeline;
+        this.analytics = analytics;
+        this.json = json;
+    }
+
+    @PostMapping(path = "/ask", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<AskAnswer> ask(
+            @AuthenticationPrincipal WidgetCaller caller,
+            @RequestBody AskRequest body,
+            HttpServletRequest request,
+            HttpServletResponse response) {
+        var question = validator.validate(body, caller);
+        var decision = limiter.check(caller.siteId(), caller.site().planType(), question.sessionId());
+        if (!decision.allowed()) {
+            analytics.track(new AnalyticsEvent.RateLimited(
+                    caller.siteId(),
+                    question.sessionId(),
+                    AnalyticsEvent.RateLimited.Window.valueOf(decision.window().name()),
+                    decision.scope() == com.helloyuno.ratelimit.RateLimitDecision.Scope.SESSION));
+            throw new RateLimitExceeded(decision);
+        }
+        var rateLimitHeaders = RateLimitHeaders.of(decision);
+        if (wantsStream(request)) {
+            rateLimitHeaders.forEach(response::setHeader);
+            stream(question, response);
+            return null;
+        }
+        try {
+            var outcome = pipeline.answer(question, AnswerSink.NONE, false);
+            var headers = new HttpHeaders();
+            rateLimitHeaders.forEach(headers::set);
+            return ResponseEntity.ok()
+                    .headers(headers)
+                    .body(new AskAnswer(
+                            outcome.answer(),
+                            question.sessionId(),
+                            outcome.messageId(),
+                            outcome.sources(),
+                            outcome.leadCaptured(),
+                            AskAnswer.UsageBody.of(outcome.usage())));
+        } catch (ApiException e) {
+            // The rate-limit fields go on every answer, errors included.
+            rateLimitHeaders.forEach(response::setHeader);
+            report(question, e);
+            throw e;
+        }
+    }
+
+    private void stream(Question question, HttpServletResponse response) {
+        var sse = new SseWriter(response, json);
+        try {
+            pipeline.answer(question, sse, true);
+        } catch (SseWriter.VisitorGone e) {
+            log.debug("Visitor left during an answer");
+        } catch (UpstreamUnavailable e) {
+            report(question, e);
+            sse.error(e.code(), e.getMessage());
+        } catch (ApiException e) {
+            report(question, e);
+            sse.error(e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("Answer failed during a stream", e);
+            io.sentry.Sentry.captureException(e);
+            sse.error("internal_error", "An unexpected error occurred.");
+        }
+    }
+
+    private void report(Question question, ApiException e) {
+        analytics.track(new AnalyticsEvent.ErrorOccurred(
+                question.caller().siteId(),
+                question.sessionId(),
+                e.code(),
+                e.status().value()));
+    }
+
+    private static boolean wantsStream(HttpServletRequest request) {
+        var accept = request.getHeader(HttpHeaders.ACCEPT);
+        return accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE);
+    }
+}

@@ -1,0 +1,53 @@
+package com.helloyuno.lead;
+
+import com.helloyuno.analytics.Analytics;
+import com.helloyuno.analytics.AnalyticsEvent;
+import com.helloyuno.ratelimit.RateLimitExceeded;
+import com.helloyuno.ratelimit.RateLimiter;
+import com.helloyuno.widget.WidgetCaller;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /widget/leads}: the widget's contact form. The token filter has bound the site; the
+ * submission counts against the same per-site and per-session limits as questions, so that the
+ * form cannot be used to flood an owner's leads.
+ */
+@RestController
+class WidgetLeadController {
+
+    private final LeadService leads;
+    private final RateLimiter limiter;
+    private final Analytics analytics;
+
+    WidgetLeadController(LeadService leads, RateLimiter limiter, Analytics analytics) {
+        this.leads = leads;
+        this.limiter = limiter;
+        this.analytics = analytics;
+    }
+
+    @PostMapping("/widget/leads")
+    @ResponseStatus(HttpStatus.CREATED)
+    Map<String, UUID> submit(@AuthenticationPrincipal WidgetCaller caller, @RequestBody LeadForm form) {
+        var session = form.sessionId() == null || form.sessionId().isBlank() ? "form" : form.sessionId();
+        var decision = limiter.check(caller.siteId(), caller.site().planType(), sanitized(session));
+        if (!decision.allowed()) {
+            throw new RateLimitExceeded(decision);
+        }
+        var id = leads.submitForm(caller.siteId(), form);
+        analytics.track(new AnalyticsEvent.LeadCaptured(
+                caller.siteId(), form.sessionId(), AnalyticsEvent.LeadCaptured.Channel.FORM));
+        return Map.of("lead_id", id);
+    }
+
+    /** The limiter takes only safe ids; a malformed one is refused by the form's own checks below. */
+    private static String sanitized(String session) {
+        return session.matches("[A-Za-z0-9_-]{1,64}") ? session : "form";
+    }
+}

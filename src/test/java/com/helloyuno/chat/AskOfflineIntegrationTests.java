@@ -1,0 +1,74 @@
+package com.helloyuno.chat;
+
+import static com.helloyuno.chat.ChatFixtures.events;
+import static com.helloyuno.chat.ChatFixtures.message;
+import static com.helloyuno.chat.ChatFixtures.tokens;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.helloyuno.site.SiteApi;
+import com.helloyuno.testsupport.Http;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Without an OpenAI key the same endpoint answers from the best matching passages, and streams them. */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"yuno.web.admin-api-key=" + SiteApi.OPERATOR_KEY, "yuno.llm.openai-api-key="})
+class AskOfflineIntegrationTests {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    ChatFixtures fixtures;
+
+    @BeforeEach
+    void setUp() {
+        fixtures = new ChatFixtures(new Http(port), jdbc);
+    }
+
+    @Test
+    void answersFromTheBestMatchingPassageWithSources() {
+        var site = fixtures.site("offline.example");
+        fixtures.document(
+                site.siteId(),
+                "Opening hours",
+                "https://offline.example/hours",
+                "Our shop is open from 9 to 17 on weekdays and closed on Sundays.");
+        fixtures.document(
+                site.siteId(), "Parking", "https://offline.example/parking", "Free parking is behind the building.");
+
+        var response = fixtures.ask(site.token(), "When is the shop open on weekdays?", "offline-1");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        var body = response.json();
+        assertThat(body.path("answer").asString()).contains("Opening hours").contains("open from 9 to 17 on weekdays");
+        assertThat(body.path("sources").get(0).path("url").asString()).isEqualTo("https://offline.example/hours");
+        assertThat(body.path("usage").path("total_tokens").asInt()).isZero();
+
+        var stream = fixtures.ask(
+                site.token(),
+                Map.of("messages", List.of(message("user", "When is the shop open on weekdays?"))),
+                "Accept",
+                "text/event-stream");
+        var events = events(stream.body());
+        assertThat(tokens(events)).isEqualTo(body.path("answer").asString());
+        assertThat(events.getLast().name()).isEqualTo("done");
+    }
+
+    @Test
+    void saysItDoesNotKnowAndOffersToTakeContactDetailsWhenNothingMatches() {
+        var site = fixtures.site("offline-empty.example");
+        var response = fixtures.ask(site.token(), "Do you repair spaceships?", "offline-2");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().path("answer").asString()).isEqualTo(OfflineAnswers.NOT_FOUND);
+        assertThat(response.json().path("sources").size()).isZero();
+    }
+}
