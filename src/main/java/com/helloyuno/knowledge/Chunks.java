@@ -54,9 +54,9 @@ class Chunks {
     enum Scan {
         /** Every vector of the site compared: exact, for sites with few chunks. */
         EXACT,
-        /** The HNSW index with pgvector 0.8's iterative scan, in strict distance order. */
+        /** The HNSW index with pgvector 0.8's iterative scan, in strict distance order (lower recall). */
         INDEX_STRICT,
-        /** The same, relaxed order (re-sorted afterwards): faster, as exact in the top-k here. */
+        /** The same in relaxed order, re-sorted afterwards: better recall, what large sites use. */
         INDEX_RELAXED
     }
 

@@ -190,7 +190,7 @@ class Crawler {
                     extracted = html.extracted();
                     kind = ContentKind.HTML;
                 }
-                var prepared = ingestion.prepare(extracted, null, url.toString(), kind, page.body().length);
+                var prepared = ingestion.prepare(extracted, null, null, url.toString(), kind, page.body().length);
                 chunks += store(prepared);
             } catch (ApiException e) {
                 error(url, e.getMessage(), 0);

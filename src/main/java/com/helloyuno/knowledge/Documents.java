@@ -29,7 +29,7 @@ class Documents {
 
     /** A stored document as listed to its owner. */
     record Row(
-            UUID id,
+            UUID documentId,
             @Nullable String title,
             @Nullable String url,
             String contentType,
@@ -129,13 +129,24 @@ class Documents {
     }
 
     List<Row> list(String siteId, int limit) {
+        return list(siteId, 0, limit);
+    }
+
+    long count(String siteId) {
+        return jdbc.sql("SELECT count(*) FROM documents WHERE site_id = ?")
+                .param(siteId)
+                .query(Long.class)
+                .single();
+    }
+
+    List<Row> list(String siteId, long offset, int limit) {
         return jdbc.sql("""
                         SELECT d.id, d.title, d.url, d.content_type, d.source, d.size_bytes,
                                (SELECT count(*) FROM chunks c WHERE c.document_id = d.id)::int AS chunks,
                                d.created_at, d.updated_at
                         FROM documents d WHERE d.site_id = ?
-                        ORDER BY d.created_at DESC, d.id LIMIT ?""")
-                .params(siteId, limit)
+                        ORDER BY d.created_at DESC, d.id LIMIT ? OFFSET ?""")
+                .params(siteId, limit, offset)
                 .query((rs, n) -> new Row(
                         rs.getObject("id", UUID.class),
                         rs.getString("title"),

@@ -1,7 +1,7 @@
 package com.helloyuno.knowledge;
 
 import com.helloyuno.llm.Embeddings;
-import com.helloyuno.llm.ModelUnavailable;
+import com.helloyuno.llm.UpstreamUnavailable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +58,7 @@ class EmbeddingBackfill implements SmartLifecycle {
                 chunks.setEmbeddings(batch, vectors, embeddings.model());
                 filled += batch.size();
             }
-        } catch (ModelUnavailable e) {
+        } catch (UpstreamUnavailable e) {
             log.warn("Embeddings backfill paused after {} chunks: {}", filled, e.getMessage());
         } catch (RuntimeException e) {
             log.error("Embeddings backfill failed after {} chunks", filled, e);

@@ -1,7 +1,7 @@
 package com.helloyuno.knowledge;
 
 import com.helloyuno.llm.Embeddings;
-import com.helloyuno.llm.ModelUnavailable;
+import com.helloyuno.llm.UpstreamUnavailable;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -97,7 +97,7 @@ class Ingestion {
             case HTML -> TextExtractor.html(content, url == null ? "" : url).extracted();
             case PDF -> throw new IllegalStateException("not a text kind");
         };
-        return store(siteId, prepare(extracted, title, url, kind, bytes.length), Origin.API, null);
+        return store(siteId, prepare(extracted, title, null, url, kind, bytes.length), Origin.API, null);
     }
 
     /** An uploaded file: its kind comes from its bytes, declared type and name. */
@@ -126,8 +126,7 @@ class Ingestion {
                         .extracted();
             case PDF -> TextExtractor.pdf(bytes);
         };
-        var fallbackTitle = title != null && !title.isBlank() ? title : filename;
-        return store(siteId, prepare(extracted, fallbackTitle, url, kind, bytes.length), Origin.UPLOAD, null);
+        return store(siteId, prepare(extracted, title, filename, url, kind, bytes.length), Origin.UPLOAD, null);
     }
 
     void checkSize(long bytes) {
@@ -137,9 +136,17 @@ class Ingestion {
         }
     }
 
-    /** Extracted text to chunks, checked against the limits; the given title wins over the document's own. */
+    /**
+     * Extracted text to chunks, checked against the limits. The title is the one given, else the
+     * document's own, else the fallback (a file name), else the URL.
+     */
     Prepared prepare(
-            Extracted extracted, @Nullable String title, @Nullable String url, ContentKind kind, int sizeBytes) {
+            Extracted extracted,
+            @Nullable String title,
+            @Nullable String fallbackTitle,
+            @Nullable String url,
+            ContentKind kind,
+            int sizeBytes) {
         if (extracted.blocks().isEmpty()) {
             throw new DocumentEmpty("The document holds no text.");
         }
@@ -155,7 +162,7 @@ class Ingestion {
             throw new DocumentTooLarge("The document would need " + drafts.size() + " chunks; the limit is "
                     + settings.maxChunksPerDocument() + ".");
         }
-        var name = firstNonBlank(title, extracted.title(), url, "Untitled");
+        var name = firstNonBlank(title, extracted.title(), fallbackTitle, url, "Untitled");
         if (name.length() > settings.maxTitleChars()) {
             name = name.substring(0, settings.maxTitleChars());
         }
@@ -215,7 +222,7 @@ class Ingestion {
                 .toList();
         try {
             return embeddings.embed(inputs);
-        } catch (ModelUnavailable e) {
+        } catch (UpstreamUnavailable e) {
             log.warn("Stored {} chunks without vectors for now: {}", inputs.size(), e.getMessage());
             return null;
         }

@@ -78,7 +78,7 @@ public record KnowledgeSettings(
             double minRelevance,
 
             @DecimalMin("0.0") @DefaultValue("0.0") double minTextRank,
-            @Min(0) @DefaultValue("20000") int exactScanMaxChunks,
+            @Min(0) @DefaultValue("2000") int exactScanMaxChunks,
             @Min(1) @Max(1000) @DefaultValue("100") int efSearch,
             @Min(1) @DefaultValue("50000") int maxScanTuples,
             @NotNull @DefaultValue("60s") Duration siteSizeCacheTtl) {}

@@ -15,7 +15,7 @@ public interface Embeddings {
     /**
      * Embeds texts, batching them as the provider allows.
      *
-     * @throws ModelUnavailable when the provider fails after its retries, or when offline
+     * @throws UpstreamUnavailable when the provider fails after its retries, or when offline
      */
     List<float[]> embed(List<String> texts);
 

@@ -18,7 +18,7 @@ class ModelCallLimiter {
 
     ModelCallLimiter(LlmSettings settings) {
         this.permits = new Semaphore(settings.maxConcurrency(), true);
-        this.maxWait = settings.timeout();
+        this.maxWait = settings.acquireTimeout();
     }
 
     <T> T call(Supplier<T> call) {
@@ -27,10 +27,10 @@ class ModelCallLimiter {
             acquired = permits.tryAcquire(maxWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ModelUnavailable("Interrupted while waiting for the model provider.");
+            throw new UpstreamUnavailable(UpstreamUnavailable.Reason.TIMEOUT, false);
         }
         if (!acquired) {
-            throw new ModelUnavailable("The model provider is busy; try again shortly.");
+            throw new UpstreamUnavailable(UpstreamUnavailable.Reason.BUSY, false);
         }
         try {
             return call.get();

@@ -16,7 +16,7 @@ final class OfflineEmbeddings implements Embeddings {
         if (texts.isEmpty()) {
             return List.of();
         }
-        throw new ModelUnavailable("No model provider is configured (OPENAI_API_KEY is empty).");
+        throw new UpstreamUnavailable(UpstreamUnavailable.Reason.OFFLINE, false);
     }
 
     @Override

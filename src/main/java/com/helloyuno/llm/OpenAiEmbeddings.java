@@ -52,7 +52,11 @@ final class OpenAiEmbeddings implements Embeddings {
             } catch (OpenAIServiceException e) {
                 if (!retryable(e.statusCode()) || attempt >= settings.maxAttempts()) {
                     log.warn("Embeddings request failed with HTTP {} (attempt {})", e.statusCode(), attempt);
-                    throw new ModelUnavailable("The embeddings provider answered HTTP " + e.statusCode() + ".");
+                    throw new UpstreamUnavailable(
+                            e.statusCode() == 429
+                                    ? UpstreamUnavailable.Reason.RATE_LIMITED
+                                    : UpstreamUnavailable.Reason.PROVIDER_ERROR,
+                            false);
                 }
                 sleep(retryAfter(e).orElse(jittered(backoff)));
             } catch (OpenAIIoException | OpenAIRetryableException e) {
@@ -61,7 +65,7 @@ final class OpenAiEmbeddings implements Embeddings {
                             "Embeddings request failed: {} (attempt {})",
                             e.getClass().getSimpleName(),
                             attempt);
-                    throw new ModelUnavailable("The embeddings provider could not be reached.");
+                    throw new UpstreamUnavailable(UpstreamUnavailable.Reason.PROVIDER_ERROR, false);
                 }
                 sleep(jittered(backoff));
             }
@@ -80,16 +84,14 @@ final class OpenAiEmbeddings implements Embeddings {
         var response = client.embeddings().create(params.build());
         var data = response.data();
         if (data.size() != batch.size()) {
-            throw new ModelUnavailable(
-                    "The embeddings provider returned " + data.size() + " vectors for " + batch.size() + " texts.");
+            throw new UpstreamUnavailable(UpstreamUnavailable.Reason.BAD_RESPONSE, false);
         }
         var vectors = new float[batch.size()][];
         for (var embedding : data) {
             var values = embedding.embedding();
             var index = (int) embedding.index();
             if (values.size() != DIMENSIONS || index < 0 || index >= vectors.length) {
-                throw new ModelUnavailable("The embeddings provider returned vectors of " + values.size()
-                        + " dimensions; the model must give " + DIMENSIONS + ".");
+                throw new UpstreamUnavailable(UpstreamUnavailable.Reason.BAD_RESPONSE, false);
             }
             var vector = new float[DIMENSIONS];
             for (int i = 0; i < DIMENSIONS; i++) {
@@ -99,7 +101,7 @@ final class OpenAiEmbeddings implements Embeddings {
         }
         for (var vector : vectors) {
             if (vector == null) {
-                throw new ModelUnavailable("The embeddings provider left a text without a vector.");
+                throw new UpstreamUnavailable(UpstreamUnavailable.Reason.BAD_RESPONSE, false);
             }
         }
         return List.of(vectors);
@@ -136,7 +138,7 @@ final class OpenAiEmbeddings implements Embeddings {
             Thread.sleep(duration);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ModelUnavailable("Interrupted while waiting to retry the embeddings provider.");
+            throw new UpstreamUnavailable(UpstreamUnavailable.Reason.TIMEOUT, false);
         }
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.helloyuno.problem.ApiException;
-import com.helloyuno.testsupport.FakeOpenAiEmbeddings;
+import com.helloyuno.testsupport.FakeOpenAi;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -32,12 +32,12 @@ class IngestionIntegrationTests extends KnowledgeIntegrationTest {
     @BeforeEach
     void site() {
         site = newSite(jdbc, "example.com");
-        FakeOpenAiEmbeddings.shared().reset();
+        FakeOpenAi.shared().reset();
     }
 
     @AfterEach
     void healthyProvider() {
-        FakeOpenAiEmbeddings.shared().reset();
+        FakeOpenAi.shared().reset();
     }
 
     @Test
@@ -218,12 +218,12 @@ class IngestionIntegrationTests extends KnowledgeIntegrationTest {
 
     @Test
     void aFailingProviderLeavesChunksWithoutVectorsUntilTheBackfillFillsThem() {
-        FakeOpenAiEmbeddings.shared().failNext(1_000, 500);
+        FakeOpenAi.shared().enqueueEmbeddings(failures(4));
 
         var result = ingestion.ingestText(site, "Later", null, "# A\none\n# B\ntwo", "text/markdown");
 
         assertThat(embedded(result.documentId())).containsOnly(false);
-        FakeOpenAiEmbeddings.shared().reset();
+        FakeOpenAi.shared().reset();
         assertThat(backfill.fillMissing()).isGreaterThanOrEqualTo(2);
         assertThat(embedded(result.documentId())).containsOnly(true);
     }
@@ -247,6 +247,12 @@ class IngestionIntegrationTests extends KnowledgeIntegrationTest {
                 .param(document)
                 .query(Boolean.class)
                 .list();
+    }
+
+    private static FakeOpenAi.Reply[] failures(int count) {
+        var replies = new FakeOpenAi.Reply[count];
+        java.util.Arrays.fill(replies, FakeOpenAi.Reply.status(500));
+        return replies;
     }
 
     static void assertRefused(Runnable call, int status, String code) {

@@ -1,6 +1,6 @@
 package com.helloyuno.knowledge;
 
-import com.helloyuno.testsupport.FakeOpenAiEmbeddings;
+import com.helloyuno.testsupport.FakeOpenAi;
 import java.security.SecureRandom;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -9,7 +9,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The Spring context of the knowledge base's integration tests: the whole application on a random
- * port, real PostgreSQL, and embeddings from the loopback {@link FakeOpenAiEmbeddings}. Subclasses
+ * port, real PostgreSQL, and embeddings from the loopback {@link FakeOpenAi}. Subclasses
  * that add no configuration share one cached context.
  */
 @SpringBootTest(
@@ -18,7 +18,9 @@ import org.springframework.test.context.DynamicPropertySource;
             "yuno.web.admin-api-key=" + KnowledgeIntegrationTest.OPERATOR_KEY,
             "yuno.llm.embeddings.initial-backoff=10ms",
             "yuno.llm.embeddings.max-backoff=50ms",
-            "yuno.llm.embeddings.max-attempts=2"
+            "yuno.llm.embeddings.max-attempts=2",
+            // Several cached contexts share one PostgreSQL with other test runs.
+            "spring.datasource.hikari.maximum-pool-size=5"
         })
 abstract class KnowledgeIntegrationTest {
 
@@ -29,7 +31,7 @@ abstract class KnowledgeIntegrationTest {
     @DynamicPropertySource
     static void fakeOpenAi(DynamicPropertyRegistry registry) {
         registry.add("yuno.llm.openai-api-key", () -> "sk-test");
-        registry.add("yuno.llm.base-url", () -> FakeOpenAiEmbeddings.shared().baseUrl());
+        registry.add("yuno.llm.base-url", () -> FakeOpenAi.shared().baseUrl());
     }
 
     /** A site row, as the sites feature would create it (its API is written elsewhere). */

@@ -2,7 +2,7 @@ package com.helloyuno.knowledge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.helloyuno.testsupport.FakeOpenAiEmbeddings;
+import com.helloyuno.testsupport.FakeOpenAi;
 import com.pgvector.PGvector;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,7 +43,7 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
 
     @BeforeEach
     void twoSitesWithTheSameKindOfContent() {
-        FakeOpenAiEmbeddings.shared().reset();
+        FakeOpenAi.shared().reset();
         site = newSite(jdbc, "shop.example");
         otherSite = newSite(jdbc, "other.example");
         for (var s : List.of(site, otherSite)) {
@@ -175,7 +175,7 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
                 i,
                 "Bulk",
                 text,
-                new PGvector(FakeOpenAiEmbeddings.vector(text)),
+                new PGvector(FakeOpenAi.vector(text, 1536)),
                 "text-embedding-3-small"
             });
         }
@@ -193,7 +193,7 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
             var question = random.ints(4, 0, vocabulary.size())
                     .mapToObj(vocabulary::get)
                     .collect(Collectors.joining(" "));
-            var vector = FakeOpenAiEmbeddings.vector(question);
+            var vector = FakeOpenAi.vector(question, 1536);
             var exact = ids(retriever.nearest(small, vector, K, Chunks.Scan.EXACT));
             assertThat(exact).hasSize(K);
             assertThat(perSite.get(small)).containsAll(exact);
@@ -207,7 +207,7 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
             }
             assertThat(ids(retriever.nearest(small, vector, K))).isEqualTo(exact);
         }
-        var vector = new PGvector(FakeOpenAiEmbeddings.vector("any question at all"));
+        var vector = new PGvector(FakeOpenAi.vector("any question at all", 1536));
         // The index mode really is the HNSW index...
         var plan = transactions.execute(status -> {
             template.execute("SET LOCAL enable_seqscan = off");
@@ -238,7 +238,7 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
                     .collect(Collectors.joining(" "));
             assertThat(retriever.search(s, question, 20))
                     .allSatisfy(p -> assertThat(perSite.get(s)).contains(p.chunkId()));
-            assertThat(ids(retriever.nearest(s, FakeOpenAiEmbeddings.vector(question), 50, Chunks.Scan.INDEX_STRICT)))
+            assertThat(ids(retriever.nearest(s, FakeOpenAi.vector(question, 1536), 50, Chunks.Scan.INDEX_STRICT)))
                     .allSatisfy(id -> assertThat(perSite.get(s)).contains(id));
         }
     }

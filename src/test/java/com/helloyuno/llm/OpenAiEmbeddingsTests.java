@@ -3,7 +3,7 @@ package com.helloyuno.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.helloyuno.testsupport.FakeOpenAiEmbeddings;
+import com.helloyuno.testsupport.FakeOpenAi;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 /** The openai-java adapter against a loopback OpenAI-compatible server. */
 class OpenAiEmbeddingsTests {
 
-    private FakeOpenAiEmbeddings fake;
+    private FakeOpenAi fake;
     private OpenAiClients clients;
     private Embeddings embeddings;
 
     @BeforeEach
     void start() {
-        fake = new FakeOpenAiEmbeddings();
+        fake = new FakeOpenAi();
         var settings = new LlmSettings(
                 "test-key",
                 URI.create(fake.baseUrl()),
@@ -55,40 +55,42 @@ class OpenAiEmbeddingsTests {
 
         assertThat(embeddings.available()).isTrue();
         assertThat(embeddings.model()).isEqualTo("text-embedding-3-small");
-        assertThat(fake.requests()).isEqualTo(3);
+        assertThat(fake.embeddingRequests().size()).isEqualTo(3);
         assertThat(vectors).hasSize(25);
         for (int i = 0; i < texts.size(); i++) {
             assertThat(vectors.get(i)).hasSize(Embeddings.DIMENSIONS);
-            assertThat(vectors.get(i)).containsExactly(FakeOpenAiEmbeddings.vector(texts.get(i)));
+            assertThat(vectors.get(i)).containsExactly(FakeOpenAi.vector(texts.get(i), 1536));
         }
     }
 
     @Test
     void retriesRateLimitsAndServerErrorsWithBackoff() {
-        fake.failNext(2, 429);
+        fake.enqueueEmbeddings(FakeOpenAi.Reply.status(429), FakeOpenAi.Reply.status(429));
 
         var vectors = embeddings.embed(List.of("refund policy"));
 
         assertThat(vectors).hasSize(1);
-        assertThat(fake.requests()).isEqualTo(3);
+        assertThat(fake.embeddingRequests().size()).isEqualTo(3);
     }
 
     @Test
     void givesUpAfterTheLastAttempt() {
-        fake.failNext(5, 503);
+        fake.enqueueEmbeddings(
+                FakeOpenAi.Reply.status(503), FakeOpenAi.Reply.status(503), FakeOpenAi.Reply.status(503));
 
         assertThatThrownBy(() -> embeddings.embed(List.of("refund policy")))
-                .isInstanceOf(ModelUnavailable.class)
-                .hasMessageContaining("503");
-        assertThat(fake.requests()).isEqualTo(3);
+                .isInstanceOf(UpstreamUnavailable.class)
+                .satisfies(e -> assertThat(((UpstreamUnavailable) e).reason())
+                        .isEqualTo(UpstreamUnavailable.Reason.PROVIDER_ERROR));
+        assertThat(fake.embeddingRequests().size()).isEqualTo(3);
     }
 
     @Test
     void doesNotRetryARequestTheProviderRefuses() {
-        fake.failNext(1, 400);
+        fake.enqueueEmbeddings(FakeOpenAi.Reply.status(400));
 
-        assertThatThrownBy(() -> embeddings.embed(List.of("refund policy"))).isInstanceOf(ModelUnavailable.class);
-        assertThat(fake.requests()).isEqualTo(1);
+        assertThatThrownBy(() -> embeddings.embed(List.of("refund policy"))).isInstanceOf(UpstreamUnavailable.class);
+        assertThat(fake.embeddingRequests().size()).isEqualTo(1);
     }
 
     @Test
@@ -97,7 +99,7 @@ class OpenAiEmbeddingsTests {
 
         assertThat(offline.available()).isFalse();
         assertThat(offline.embed(List.of())).isEmpty();
-        assertThatThrownBy(() -> offline.embed(List.of("x"))).isInstanceOf(ModelUnavailable.class);
+        assertThatThrownBy(() -> offline.embed(List.of("x"))).isInstanceOf(UpstreamUnavailable.class);
     }
 
     @Test
@@ -132,11 +134,28 @@ class OpenAiEmbeddingsTests {
 
         assertThat(limiter.available()).isZero();
         assertThatThrownBy(() -> limiter.call(() -> "second"))
-                .isInstanceOf(ModelUnavailable.class)
-                .hasMessageContaining("busy");
+                .isInstanceOf(UpstreamUnavailable.class)
+                .satisfies(
+                        e -> assertThat(((UpstreamUnavailable) e).reason()).isEqualTo(UpstreamUnavailable.Reason.BUSY));
 
         release.countDown();
         holder.join();
         assertThat(limiter.call(() -> "third")).isEqualTo("third");
+    }
+
+    private static LlmSettings settings(String key, URI baseUrl, Duration acquireTimeout, int maxConcurrency) {
+        return new LlmSettings(
+                key,
+                baseUrl,
+                "gpt-4o-mini",
+                "text-embedding-3-small",
+                Duration.ofSeconds(5),
+                maxConcurrency,
+                2,
+                Duration.ofMillis(10),
+                Duration.ofMillis(50),
+                acquireTimeout,
+                Duration.ofSeconds(5),
+                1024);
     }
 }

@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -43,7 +46,8 @@ import tools.jackson.databind.node.ObjectNode;
  * "You asked: <last user message>"} streamed word by word, and for a structured request ({@code
  * response_format} {@code json_schema}) the smallest JSON that fits the schema (first enum value,
  * {@code "fake"}, {@code 0.5}, {@code 1}, {@code false}, {@code []}). Embeddings are deterministic
- * unit vectors made by hashing the words of each input, so texts that share words are close.
+ * unit vectors made from the words of each input ({@link #vector}), so texts that share words, or
+ * a few listed synonyms, are close.
  *
  * <p>Point Yuno at it with {@code yuno.llm.openai-api-key=test-key} and {@code
  * yuno.llm.base-url=}{@link #baseUrl()}.
@@ -65,6 +69,16 @@ public final class FakeOpenAi implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicInteger ids = new AtomicInteger();
     private volatile Function<Request, Reply> responder = FakeOpenAi::deterministic;
+
+    private static @Nullable FakeOpenAi shared;
+
+    /** One server for the whole test JVM, for Spring contexts that are cached and shared by test classes. */
+    public static synchronized FakeOpenAi shared() {
+        if (shared == null) {
+            shared = new FakeOpenAi();
+        }
+        return shared;
+    }
 
     public FakeOpenAi() {
         try {
@@ -477,17 +491,23 @@ public final class FakeOpenAi implements AutoCloseable {
     }
 
     /**
-     * A unit vector from the words of a text (feature hashing): the same text gives the same
-     * vector, and texts that share words have a positive cosine similarity.
+     * The unit vector this fake gives a text, deterministic and meaningful: the sum of one dense
+     * pseudo-random direction per word (stop words dropped, plurals and -ing/-ed endings stemmed,
+     * a few synonyms folded together, so "money back" lands near "refund"). Texts sharing words
+     * point the same way; unrelated texts are nearly orthogonal (cosine around 0 +- 0.03), as
+     * real embeddings of unrelated texts are far apart.
      */
     public static float[] vector(String text, int dimensions) {
         var vector = new float[dimensions];
         for (var word : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
-            if (word.isEmpty()) {
+            if (word.isEmpty() || STOP_WORDS.contains(word)) {
                 continue;
             }
-            var hash = word.hashCode() * 0x9E3779B1;
-            vector[Math.floorMod(hash, dimensions)] += 1f;
+            var token = SYNONYMS.getOrDefault(stem(word), stem(word));
+            var direction = WORDS.computeIfAbsent(token + "/" + dimensions, key -> direction(token, dimensions));
+            for (int i = 0; i < dimensions; i++) {
+                vector[i] += direction[i];
+            }
         }
         var norm = 0.0;
         for (var value : vector) {
@@ -502,6 +522,57 @@ public final class FakeOpenAi implements AutoCloseable {
             vector[i] *= scale;
         }
         return vector;
+    }
+
+    private static final Map<String, float[]> WORDS = new ConcurrentHashMap<>();
+    private static final Set<String> STOP_WORDS = Set.of(
+            "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "is", "are", "was", "be", "do", "does", "can",
+            "i", "you", "we", "my", "your", "our", "it", "its", "this", "that", "with", "at", "by", "how", "what",
+            "when", "where", "which", "who", "if", "not", "no", "get", "back", "me", "us", "will", "from", "as", "any",
+            "there", "have", "has", "within");
+    private static final Map<String, String> SYNONYMS = synonyms(Map.of(
+            "refund", List.of("refund", "reimburse", "reimbursement", "money", "repay", "repaid"),
+            "price", List.of("price", "pricing", "cost", "fee", "pay", "charge", "expensive", "cheap"),
+            "ship", List.of("ship", "shipping", "deliver", "delivery", "dispatch", "arrive", "parcel"),
+            "cancel", List.of("cancel", "cancellation", "terminate", "unsubscribe"),
+            "contact", List.of("contact", "reach", "email", "phone", "call", "support"),
+            "password", List.of("password", "login", "credential", "passphrase")));
+
+    private static float[] direction(String token, int dimensions) {
+        var random = new SplittableRandom(mix(token.hashCode()) * 0x9E3779B97F4A7C15L);
+        var out = new float[dimensions];
+        for (int i = 0; i < dimensions; i++) {
+            out[i] = (float) random.nextGaussian();
+        }
+        return out;
+    }
+
+    private static String stem(String word) {
+        if (word.length() > 5 && word.endsWith("ing")) {
+            return word.substring(0, word.length() - 3);
+        }
+        if (word.length() > 4 && word.endsWith("ed")) {
+            return word.substring(0, word.length() - 2);
+        }
+        if (word.length() > 3 && word.endsWith("s") && !word.endsWith("ss")) {
+            return word.substring(0, word.length() - 1);
+        }
+        return word;
+    }
+
+    private static int mix(int h) {
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
+    }
+
+    private static Map<String, String> synonyms(Map<String, List<String>> groups) {
+        var out = new LinkedHashMap<String, String>();
+        groups.forEach((canonical, words) -> words.forEach(w -> out.put(stem(w), canonical)));
+        return out;
     }
 
     private static Request parse(JsonNode body, @Nullable String authorization) {

@@ -1,0 +1,120 @@
+package com.helloyuno.knowledge;
+
+import static com.helloyuno.knowledge.IngestionIntegrationTests.assertRefused;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * With the default configuration, crawls of private addresses, other schemes and other hosts are
+ * refused when they are asked for, before any connection.
+ */
+class CrawlSafetyIntegrationTests extends KnowledgeIntegrationTest {
+
+    @Autowired
+    Crawls crawls;
+
+    @Autowired
+    KnowledgeSettings settings;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    String site;
+    AllowedHosts hosts;
+
+    @BeforeEach
+    void site() {
+        site = newSite(jdbc, "example.com");
+        // The site "owns" these hosts, so that the address check, not the host check, refuses them.
+        hosts = new AllowedHosts(
+                Set.of("example.com", "127.0.0.1", "10.0.0.1", "169.254.169.254", "localhost", "fd00:ec2::254"), false);
+    }
+
+    @Test
+    void privateLoopbackAndMetadataAddressesAreRefused() {
+        for (var url : new String[] {
+            "http://127.0.0.1/",
+            "http://localhost:8080/sitemap.xml",
+            "http://10.0.0.1/",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://[fd00:ec2::254]/"
+        }) {
+            assertRefused(() -> crawls.start(site, url, 10, hosts), 400, "address_not_allowed");
+        }
+        assertThat(jobs()).isZero();
+    }
+
+    @Test
+    void otherSchemesAreRefused() {
+        assertRefused(() -> crawls.start(site, "file:///etc/passwd", 10, hosts), 400, "url_scheme_not_allowed");
+        assertRefused(() -> crawls.start(site, "ftp://example.com/", 10, hosts), 400, "url_scheme_not_allowed");
+        assertRefused(() -> crawls.start(site, "javascript:alert(1)", 10, hosts), 400, "url_scheme_not_allowed");
+    }
+
+    @Test
+    void urlsOutsideTheSitesDomainsAreRefused() {
+        assertRefused(() -> crawls.start(site, "https://evil.example.net/", 10, hosts), 400, "url_outside_site");
+        assertRefused(() -> crawls.start(site, "https://shop.example.com/", 10, hosts), 400, "url_outside_site");
+    }
+
+    @Test
+    void badRequestsAreRefused() {
+        assertRefused(() -> crawls.start(site, null, 10, hosts), 400, "invalid_request");
+        assertRefused(() -> crawls.start(site, "https://example.com/", 0, hosts), 400, "invalid_request");
+        assertRefused(() -> crawls.start(site, "https://example.com/", 100_000, hosts), 400, "invalid_request");
+        assertRefused(() -> crawls.start(site, "https://exa mple.com/", 10, hosts), 400, "invalid_request");
+        assertRefused(() -> crawls.status(site, java.util.UUID.randomUUID()), 404, "crawl_not_found");
+    }
+
+    @Test
+    void aRedirectToAPrivateAddressIsRefusedBeforeConnecting() throws Exception {
+        try (var web = new TestWebSite()) {
+            web.redirect("/go", "http://10.0.0.1/admin");
+            // The test site itself is on loopback: this guard allows loopback and nothing else private.
+            var guard = new UrlGuard(false, InetAddress::isLoopbackAddress);
+            var fetcher = new PageFetcher(settings, guard, new HostThrottle());
+            var politeness = new PageFetcher.Politeness() {
+                @Override
+                public boolean allows(URI url) {
+                    return true;
+                }
+
+                @Override
+                public Duration delay(URI url) {
+                    return Duration.ZERO;
+                }
+            };
+            try {
+                var outcome = fetcher.fetch(
+                        URI.create(web.url("/go")),
+                        new AllowedHosts(Set.of("127.0.0.1", "10.0.0.1"), false),
+                        politeness,
+                        PageFetcher.PAGE_TYPES);
+
+                assertThat(outcome).isInstanceOfSatisfying(PageFetcher.Failed.class, failed -> {
+                    assertThat(failed.url()).isEqualTo(URI.create("http://10.0.0.1/admin"));
+                    assertThat(failed.kind()).isEqualTo(PageFetcher.Failure.SKIPPED);
+                    assertThat(failed.reason()).startsWith("redirected: ");
+                });
+                assertThat(web.requested()).containsExactly("/go");
+            } finally {
+                fetcher.destroy();
+            }
+        }
+    }
+
+    private int jobs() {
+        return jdbc.sql("SELECT count(*) FROM crawl_jobs WHERE site_id = ?")
+                .param(site)
+                .query(Integer.class)
+                .single();
+    }
+}
