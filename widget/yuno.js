@@ -257,6 +257,7 @@
 :host{all:initial;position:fixed;z-index:2147483000;bottom:20px;right:20px;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
 --y-bg:#17171f;--y-fg:#f2f2f6;--y-muted:#b9b9c6;--y-bot:#272733;--y-line:#3a3a48;--y-field:#1f1f29;--y-link:#9ec1ff;--y-error:#ff9d9d;--y-shadow:0 10px 40px rgba(0,0,0,.45)}
 :host([hidden]){display:none!important}
+@media print{:host{display:none!important}}
 :host([position$=left]){right:auto;left:20px}
 :host([position^=top]){bottom:auto;top:20px}
 :host([theme=light]){--y-bg:#fff;--y-fg:#1b1b1f;--y-muted:#56565f;--y-bot:#f0f0f4;--y-line:#d9d9e0;--y-field:#fff;--y-link:#0b57d0;--y-error:#b3261e;--y-shadow:0 10px 40px rgba(0,0,0,.18)}
@@ -385,6 +386,7 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
         }
         // Offline, rate limited or the server is away: try again later, without showing anything yet.
         if (attempt < 5) setTimeout(() => this.start(attempt + 1), Math.max(p.retryAfter || 0, 5 * 2 ** attempt) * 1e3);
+        if (p.status === 0) addEventListener('online', () => this.start(0), { once: true });
         return;
       }
       this.build();
@@ -472,6 +474,7 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
     }
 
     build() {
+      if (this.launcher) return; // already built (a retried start may finish twice)
       const w = this.auth?.widget || {};
       const tag = this.tag;
       const pick = (/** @type {unknown[]} */ values, /** @type {string[]} */ allowed, /** @type {string} */ fallback) =>
@@ -526,7 +529,7 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       this.conv = this.conversation();
       this.renderAll();
       addEventListener('offline', () => this.status('You are offline. Your messages will send once you are back online.', true));
-      addEventListener('online', () => this.status(''));
+      addEventListener('online', () => { if (/offline/.test(this.statusEl?.textContent || '')) this.status(''); });
       this.hidden = false;
       if (session.get(this.openKey)) this.toggle(true, false);
     }
@@ -740,19 +743,25 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
           if (typeof json.session_id === 'string') conv.session_id = json.session_id;
         } else {
           let pending = 0;
-          for await (const ev of events(res.body)) {
-            clearTimeout(idle);
-            idle = setTimeout(() => controller.abort(), 60e3);
-            /** @type {any} */
-            let data;
-            try { data = JSON.parse(ev.data); } catch { continue; }
-            if (ev.event === 'token' && typeof data?.text === 'string') {
-              answer.content += data.text;
-              pending ||= window.setTimeout(() => { pending = 0; show(); }, 40);
-            } else if (ev.event === 'meta' && typeof data?.session_id === 'string') conv.session_id = data.session_id;
-            else if (ev.event === 'sources' && Array.isArray(data)) answer.sources = data;
-            else if (ev.event === 'done') lead = data?.lead_captured === true;
-            else if (ev.event === 'error') failure = data || {};
+          try {
+            for await (const ev of events(res.body)) {
+              clearTimeout(idle);
+              idle = setTimeout(() => controller.abort(), 60e3);
+              /** @type {any} */
+              let data;
+              try { data = JSON.parse(ev.data); } catch { continue; }
+              if (ev.event === 'token' && typeof data?.text === 'string') {
+                answer.content += data.text;
+                pending ||= window.setTimeout(() => { pending = 0; show(); }, 40);
+              } else if (ev.event === 'meta' && typeof data?.session_id === 'string') conv.session_id = data.session_id;
+              else if (ev.event === 'sources' && Array.isArray(data)) answer.sources = data;
+              else if (ev.event === 'done') lead = data?.lead_captured === true;
+              else if (ev.event === 'error') failure = data || {};
+            }
+          } catch (e) {
+            // The stream broke or stalled: keep what arrived, unless a new conversation began.
+            if (!answer.content.trim() || this.inflight !== controller) throw e;
+            failure = { code: 'interrupted' };
           }
           clearTimeout(pending);
         }

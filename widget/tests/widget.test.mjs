@@ -318,6 +318,29 @@ test('hostile server data (source titles, javascript: URLs, markup in tokens) is
   await context.close();
 });
 
+test('an answer that the server ends with an error event keeps what arrived and says it was cut short', { timeout: 90_000 }, async () => {
+  const siteId = await env.api.createSite();
+  const { context, page } = await newPage();
+  await page.route('**/ask', async (route) => {
+    if (route.request().method() !== 'POST') return route.fallback();
+    await route.fulfill({
+      status: 200,
+      headers: { 'Content-Type': 'text/event-stream', 'Access-Control-Allow-Origin': `http://localhost:${env.pages.port}` },
+      body: 'event:meta\ndata:{"session_id":"s2","message_id":"m2"}\n\nevent:token\ndata:{"text":"The first half of"}\n\n'
+        + 'event:token\ndata:{"text":" an answer"}\n\nevent:error\ndata:{"code":"upstream_unavailable","detail":"The model stopped."}\n\n',
+    });
+  });
+  await page.goto(env.pages.add(env.backend.base, { site_id: siteId }));
+  await open(page);
+  await ask(page, 'Tell me everything');
+  assert.equal(await shown(lastAnswer(page)), 'The first half of an answer');
+  assert.match(await statusText(page), /cut short/);
+  const stored = await page.evaluate((k) => JSON.parse(localStorage.getItem(k) || '{}'), `yuno:conversation:${siteId}`);
+  assert.equal(stored.session_id, 's2');
+  assert.deepEqual(stored.messages.map((m) => m.content), ['Tell me everything', 'The first half of an answer']);
+  await context.close();
+});
+
 // ---- These need POST /ask (and, where said, documents, /widget/leads and the leads API). ----
 
 test('streams an answer with a typing indicator, rendered as it arrives as safe markdown', { timeout: 90_000 }, async () => {
