@@ -204,9 +204,9 @@ class AfterAnswer implements SmartLifecycle {
     /** What the model says is data too: keep it short and in the shapes the columns expect. */
     private static TurnClassification normalized(TurnClassification c) {
         return new TurnClassification(
-                clip(c.lang().toLowerCase(Locale.ROOT), 16),
-                clip(c.intent().toLowerCase(Locale.ROOT), 64),
-                clip(c.userSentiment().toLowerCase(Locale.ROOT), 32),
+                clip(lower(c.lang()), 16),
+                clip(lower(c.intent()), 64),
+                clip(lower(c.userSentiment()), 32),
                 Double.isNaN(c.answerConfidence()) ? 0 : Math.clamp(c.answerConfidence(), 0.0, 1.0),
                 c.complianceRedFlag(),
                 clip(c.leadName(), 200),
@@ -230,6 +230,10 @@ class AfterAnswer implements SmartLifecycle {
                         turn.usage().completionTokens(),
                         turn.usage().totalTokens()));
         return json.writeValueAsString(raw);
+    }
+
+    private static @Nullable String lower(@Nullable String value) {
+        return value == null ? null : value.toLowerCase(Locale.ROOT);
     }
 
     private static String clip(@Nullable String value, int max) {

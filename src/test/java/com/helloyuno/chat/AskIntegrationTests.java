@@ -231,6 +231,22 @@ class AskIntegrationTests {
     }
 
     @Test
+    void aClassificationWithMissingFieldsStillStoresTheTurn() {
+        var site = fixtures.site("example.com");
+        var session = "sparse-" + UUID.randomUUID().toString().substring(0, 8);
+        openai.enqueue(
+                FakeOpenAi.Reply.text("An answer."),
+                FakeOpenAi.Reply.json("{\"lang\": null, \"intent\": null, \"userSentiment\": null,"
+                        + " \"answerConfidence\": 0.5, \"complianceRedFlag\": false, \"leadName\": null,"
+                        + " \"leadIntent\": null}"));
+        var response = fixtures.ask(site.token(), "Write to sparse@example.com", session);
+        assertThat(response.status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> rows("chat_history", site.siteId(), session) == 2
+                        && rows("leads", site.siteId(), session) == 1);
+    }
+
+    @Test
     void aProviderThatErrorsHangsOrRateLimitsGives503WithinTheDeadline() {
         var site = fixtures.site("example.com");
         for (var failure :
