@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Benchmarks the chat service on this machine, on loopback only, and writes the results to
+# bench/results/ (see "Benchmarks" in the README):
+#
+#   1. with a fake provider that answers at once: throughput and latency (server-side, from the
+#      service's own http_server_requests histogram, and client-side) of GET
+#      /actuator/health/liveness, POST /widget/authenticate and POST /ask (JSON), at each
+#      concurrency of BENCH_CONCURRENCY, in the same run of one instance;
+#   2. with a fake provider that streams each answer in 5 s (50 chunks, 100 ms apart): how many
+#      concurrent streaming chats (POST /ask, Accept: text/event-stream) one instance holds with no
+#      errors, and its memory, ramping through BENCH_LEVELS and stopping at the first level with
+#      errors. This runs twice: with the default yuno.llm.max-concurrency (32 model calls per
+#      instance), then on a fresh instance with it raised (BENCH_RAISED_LLM_CONCURRENCY).
+#
+# It builds the jar, starts PostgreSQL and Redis (scripts/services.sh), uses a fresh database
+# yuno_bench, and stops everything it started when it ends. About 5 minutes plus the build (7 minutes in all
+# on a busy 2-core machine).
+#
+# Settings (environment): BENCH_CONCURRENCY (16,64), BENCH_RUN_SECONDS (15 per endpoint and
+# concurrency), BENCH_RUN_REQUESTS (30000), BENCH_WARMUP_SECONDS (15 per endpoint),
+# BENCH_DEFAULT_LEVELS (32,100), BENCH_LEVELS (100,200,300,500,1000,2000),
+# BENCH_RAISED_LLM_CONCURRENCY (10000), BENCH_SKIP_BUILD=1, BENCH_JAVA_OPTS (service JVM options),
+# BENCH_OUT (bench/results), BENCH_DATABASE (yuno_bench), BENCH_ORIGIN (false: requests carry no
+# Origin header; true: they carry one, as browsers' do), BENCH_ORIGIN_PROBE (3: Origin requests sent
+# at the end of the first instance's run to check that the CORS lookup returns its connection).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/java.sh
+
+out="${BENCH_OUT:-bench/results}"
+database="${BENCH_DATABASE:-yuno_bench}"
+concurrency="${BENCH_CONCURRENCY:-16,64}"
+default_levels="${BENCH_DEFAULT_LEVELS:-32,100}"
+levels="${BENCH_LEVELS:-100,200,300,500,1000,2000}"
+raised="${BENCH_RAISED_LLM_CONCURRENCY:-10000}"
+
+log() { printf '[bench-chat] %s\n' "$*" >&2; }
+
+work="$(mktemp -d /tmp/yuno-bench-chat.XXXXXX)"
+started=()
+stop_pid() {
+  local pid=$1
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 40); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.5
+  done
+  kill -9 "$pid" 2>/dev/null || true
+}
+cleanup() {
+  local pid
+  for pid in "${started[@]}"; do stop_pid "$pid"; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$out"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+date_utc="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+
+if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
+  log "building the jar"
+  ./mvnw -q -B -ntp -DskipTests package >&2
+fi
+[ -f target/yuno.jar ] || { log "target/yuno.jar is missing"; exit 1; }
+
+eval "$(scripts/services.sh)"
+pg_port="${YUNO_PG_PORT:-5432}"
+log "fresh database $database"
+PGPASSWORD="$DATABASE_PASSWORD" psql -q -h 127.0.0.1 -p "$pg_port" -U "$DATABASE_USERNAME" -d postgres \
+  -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database" >&2
+
+log "compiling the load generator and fake provider (bench/ChatBench.java)"
+javac -d "$work/classes" bench/ChatBench.java
+
+java -Xmx512m -Dsun.net.httpserver.nodelay=true -cp "$work/classes" ChatBench fake --port-file "$work/fake.port" 2>"$work/fake.log" &
+fake_pid=$!
+started+=("$fake_pid")
+for _ in $(seq 1 120); do [ -s "$work/fake.port" ] && break; sleep 0.25; done
+[ -s "$work/fake.port" ] || { log "the fake provider did not start"; cat "$work/fake.log" >&2; exit 1; }
+fake_port="$(cat "$work/fake.port")"
+
+tcp_open() { (exec 4<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port=18480
+while tcp_open "$port"; do port=$((port + 1)); done
+
+jwt_secret="$(head -c 36 /dev/urandom | base64 | tr -d '\n')"
+operator_key="bench-operator-$(head -c 18 /dev/urandom | base64 | tr -d '\n/+=')"
+big=1000000000
+
+# start_service NAME [extra env assignments...]: starts an instance in the background and waits
+# until it is ready; sets service_pid.
+start_service() {
+  local name=$1
+  shift
+  env -u MIXPANEL_TOKEN -u SENTRY_DSN -u SPRING_PROFILES_ACTIVE \
+    DATABASE_URL="jdbc:postgresql://127.0.0.1:${pg_port}/${database}" \
+    REDIS_URL="$REDIS_URL" \
+    JWT_SECRET="$jwt_secret" \
+    YUNO_ADMIN_API_KEY="$operator_key" \
+    OPENAI_API_KEY=bench \
+    OPENAI_BASE_URL="http://127.0.0.1:${fake_port}/v1" \
+    PORT="$port" \
+    YUNO_SPOOL_DIR="$work/spool-$name" \
+    YUNO_SHUTDOWN_GRACE=5s \
+    YUNO_PLANS_LIMITS_ENTERPRISE_MINUTE=$big YUNO_PLANS_LIMITS_ENTERPRISE_HOUR=$big \
+    YUNO_PLANS_LIMITS_ENTERPRISE_DAY=$big YUNO_PLANS_LIMITS_ENTERPRISE_MONTH=$big \
+    YUNO_PLANS_SESSION_MINUTE=$big YUNO_PLANS_SESSION_DAY=$big \
+    YUNO_WIDGET_AUTHENTICATIONSPERIPPERMINUTE=$big \
+    YUNO_RATELIMIT_REDISTIMEOUT=2s \
+    "$@" \
+    java ${BENCH_JAVA_OPTS:-} -jar target/yuno.jar \
+    --management.metrics.distribution.percentiles-histogram.http.server.requests=true \
+    --management.metrics.distribution.minimum-expected-value.http.server.requests=100us \
+    >"$work/service-$name.log" 2>&1 &
+  service_pid=$!
+  started+=("$service_pid")
+  log "service ($name) starting on 127.0.0.1:$port, pid $service_pid"
+  for _ in $(seq 1 360); do
+    if ! kill -0 "$service_pid" 2>/dev/null; then
+      log "the service exited during start-up:"
+      tail -50 "$work/service-$name.log" >&2
+      exit 1
+    fi
+    if curl -fsS "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  log "the service was not ready after 180 s"
+  tail -50 "$work/service-$name.log" >&2
+  exit 1
+}
+
+# load NAME ARGS...: runs the load generator against the running instance.
+load() {
+  local name=$1
+  shift
+  java -cp "$work/classes" ChatBench run \
+    --base "http://127.0.0.1:$port" --fake "http://127.0.0.1:$fake_port" --key "$operator_key" \
+    --pid "$service_pid" --fake-pid "$fake_pid" --clk-tck "$(getconf CLK_TCK)" --out "$out" \
+    --pg-port "$pg_port" --pg-user "$DATABASE_USERNAME" --pg-password "$DATABASE_PASSWORD" \
+    --pg-database "$database" --origin "${BENCH_ORIGIN:-false}" --label "$name" "$@"
+}
+
+# log_counts NAME: what the service logged about degraded work, counted.
+log_counts() {
+  local name=$1 file="$work/service-$1.log"
+  {
+    echo "## $name instance: log lines"
+    for pattern in "Chat model busy" "Retrieval unavailable" "Searching by full text alone" \
+      "Classification of a turn failed" "spool" "Connection is not available" " ERROR " " WARN "; do
+      printf '%6d  %s\n' "$(grep -c -- "$pattern" "$file" || true)" "$pattern"
+    done
+    echo "first ERROR lines:"
+    grep -- " ERROR " "$file" | head -5 | cut -c1-400 || true
+  } >>"$out/chat-log-counts.txt"
+}
+
+stop_service() {
+  stop_pid "$service_pid"
+}
+
+: >"$out/chat-log-counts.txt"
+rm -f "$out"/chat-streams-*.md "$out"/chat-streams-*-timeline.txt "$out"/chat-streams-*-metrics.txt
+
+# 1 and 2a: one instance with the default model-call concurrency.
+start_service default
+load default --concurrency "$concurrency" --levels "$default_levels" \
+  --warmup-seconds "${BENCH_WARMUP_SECONDS:-15}" --run-seconds "${BENCH_RUN_SECONDS:-15}" \
+  --run-requests "${BENCH_RUN_REQUESTS:-30000}" --origin-probe "${BENCH_ORIGIN_PROBE:-3}"
+stop_service
+log_counts default
+
+# 2b: a fresh instance with the model-call concurrency raised, ramping up.
+start_service raised YUNO_LLM_MAXCONCURRENCY="$raised"
+load raised --concurrency none --levels "$levels" --warmup-seconds "${BENCH_WARMUP_SECONDS:-15}"
+stop_service
+log_counts raised
+
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+{
+  echo "date: $date_utc"
+  echo "command: scripts/bench-chat.sh"
+  echo "cpus: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+  echo "jdk: $(java -version 2>&1 | head -1)"
+  echo "service JVM options: ${BENCH_JAVA_OPTS:-(none: JVM defaults)}"
+  echo "load average (1, 5, 15 min) before: $load_before, after: $load_after"
+  echo "levels: default instance $default_levels, raised instance ($raised model calls) $levels; concurrency $concurrency"
+} >"$out/chat-environment.txt"
+log "done: results in $out/"
+cat "$out/chat-environment.txt" "$out"/chat-throughput.md "$out"/chat-streams-*.md "$out/chat-log-counts.txt" 2>/dev/null >&2 || true
