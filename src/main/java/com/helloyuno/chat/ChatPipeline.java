@@ -12,6 +12,8 @@ import com.helloyuno.llm.ChatRequest;
 import com.helloyuno.llm.ChatResult;
 import com.helloyuno.llm.UpstreamUnavailable;
 import com.helloyuno.llm.Usage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +47,7 @@ class ChatPipeline {
     private final AfterAnswer afterAnswer;
     private final Analytics analytics;
     private final ChatSettings settings;
+    private final MeterRegistry meters;
 
     ChatPipeline(
             ChatModel model,
@@ -54,7 +57,8 @@ class ChatPipeline {
             OfflineAnswers offline,
             AfterAnswer afterAnswer,
             Analytics analytics,
-            ChatSettings settings) {
+            ChatSettings settings,
+            MeterRegistry meters) {
         this.model = model;
         this.retriever = retriever;
         this.leads = leads;
@@ -63,6 +67,7 @@ class ChatPipeline {
         this.afterAnswer = afterAnswer;
         this.analytics = analytics;
         this.settings = settings;
+        this.meters = meters;
     }
 
     /** What the visitor gets, whole. */
@@ -103,6 +108,10 @@ class ChatPipeline {
             log.warn(
                     "Retrieval unavailable ({}); answering without passages",
                     e.getClass().getSimpleName());
+            Counter.builder("yuno.chat.retrieval.unavailable")
+                    .description("Answers given without the site's passages because PostgreSQL did not answer")
+                    .register(meters)
+                    .increment();
             passages = List.of();
         }
         var sources = sources(passages);

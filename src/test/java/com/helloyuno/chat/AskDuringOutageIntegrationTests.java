@@ -67,6 +67,8 @@ class AskDuringOutageIntegrationTests {
         assertThat(response.json().path("lead_captured").asBoolean()).isTrue();
         await().atMost(Duration.ofSeconds(15)).until(() -> spool.toFile().list().length == 2);
         assertThat(count(direct, "chat_history", site.siteId())).isZero();
+        var metrics = http.get("/actuator/prometheus", "Authorization", "Bearer " + SiteApi.OPERATOR_KEY);
+        assertThat(metrics.body()).contains("yuno_chat_retrieval_unavailable_total");
 
         postgres.restore();
         await().atMost(Duration.ofSeconds(20))
