@@ -49,6 +49,7 @@ class AfterAnswer implements SmartLifecycle {
             String query,
             boolean rewritten,
             List<Passage> passages,
+            List<AskAnswer.Source> sources,
             Usage usage,
             long latencyMs,
             long firstTokenMs,
@@ -177,7 +178,7 @@ class AfterAnswer implements SmartLifecycle {
                 usage.promptTokens(),
                 usage.completionTokens(),
                 c == null ? null : c.answerConfidence(),
-                ChatPipeline.sources(turn.passages()).size(),
+                turn.sources().size(),
                 turn.streamed(),
                 turn.offline()));
     }
@@ -219,7 +220,7 @@ class AfterAnswer implements SmartLifecycle {
         raw.put("query", turn.query());
         raw.put("rewritten", turn.rewritten());
         raw.put("offline", turn.offline());
-        raw.put("sources", ChatPipeline.sources(turn.passages()));
+        raw.put("sources", turn.sources());
         raw.put("chunk_ids", turn.passages().stream().map(Passage::chunkId).toList());
         raw.put("latency_ms", turn.latencyMs());
         raw.put("first_token_ms", turn.firstTokenMs());

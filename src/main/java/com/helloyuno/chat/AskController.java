@@ -2,7 +2,6 @@ package com.helloyuno.chat;
 
 import com.helloyuno.analytics.Analytics;
 import com.helloyuno.analytics.AnalyticsEvent;
-import com.helloyuno.llm.UpstreamUnavailable;
 import com.helloyuno.problem.ApiException;
 import com.helloyuno.ratelimit.RateLimitExceeded;
 import com.helloyuno.ratelimit.RateLimitHeaders;
@@ -94,10 +93,8 @@ class AskController {
             pipeline.answer(question, sse, true);
         } catch (SseWriter.VisitorGone e) {
             log.debug("Visitor left during an answer");
-        } catch (UpstreamUnavailable e) {
-            report(question, e);
-            sse.error(e.code(), e.getMessage());
         } catch (ApiException e) {
+            // The provider failing (UpstreamUnavailable) after the stream began, among others.
             report(question, e);
             sse.error(e.code(), e.getMessage());
         } catch (RuntimeException e) {

@@ -151,6 +151,7 @@ class ChatPipeline {
                 query,
                 rewritten,
                 passages,
+                sources,
                 usage,
                 latencyMs,
                 firstTokenMs,

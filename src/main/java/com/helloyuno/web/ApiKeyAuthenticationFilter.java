@@ -79,7 +79,8 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         }
     }
 
-    private static void refuse(HttpServletResponse response, String detail) throws IOException {
+    /** 401 with {@code WWW-Authenticate: Bearer}: the filter's refusals and the entry point's alike. */
+    static void refuse(HttpServletResponse response, String detail) throws IOException {
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         Problems.write(response, Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", detail));
     }

@@ -9,7 +9,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -79,15 +78,8 @@ class SecurityConfiguration {
     }
 
     private static AuthenticationEntryPoint unauthorized() {
-        return (request, response, e) -> {
-            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-            Problems.write(
-                    response,
-                    Problems.of(
-                            HttpStatus.UNAUTHORIZED,
-                            "unauthorized",
-                            "An API key is required: 'Authorization: Bearer <key>'."));
-        };
+        return (request, response, e) ->
+                ApiKeyAuthenticationFilter.refuse(response, "An API key is required: 'Authorization: Bearer <key>'.");
     }
 
     private static AccessDeniedHandler forbidden() {
