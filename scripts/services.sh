@@ -323,9 +323,12 @@ run_native() {
   log "PostgreSQL $pgver (pgvector) on 127.0.0.1:$PG_PORT and Redis on 127.0.0.1:$REDIS_PORT are up"
 }
 
+# fd 3 is closed for all the work: a daemon started here (redis-server, the PostgreSQL postmaster,
+# a server that apt's post-install starts) would otherwise inherit the caller's `$(...)` pipe and
+# keep it open, so that `eval "$(scripts/services.sh)"` waits for ever for its end.
 if command -v docker >/dev/null && timeout 5 docker info >/dev/null 2>&1; then
-  run_docker
+  run_docker 3>&-
 else
-  run_native
+  run_native 3>&-
 fi
 print_settings
