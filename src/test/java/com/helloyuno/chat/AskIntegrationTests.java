@@ -244,6 +244,14 @@ class AskIntegrationTests {
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> rows("chat_history", site.siteId(), session) == 2
                         && rows("leads", site.siteId(), session) == 1);
+        // What the model did say is kept: a turn stored without its classification would have none.
+        var assistant = jdbc.sql(
+                        "SELECT * FROM chat_history WHERE site_id = ? AND session_id = ? AND role = 'assistant'")
+                .params(site.siteId(), session)
+                .query()
+                .singleRow();
+        assertThat(((Number) assistant.get("answer_confidence")).doubleValue()).isEqualTo(0.5);
+        assertThat(assistant.get("raw_json_output").toString()).contains("\"answer_confidence\": 0.5");
     }
 
     @Test

@@ -307,15 +307,16 @@ class OpenAiChatModelTests implements AutoCloseable {
 
     @Test
     void theFakesDefaultStructuredAnswerFitsTheSchema() {
-        try {
-            model(settings()).structured(CONVERSATION, Classification.class);
-        } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger("X")
-                    .warn("SCHEMA {}", fake.lastRequest().body());
-        }
-        var result = model(settings()).structured(CONVERSATION, Classification.class);
+        var model = model(settings());
 
-        assertThat(result.value()).isEqualTo(new Classification("fake", Intent.QUESTION, 0.5, false));
+        var first = model.structured(CONVERSATION, Classification.class);
+        var firstSchema = fake.lastRequest().schema();
+        var second = model.structured(CONVERSATION, Classification.class);
+
+        assertThat(first.value()).isEqualTo(new Classification("fake", Intent.QUESTION, 0.5, false));
+        assertThat(second.value()).isEqualTo(first.value());
+        // The schema is made once per type and sent the same way on every call.
+        assertThat(fake.lastRequest().schema()).isEqualTo(firstSchema);
     }
 
     @Test
