@@ -3,27 +3,36 @@ package com.helloyuno.knowledge;
 import com.helloyuno.problem.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * GETs one URL for the crawler with java.net.http: redirects followed by hand, each hop checked by
- * the {@link UrlGuard} (scheme, site host, resolved address) and by robots.txt before it is sent;
+ * GETs one URL for the crawler with OkHttp: redirects followed by hand, each hop checked by the
+ * {@link UrlGuard} (scheme, site host, resolved address) and by robots.txt before it is sent, and
+ * the connection made only to addresses the guard checked at that moment (OkHttp's {@code Dns} is
+ * the guard), which java.net.http cannot do;
  * requests to one host spaced by the {@link HostThrottle}; a connect, response and read deadline;
  * bodies over the size cap and content types not asked for are dropped unread.
  */
@@ -36,21 +45,44 @@ class PageFetcher implements DisposableBean {
     private final KnowledgeSettings.Crawler settings;
     private final UrlGuard guard;
     private final HostThrottle throttle;
-    private final HttpClient client;
+    private final OkHttpClient client;
     private final ScheduledExecutorService deadlines;
 
     PageFetcher(KnowledgeSettings settings, UrlGuard guard, HostThrottle throttle) {
         this.settings = settings.crawler();
         this.guard = guard;
         this.throttle = throttle;
-        this.client = HttpClient.newBuilder()
+        this.client = new OkHttpClient.Builder()
+                // Connections go only to the addresses the guard has just checked: no second lookup
+                // that DNS rebinding could answer differently.
+                .dns(this::lookup)
+                .proxy(Proxy.NO_PROXY)
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .retryOnConnectionFailure(false)
+                .protocols(List.of(Protocol.HTTP_1_1))
                 .connectTimeout(this.settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                // Headers within the request timeout; the body has its own deadline (read()).
+                .readTimeout(this.settings.requestTimeout())
+                .callTimeout(this.settings.requestTimeout().plus(this.settings.readTimeout()))
                 .build();
         this.deadlines = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("crawl-read-deadline").factory());
+    }
+
+    private List<InetAddress> lookup(String host) throws UnknownHostException {
+        try {
+            return guard.allowedAddresses(host);
+        } catch (AddressNotAllowed e) {
+            throw new RefusedAddress(e.getMessage());
+        }
+    }
+
+    /** An address the guard refused at connection time; OkHttp passes it through as it is. */
+    private static final class RefusedAddress extends UnknownHostException {
+        RefusedAddress(String message) {
+            super(message);
+        }
     }
 
     /** What a fetch gave: a body of an accepted type, or why there is none. */
@@ -134,73 +166,84 @@ class PageFetcher implements DisposableBean {
 
     private Object once(URI url, Duration delay, Set<String> accepted) throws InterruptedException {
         throttle.await(hostKey(url), delay);
-        var request = HttpRequest.newBuilder(url)
-                .GET()
-                .timeout(settings.requestTimeout())
+        var httpUrl = HttpUrl.parse(url.toString());
+        if (httpUrl == null) {
+            return new Failed(url, Failure.SKIPPED, "not an http(s) URL", 0);
+        }
+        var request = new Request.Builder()
+                .url(httpUrl)
+                .get()
                 .header("User-Agent", settings.userAgent())
                 .header("Accept", accept(accepted))
                 .build();
-        HttpResponse<InputStream> response;
-        try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpTimeoutException e) {
-            return new Failed(url, Failure.TRANSIENT, "timed out", 0);
+        try (var response = client.newCall(request).execute()) {
+            return outcome(url, response, accepted);
+        } catch (RefusedAddress e) {
+            return new Failed(url, Failure.SKIPPED, e.getMessage(), 0);
         } catch (IOException e) {
-            return new Failed(url, Failure.TRANSIENT, "could not connect", 0);
+            if (Thread.interrupted()) {
+                // A graceful stop interrupts the crawl: it must end as a stop, not as a failed page.
+                throw new InterruptedException();
+            }
+            return new Failed(
+                    url, Failure.TRANSIENT, e instanceof InterruptedIOException ? "timed out" : "could not connect", 0);
         }
-        try (var body = response.body()) {
-            var status = response.statusCode();
-            if (status >= 300 && status < 400 && status != 304) {
-                var location = response.headers().firstValue("Location");
-                if (location.isEmpty()) {
-                    return new Failed(url, Failure.SKIPPED, "redirect without a location", status);
-                }
-                try {
-                    return new Redirect(
-                            normalize(url.resolve(new URI(location.get().strip()))), status);
-                } catch (URISyntaxException | IllegalArgumentException e) {
-                    return new Failed(url, Failure.SKIPPED, "redirect to an invalid URL", status);
-                }
+    }
+
+    private Object outcome(URI url, Response response, Set<String> accepted) {
+        var status = response.code();
+        if (status >= 300 && status < 400 && status != 304) {
+            var location = response.header("Location");
+            if (location == null) {
+                return new Failed(url, Failure.SKIPPED, "redirect without a location", status);
             }
-            if (status == 404 || status == 410) {
-                return new Failed(url, Failure.GONE, "HTTP " + status, status);
+            try {
+                return new Redirect(normalize(url.resolve(new URI(location.strip()))), status);
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                return new Failed(url, Failure.SKIPPED, "redirect to an invalid URL", status);
             }
-            if (status == 429 || status >= 500) {
-                return new Failed(url, Failure.TRANSIENT, "HTTP " + status, status);
-            }
-            if (status != 200 && status != 203) {
-                return new Failed(url, Failure.SKIPPED, "HTTP " + status, status);
-            }
-            var contentType = response.headers().firstValue("Content-Type").orElse("");
-            var declared = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-            var cap = settings.maxPageSize().toBytes();
-            var length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-            if (length > cap) {
-                return new Failed(
-                        url,
-                        Failure.SKIPPED,
-                        "larger than " + settings.maxPageSize().toKilobytes() + " KiB",
-                        status);
-            }
-            if (!declared.isEmpty() && !accepted.isEmpty() && !accepted.contains(declared)) {
-                return new Failed(url, Failure.SKIPPED, "unsupported content type " + declared, status);
-            }
-            var bytes = read(body, cap);
-            if (bytes == null) {
-                return new Failed(
-                        url,
-                        Failure.SKIPPED,
-                        "larger than " + settings.maxPageSize().toKilobytes() + " KiB",
-                        status);
-            }
-            var mediaType = declared.isEmpty() ? sniff(bytes) : declared;
-            if (!accepted.isEmpty() && !accepted.contains(mediaType)) {
-                return new Failed(url, Failure.SKIPPED, "unsupported content type " + mediaType, status);
-            }
-            return new Fetched(url, mediaType, bytes, Ingestion.charsetParameter(contentType));
+        }
+        if (status == 404 || status == 410) {
+            return new Failed(url, Failure.GONE, "HTTP " + status, status);
+        }
+        if (status == 429 || status >= 500) {
+            return new Failed(url, Failure.TRANSIENT, "HTTP " + status, status);
+        }
+        if (status != 200 && status != 203) {
+            return new Failed(url, Failure.SKIPPED, "HTTP " + status, status);
+        }
+        var contentType = Objects.requireNonNullElse(response.header("Content-Type"), "");
+        var declared = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        var cap = settings.maxPageSize().toBytes();
+        var length = response.body().contentLength();
+        if (length > cap) {
+            return new Failed(
+                    url,
+                    Failure.SKIPPED,
+                    "larger than " + settings.maxPageSize().toKilobytes() + " KiB",
+                    status);
+        }
+        if (!declared.isEmpty() && !accepted.isEmpty() && !accepted.contains(declared)) {
+            return new Failed(url, Failure.SKIPPED, "unsupported content type " + declared, status);
+        }
+        byte[] bytes;
+        try {
+            bytes = read(response.body().byteStream(), cap);
         } catch (IOException e) {
             return new Failed(url, Failure.TRANSIENT, "timed out reading the body", 0);
         }
+        if (bytes == null) {
+            return new Failed(
+                    url,
+                    Failure.SKIPPED,
+                    "larger than " + settings.maxPageSize().toKilobytes() + " KiB",
+                    status);
+        }
+        var mediaType = declared.isEmpty() ? sniff(bytes) : declared;
+        if (!accepted.isEmpty() && !accepted.contains(mediaType)) {
+            return new Failed(url, Failure.SKIPPED, "unsupported content type " + mediaType, status);
+        }
+        return new Fetched(url, mediaType, bytes, Ingestion.charsetParameter(contentType));
     }
 
     /** Reads at most {@code cap} bytes within the read timeout; null when the body is longer. */
@@ -275,6 +318,7 @@ class PageFetcher implements DisposableBean {
     @Override
     public void destroy() {
         deadlines.shutdownNow();
-        client.close();
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
     }
 }

@@ -19,9 +19,9 @@ import org.springframework.stereotype.Component;
  * allow-private-addresses} is set (tests); cloud metadata addresses ({@code 169.254.169.254},
  * {@code fd00:ec2::254}) always are.
  *
- * <p>The fetch that follows resolves the name again through the JVM's address cache, which keeps
- * a positive answer for 30 seconds by default ({@code networkaddress.cache.ttl}), so the address
- * checked here is the address connected to; DNS rebinding would have to outlast that cache.
+ * <p>The {@link PageFetcher} connects only to addresses that {@link #allowedAddresses} gave it at
+ * connection time, through the same check, so that a name which resolves to a public address for
+ * the check and to a private one a moment later (DNS rebinding) is not connected to.
  */
 @Component
 class UrlGuard {
@@ -29,8 +29,15 @@ class UrlGuard {
     private static final List<String> METADATA =
             List.of("169.254.169.254", "fd00:ec2:0:0:0:0:0:254", "100.100.100.200");
 
+    /** Host name to addresses: the system's resolver, or a test's. */
+    @FunctionalInterface
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
     private final boolean allowPrivate;
     private final Predicate<InetAddress> alsoAllowed;
+    private final Resolver resolver;
 
     @Autowired
     UrlGuard(KnowledgeSettings settings) {
@@ -39,8 +46,14 @@ class UrlGuard {
 
     /** For tests: the default policy, plus the addresses {@code alsoAllowed} accepts. */
     UrlGuard(boolean allowPrivate, Predicate<InetAddress> alsoAllowed) {
+        this(allowPrivate, alsoAllowed, InetAddress::getAllByName);
+    }
+
+    /** For tests: as above, with names resolved by {@code resolver}. */
+    UrlGuard(boolean allowPrivate, Predicate<InetAddress> alsoAllowed, Resolver resolver) {
         this.allowPrivate = allowPrivate;
         this.alsoAllowed = alsoAllowed;
+        this.resolver = resolver;
     }
 
     /** Parses a URL that a client gave, refusing what is not an absolute http(s) URL. */
@@ -75,17 +88,31 @@ class UrlGuard {
             throw new UrlOutsideSite(
                     "The URL's host " + AllowedHosts.normalize(uri.getHost()) + " is not one of the site's domains.");
         }
-        InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(AllowedHosts.normalize(uri.getHost()));
+            allowedAddresses(AllowedHosts.normalize(uri.getHost()));
         } catch (UnknownHostException e) {
             throw new UrlInvalid("The URL's host name does not resolve.");
+        }
+    }
+
+    /**
+     * The addresses of a host, when every one of them is allowed.
+     *
+     * @throws AddressNotAllowed when any is not: a name with one private address among public ones
+     *     is refused whole, since the connection could go to any of them
+     * @throws UnknownHostException when the name does not resolve
+     */
+    List<InetAddress> allowedAddresses(String host) throws UnknownHostException {
+        var addresses = resolver.resolve(host);
+        if (addresses.length == 0) {
+            throw new UnknownHostException(host);
         }
         for (var address : addresses) {
             if (!allowed(address)) {
                 throw new AddressNotAllowed("The URL's host resolves to an address the crawler may not reach.");
             }
         }
+        return List.of(addresses);
     }
 
     boolean allowed(InetAddress address) {

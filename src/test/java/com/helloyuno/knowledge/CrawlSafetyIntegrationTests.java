@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -81,22 +82,11 @@ class CrawlSafetyIntegrationTests extends KnowledgeIntegrationTest {
             // The test site itself is on loopback: this guard allows loopback and nothing else private.
             var guard = new UrlGuard(false, InetAddress::isLoopbackAddress);
             var fetcher = new PageFetcher(settings, guard, new HostThrottle());
-            var politeness = new PageFetcher.Politeness() {
-                @Override
-                public boolean allows(URI url) {
-                    return true;
-                }
-
-                @Override
-                public Duration delay(URI url) {
-                    return Duration.ZERO;
-                }
-            };
             try {
                 var outcome = fetcher.fetch(
                         URI.create(web.url("/go")),
                         new AllowedHosts(Set.of("127.0.0.1", "10.0.0.1"), false),
-                        politeness,
+                        ANYTHING_GOES,
                         PageFetcher.PAGE_TYPES);
 
                 assertThat(outcome).isInstanceOfSatisfying(PageFetcher.Failed.class, failed -> {
@@ -110,6 +100,76 @@ class CrawlSafetyIntegrationTests extends KnowledgeIntegrationTest {
             }
         }
     }
+
+    @Test
+    void theCrawlerConnectsToTheAddressesItCheckedAndNoOther() throws Exception {
+        try (var web = new TestWebSite()) {
+            web.page("/", "<html><body><p>Opening hours</p></body></html>");
+            // shop.test is this test's own name for the loopback test site, known only to this resolver.
+            var guard = new UrlGuard(false, InetAddress::isLoopbackAddress, host ->
+                    new InetAddress[] {InetAddress.getLoopbackAddress()});
+            var fetcher = new PageFetcher(settings, guard, new HostThrottle());
+            try {
+                var outcome = fetcher.fetch(
+                        URI.create(
+                                "http://shop.test:" + URI.create(web.url("/")).getPort() + "/"),
+                        new AllowedHosts(Set.of("shop.test"), false),
+                        ANYTHING_GOES,
+                        PageFetcher.PAGE_TYPES);
+
+                assertThat(outcome).isInstanceOf(PageFetcher.Fetched.class);
+                assertThat(((PageFetcher.Fetched) outcome).text()).contains("Opening hours");
+                assertThat(web.requested()).containsExactly("/");
+            } finally {
+                fetcher.destroy();
+            }
+        }
+    }
+
+    @Test
+    void aNameThatRebindsToAPrivateAddressAfterTheCheckIsNotConnectedTo() throws Exception {
+        try (var web = new TestWebSite()) {
+            web.page("/", "<html><body><p>Internal admin</p></body></html>");
+            // DNS rebinding: a public address for the check, loopback (where the "internal" service
+            // listens) for every later lookup.
+            var lookups = new AtomicInteger();
+            var guard = new UrlGuard(false, address -> false, host -> new InetAddress[] {
+                lookups.getAndIncrement() == 0
+                        ? InetAddress.getByName("93.184.216.34")
+                        : InetAddress.getLoopbackAddress()
+            });
+            var fetcher = new PageFetcher(settings, guard, new HostThrottle());
+            try {
+                var outcome = fetcher.fetch(
+                        URI.create(
+                                "http://rebind.test:" + URI.create(web.url("/")).getPort() + "/"),
+                        new AllowedHosts(Set.of("rebind.test"), false),
+                        ANYTHING_GOES,
+                        PageFetcher.PAGE_TYPES);
+
+                assertThat(outcome).isInstanceOfSatisfying(PageFetcher.Failed.class, failed -> {
+                    assertThat(failed.kind()).isEqualTo(PageFetcher.Failure.SKIPPED);
+                    assertThat(failed.reason()).contains("may not reach");
+                });
+                assertThat(lookups).hasValueGreaterThan(1);
+                assertThat(web.requested()).isEmpty();
+            } finally {
+                fetcher.destroy();
+            }
+        }
+    }
+
+    private static final PageFetcher.Politeness ANYTHING_GOES = new PageFetcher.Politeness() {
+        @Override
+        public boolean allows(URI url) {
+            return true;
+        }
+
+        @Override
+        public Duration delay(URI url) {
+            return Duration.ZERO;
+        }
+    };
 
     private int jobs() {
         return jdbc.sql("SELECT count(*) FROM crawl_jobs WHERE site_id = ?")
