@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -62,8 +63,9 @@ class PageFetcher implements DisposableBean {
                 .retryOnConnectionFailure(false)
                 .protocols(List.of(Protocol.HTTP_1_1))
                 .connectTimeout(this.settings.connectTimeout())
-                // Headers within the request timeout; the body has its own deadline (read()).
-                .readTimeout(this.settings.requestTimeout())
+                // The request and read timeouts are enforced by cancelling the call (once()); these
+                // socket-level limits are only a backstop.
+                .readTimeout(this.settings.requestTimeout().plus(this.settings.readTimeout()))
                 .callTimeout(this.settings.requestTimeout().plus(this.settings.readTimeout()))
                 .build();
         this.deadlines = Executors.newSingleThreadScheduledExecutor(
@@ -176,21 +178,36 @@ class PageFetcher implements DisposableBean {
                 .header("User-Agent", settings.userAgent())
                 .header("Accept", accept(accepted))
                 .build();
-        try (var response = client.newCall(request).execute()) {
-            return outcome(url, response, accepted);
+        var call = client.newCall(request);
+        // Deadlines cancel the call (thread-safe in OkHttp) rather than close its streams from
+        // another thread: first for the response headers, then for the whole body in read().
+        var headersDeadline =
+                deadlines.schedule(call::cancel, settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        Response response;
+        try {
+            response = call.execute();
         } catch (RefusedAddress e) {
             return new Failed(url, Failure.SKIPPED, e.getMessage(), 0);
         } catch (IOException e) {
-            if (Thread.interrupted()) {
-                // A graceful stop interrupts the crawl: it must end as a stop, not as a failed page.
-                throw new InterruptedException();
-            }
-            return new Failed(
-                    url, Failure.TRANSIENT, e instanceof InterruptedIOException ? "timed out" : "could not connect", 0);
+            stopIfInterrupted();
+            var timedOut = call.isCanceled() || e instanceof InterruptedIOException;
+            return new Failed(url, Failure.TRANSIENT, timedOut ? "timed out" : "could not connect", 0);
+        } finally {
+            headersDeadline.cancel(false);
+        }
+        try (response) {
+            return outcome(url, call, response, accepted);
         }
     }
 
-    private Object outcome(URI url, Response response, Set<String> accepted) {
+    /** A graceful stop interrupts the crawl: it must end as a stop, not as a failed page. */
+    private static void stopIfInterrupted() throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+    }
+
+    private Object outcome(URI url, Call call, Response response, Set<String> accepted) throws InterruptedException {
         var status = response.code();
         if (status >= 300 && status < 400 && status != 304) {
             var location = response.header("Location");
@@ -228,9 +245,16 @@ class PageFetcher implements DisposableBean {
         }
         byte[] bytes;
         try {
-            bytes = read(response.body().byteStream(), cap);
+            bytes = read(call, response.body().byteStream(), cap);
         } catch (IOException e) {
-            return new Failed(url, Failure.TRANSIENT, "timed out reading the body", 0);
+            stopIfInterrupted();
+            return new Failed(
+                    url,
+                    Failure.TRANSIENT,
+                    call.isCanceled() || e instanceof InterruptedIOException
+                            ? "timed out reading the body"
+                            : "could not read the body",
+                    0);
         }
         if (bytes == null) {
             return new Failed(
@@ -247,17 +271,8 @@ class PageFetcher implements DisposableBean {
     }
 
     /** Reads at most {@code cap} bytes within the read timeout; null when the body is longer. */
-    private byte @Nullable [] read(InputStream body, long cap) throws IOException {
-        var deadline = deadlines.schedule(
-                () -> {
-                    try {
-                        body.close();
-                    } catch (IOException ignored) {
-                        // Closing is all we want; the reader sees the failure.
-                    }
-                },
-                settings.readTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
+    private byte @Nullable [] read(Call call, InputStream body, long cap) throws IOException {
+        var deadline = deadlines.schedule(call::cancel, settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
             var bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cap + 1));
             return bytes.length > cap ? null : bytes;

@@ -2,11 +2,6 @@ package com.helloyuno.knowledge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +38,6 @@ class CrawlerIntegrationTests extends KnowledgeIntegrationTest {
 
     @Autowired
     Retriever retriever;
-
-    @Autowired
-    PageFetcher fetcher;
 
     @org.springframework.boot.test.web.server.LocalServerPort
     int port;
@@ -107,50 +99,6 @@ class CrawlerIntegrationTests extends KnowledgeIntegrationTest {
     @AfterEach
     void stop() {
         web.close();
-    }
-
-    @Test
-    void aPageWhoseBodyStallsIsGivenUpAfterTheReadTimeout() throws Exception {
-        try (var server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            // Headers and a first few bytes, then nothing: the fetch must not wait for ever.
-            var stalling = Thread.ofVirtual().start(() -> {
-                try (var socket = server.accept()) {
-                    socket.getInputStream().read(new byte[8192]);
-                    socket.getOutputStream()
-                            .write(("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n"
-                                            + "<html><body><p>Hel")
-                                    .getBytes(StandardCharsets.US_ASCII));
-                    socket.getOutputStream().flush();
-                    Thread.sleep(Duration.ofSeconds(60));
-                } catch (IOException | InterruptedException e) {
-                    // The fetcher hung up, or the test is over.
-                }
-            });
-            try {
-                var outcome = fetcher.fetch(
-                        URI.create("http://127.0.0.1:" + server.getLocalPort() + "/slow"),
-                        hosts,
-                        new PageFetcher.Politeness() {
-                            @Override
-                            public boolean allows(URI url) {
-                                return true;
-                            }
-
-                            @Override
-                            public Duration delay(URI url) {
-                                return Duration.ZERO;
-                            }
-                        },
-                        PageFetcher.PAGE_TYPES);
-
-                assertThat(outcome).isInstanceOfSatisfying(PageFetcher.Failed.class, failed -> {
-                    assertThat(failed.kind()).isEqualTo(PageFetcher.Failure.TRANSIENT);
-                    assertThat(failed.reason()).isEqualTo("timed out reading the body");
-                });
-            } finally {
-                stalling.interrupt();
-            }
-        }
     }
 
     @Test

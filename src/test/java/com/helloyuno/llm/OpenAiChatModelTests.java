@@ -315,7 +315,7 @@ class OpenAiChatModelTests implements AutoCloseable {
 
         assertThat(first.value()).isEqualTo(new Classification("fake", Intent.QUESTION, 0.5, false));
         assertThat(second.value()).isEqualTo(first.value());
-        // The schema is made once per type and sent the same way on every call.
+        // The schema, made once per type and kept, goes out the same on later calls.
         assertThat(fake.lastRequest().schema()).isEqualTo(firstSchema);
     }
 
