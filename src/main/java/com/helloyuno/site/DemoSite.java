@@ -5,12 +5,14 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
  * On an empty database, and only when {@code yuno.sites.demo} is on (the run script's local
- * profile), creates a site for {@code localhost} so that a newcomer can try the widget at once.
+ * profile), creates a site for {@code localhost} so that a newcomer can try the widget at once, and
+ * announces it ({@link DemoSiteCreated}) so that it gets a few documents to answer from.
  */
 @Component
 class DemoSite {
@@ -19,10 +21,12 @@ class DemoSite {
 
     private final SiteSettings settings;
     private final SiteService sites;
+    private final ApplicationEventPublisher events;
 
-    DemoSite(SiteSettings settings, SiteService sites) {
+    DemoSite(SiteSettings settings, SiteService sites, ApplicationEventPublisher events) {
         this.settings = settings;
         this.sites = sites;
+        this.events = events;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -38,5 +42,6 @@ class DemoSite {
         var created = sites.create(new SiteService.SiteDraft(
                 "localhost", List.of(), false, null, PlanType.FREE, Theme.DARK, CustomConfig.DEFAULTS));
         log.info("Demo: created site {} for localhost", created.site().siteId());
+        events.publishEvent(new DemoSiteCreated(created.site().siteId()));
     }
 }

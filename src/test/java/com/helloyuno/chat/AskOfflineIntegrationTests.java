@@ -5,6 +5,7 @@ import static com.helloyuno.chat.ChatFixtures.message;
 import static com.helloyuno.chat.ChatFixtures.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.helloyuno.site.DemoSiteCreated;
 import com.helloyuno.site.SiteApi;
 import com.helloyuno.testsupport.Http;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Without an OpenAI key the same endpoint answers from the best matching passages, and streams them. */
@@ -27,6 +29,9 @@ class AskOfflineIntegrationTests {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    ApplicationEventPublisher events;
 
     ChatFixtures fixtures;
 
@@ -61,6 +66,27 @@ class AskOfflineIntegrationTests {
         var events = events(stream.body());
         assertThat(tokens(events)).isEqualTo(body.path("answer").asString());
         assertThat(events.getLast().name()).isEqualTo("done");
+    }
+
+    @Test
+    void theDemoSiteAnswersANewcomersFirstQuestionsFromItsGuides() {
+        var site = fixtures.site("demo.example");
+        events.publishEvent(new DemoSiteCreated(site.siteId()));
+
+        var install = fixtures.ask(site.token(), "How do I add the widget to my website?", "demo-1");
+        assertThat(install.status()).as(install.body()).isEqualTo(200);
+        assertThat(install.json().path("answer").asString())
+                .startsWith("Here is what I found in **Adding the Yuno widget to your website**")
+                .contains("paste one script tag");
+        assertThat(install.json().path("sources").get(0).path("title").asString())
+                .isEqualTo("Adding the Yuno widget to your website");
+
+        var limits =
+                fixtures.ask(site.token(), "How many questions can visitors ask per day on the free plan?", "demo-2");
+        assertThat(limits.json().path("answer").asString()).contains("Plans, limits and leads");
+
+        var crawl = fixtures.ask(site.token(), "Can Yuno crawl my sitemap?", "demo-3");
+        assertThat(crawl.json().path("answer").asString()).contains("Teaching the assistant about your website");
     }
 
     @Test
