@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Crawl jobs in PostgreSQL, the queue every instance takes them from: a job is claimed with {@code
  * FOR UPDATE SKIP LOCKED}, owned by one instance that keeps its heartbeat fresh, and any instance
- * fails a running job whose heartbeat went stale.
+ * puts a running job whose heartbeat went stale back in the queue (or fails it after
+ * {@code max-attempts} starts).
  */
 @Repository
 class CrawlJobs {
@@ -82,7 +83,7 @@ class CrawlJobs {
     Optional<Claimed> claim(String owner) {
         return jdbc.sql("""
                         UPDATE crawl_jobs SET status = 'running', owner = ?, heartbeat_at = now(),
-                               started_at = now(), finished_at = NULL,
+                               started_at = now(), finished_at = NULL, attempts = attempts + 1,
                                pages_total = 0, pages_done = 0, chunks = 0, errors = '[]'::jsonb
                         WHERE id = (SELECT id FROM crawl_jobs WHERE status = 'queued'
                                     ORDER BY created_at, id FOR UPDATE SKIP LOCKED LIMIT 1)
@@ -126,24 +127,44 @@ class CrawlJobs {
                 .update();
     }
 
-    /** Fails the running jobs whose instance stopped saying it is alive. */
-    List<UUID> failStale(Duration staleAfter) {
-        var error = JSON.writeValueAsString(List.of(
-                Map.of("error", "The instance running this crawl stopped before it finished; start the crawl again.")));
-        return jdbc.sql("""
+    /** What became of running jobs whose instance stopped saying it is alive. */
+    record Recovered(List<UUID> requeued, List<UUID> failed) {}
+
+    /**
+     * Puts the running jobs whose instance stopped saying it is alive back in the queue, to be
+     * crawled again from the start (a re-crawl only rewrites pages that changed), unless they have
+     * been started {@code maxAttempts} times: those are failed.
+     */
+    Recovered recoverStale(Duration staleAfter, int maxAttempts) {
+        var staleSeconds = staleAfter.toMillis() / 1000.0;
+        var requeued = jdbc.sql("""
+                        UPDATE crawl_jobs SET status = 'queued', owner = NULL, heartbeat_at = NULL
+                        WHERE status = 'running' AND attempts < ?
+                          AND (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => ?))
+                        RETURNING id""")
+                .params(maxAttempts, staleSeconds)
+                .query(UUID.class)
+                .list();
+        var error = JSON.writeValueAsString(List.of(Map.of(
+                "error",
+                "The instance running this crawl stopped before it finished, " + maxAttempts
+                        + " times; start the crawl again.")));
+        var failed = jdbc.sql("""
                         UPDATE crawl_jobs SET status = 'failed', finished_at = now(), errors = errors || ?::jsonb
                         WHERE status = 'running'
                           AND (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => ?))
-                        RETURNING id""")
-                .params(error, staleAfter.toMillis() / 1000.0)
-                .query(UUID.class)
-                .list();
+                        RETURNING id""").params(error, staleSeconds).query(UUID.class).list();
+        return new Recovered(requeued, failed);
     }
 
-    /** Gives this instance's running jobs back to the queue, for another instance (or this one) to run again. */
+    /**
+     * Gives this instance's running jobs back to the queue, for another instance (or this one) to
+     * run again. A graceful stop is not the job's fault: the start it interrupted is not counted.
+     */
     int requeue(String owner) {
         return jdbc.sql("""
-                        UPDATE crawl_jobs SET status = 'queued', owner = NULL, heartbeat_at = NULL
+                        UPDATE crawl_jobs SET status = 'queued', owner = NULL, heartbeat_at = NULL,
+                               attempts = greatest(attempts - 1, 0)
                         WHERE owner = ? AND status = 'running'""").params(owner).update();
     }
 

@@ -20,8 +20,9 @@ import org.springframework.stereotype.Component;
  * Runs crawl jobs in the background, each on a virtual thread, at most {@code concurrent-jobs} at
  * once per instance. Every instance polls the queue, so a job queued on one may run on another. A
  * running job's heartbeat is refreshed by its progress and by a ticker; a job whose heartbeat went
- * stale (its instance died) is failed by whichever instance looks first, at start-up and then
- * every poll, so no job stays {@code running} for ever. On a graceful stop, this instance's running
+ * stale (its instance died) is queued again by whichever instance looks first, at start-up and
+ * then every poll, and failed once it has been started {@code max-attempts} times, so no job stays
+ * {@code running} for ever. On a graceful stop, this instance's running
  * jobs go back to the queue and start again elsewhere or after the restart.
  */
 @Component
@@ -51,12 +52,22 @@ class CrawlWorker implements SmartLifecycle {
         }
     }
 
-    /** Fails dead instances' jobs, then starts queued ones while there is room. */
+    /** Takes back dead instances' jobs, then starts queued ones while there is room. */
     synchronized void poll() {
         try {
-            var failed = jobs.failStale(settings.staleAfter());
-            if (!failed.isEmpty()) {
-                log.warn("Failed {} crawl jobs whose instance stopped: {}", failed.size(), failed);
+            var recovered = jobs.recoverStale(settings.staleAfter(), settings.maxAttempts());
+            if (!recovered.requeued().isEmpty()) {
+                log.warn(
+                        "Queued again {} crawl jobs whose instance stopped: {}",
+                        recovered.requeued().size(),
+                        recovered.requeued());
+            }
+            if (!recovered.failed().isEmpty()) {
+                log.warn(
+                        "Failed {} crawl jobs whose instance stopped {} times: {}",
+                        recovered.failed().size(),
+                        settings.maxAttempts(),
+                        recovered.failed());
             }
             while (scheduler != null && running.size() < settings.concurrentJobs()) {
                 var job = jobs.claim(owner);

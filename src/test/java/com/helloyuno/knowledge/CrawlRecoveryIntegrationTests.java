@@ -10,50 +10,82 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** A crawl left running by an instance that died is failed when an instance starts. */
+/**
+ * A crawl left running by an instance that died is crawled again by the next instance that starts,
+ * unless it has been started {@code max-attempts} times already: then it is failed.
+ */
 class CrawlRecoveryIntegrationTests {
 
     @Test
-    void aJobLeftRunningByADeadInstanceIsFailedAtStartUp() throws Exception {
-        var job = UUID.randomUUID();
+    void aJobLeftRunningByADeadInstanceIsResumedAtStartUpUnlessItWasStartedTooOften() throws Exception {
+        var resumed = UUID.randomUUID();
+        var exhausted = UUID.randomUUID();
         var site = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         var args = new ArrayList<String>();
         TestServices.properties().forEach((k, v) -> args.add("--" + k + "=" + v));
-        // Only the start-up poll may see the job: the next one is an hour away.
+        // Only the start-up poll may see the jobs: the next one is an hour away.
         args.add("--yuno.knowledge.crawler.poll-interval=1h");
+        args.add("--yuno.knowledge.crawler.max-attempts=3");
+        // The site to crawl is this test's own, on loopback.
+        args.add("--yuno.knowledge.crawler.allow-private-addresses=true");
+        args.add("--yuno.knowledge.crawler.per-host-delay=0s");
         args.add("--yuno.llm.openai-api-key=");
         args.add("--server.port=0");
-        var application = new SpringApplicationBuilder(YunoApplication.class);
 
-        // A first start migrates the database; the dead instance's job is then left behind.
-        try (var context = application.run(args.toArray(String[]::new))) {
-            var jdbc = context.getBean(JdbcClient.class);
-            jdbc.sql("INSERT INTO sites (site_id, domain) VALUES (?, 'example.com')")
-                    .param(site)
-                    .update();
-            jdbc.sql("""
-                            INSERT INTO crawl_jobs (id, site_id, url, max_pages, status, owner, heartbeat_at, started_at)
-                            VALUES (?, ?, 'https://example.com/', 10, 'running', 'crashed-host:1/x',
-                                    now() - interval '10 minutes', now() - interval '10 minutes')""").params(job, site).update();
-        }
+        try (var web = new TestWebSite()) {
+            web.text("/robots.txt", "text/plain", "User-agent: *\nAllow: /\n")
+                    .page(
+                            "/",
+                            "<html><head><title>Home</title></head><body><p>Garden tools since 1990.</p></body></html>");
 
-        try (var context = new SpringApplicationBuilder(YunoApplication.class).run(args.toArray(String[]::new))) {
-            var jdbc = context.getBean(JdbcClient.class);
-            var deadline = System.nanoTime() + 10_000_000_000L;
-            String status;
-            do {
-                Thread.sleep(100);
-                status = jdbc.sql("SELECT status FROM crawl_jobs WHERE id = ?")
-                        .param(job)
-                        .query(String.class)
-                        .single();
-            } while (!status.equals("failed") && System.nanoTime() < deadline);
-            assertThat(status).isEqualTo("failed");
-            assertThat(jdbc.sql("SELECT errors::text FROM crawl_jobs WHERE id = ?")
-                            .param(job)
-                            .query(String.class)
-                            .single())
-                    .contains("stopped before it finished");
+            // A first start migrates the database; the dead instance's jobs are then left behind.
+            try (var context = new SpringApplicationBuilder(YunoApplication.class).run(args.toArray(String[]::new))) {
+                var jdbc = context.getBean(JdbcClient.class);
+                jdbc.sql("INSERT INTO sites (site_id, domain) VALUES (?, 'example.com')")
+                        .param(site)
+                        .update();
+                for (var job : new Object[][] {{resumed, 1}, {exhausted, 3}}) {
+                    jdbc.sql("""
+                                    INSERT INTO crawl_jobs (id, site_id, url, max_pages, status, owner, heartbeat_at,
+                                                            started_at, attempts, allowed_hosts)
+                                    VALUES (?, ?, ?, 10, 'running', 'crashed-host:1/x', now() - interval '10 minutes',
+                                            now() - interval '10 minutes', ?, '{127.0.0.1}')""").params(job[0], site, web.url("/"), job[1]).update();
+                }
+            }
+
+            try (var context = new SpringApplicationBuilder(YunoApplication.class).run(args.toArray(String[]::new))) {
+                var jdbc = context.getBean(JdbcClient.class);
+                var deadline = System.nanoTime() + 20_000_000_000L;
+                while (!status(jdbc, resumed).equals("done") && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+
+                assertThat(status(jdbc, resumed)).isEqualTo("done");
+                assertThat(jdbc.sql("SELECT attempts FROM crawl_jobs WHERE id = ?")
+                                .param(resumed)
+                                .query(Integer.class)
+                                .single())
+                        .isEqualTo(2);
+                assertThat(jdbc.sql("SELECT count(*) FROM documents WHERE site_id = ? AND url = ?")
+                                .params(site, web.url("/"))
+                                .query(Integer.class)
+                                .single())
+                        .isEqualTo(1);
+
+                assertThat(status(jdbc, exhausted)).isEqualTo("failed");
+                assertThat(jdbc.sql("SELECT errors::text FROM crawl_jobs WHERE id = ?")
+                                .param(exhausted)
+                                .query(String.class)
+                                .single())
+                        .contains("stopped before it finished, 3 times");
+            }
         }
+    }
+
+    private static String status(JdbcClient jdbc, UUID job) {
+        return jdbc.sql("SELECT status FROM crawl_jobs WHERE id = ?")
+                .param(job)
+                .query(String.class)
+                .single();
     }
 }

@@ -39,6 +39,9 @@ class CrawlerIntegrationTests extends KnowledgeIntegrationTest {
     @Autowired
     Retriever retriever;
 
+    @Autowired
+    CrawlJobs crawlJobs;
+
     @org.springframework.boot.test.web.server.LocalServerPort
     int port;
 
@@ -238,19 +241,46 @@ class CrawlerIntegrationTests extends KnowledgeIntegrationTest {
     }
 
     @Test
-    void aJobLeftRunningByADeadInstanceIsFailed() throws Exception {
+    void aJobLeftRunningByADeadInstanceIsCrawledAgainUntilItsAttemptsAreSpent() throws Exception {
+        var again = UUID.randomUUID();
+        var spent = UUID.randomUUID();
+        for (var job : new Object[][] {{again, 1}, {spent, 3}}) {
+            jdbc.sql("""
+                            INSERT INTO crawl_jobs (id, site_id, url, max_pages, status, owner, heartbeat_at,
+                                                    started_at, attempts, allowed_hosts)
+                            VALUES (?, ?, ?, 10, 'running', 'dead-host:1/x', now() - interval '1 hour',
+                                    now() - interval '1 hour', ?, '{127.0.0.1}')""").params(job[0], site, web.url("/"), job[1]).update();
+        }
+
+        var crawledAgain = awaitEnd(again);
+        var failed = awaitEnd(spent);
+
+        assertThat(crawledAgain.status()).isEqualTo("done");
+        assertThat(crawledAgain.pagesDone()).isPositive();
+        assertThat(failed.status()).isEqualTo("failed");
+        assertThat(failed.errors())
+                .last()
+                .satisfies(e -> assertThat(e.get("error").toString()).contains("stopped before it finished, 3 times"));
+    }
+
+    @Test
+    void aJobGivenBackOnAGracefulStopIsNotChargedForThatStart() throws Exception {
         var job = UUID.randomUUID();
         jdbc.sql("""
-                        INSERT INTO crawl_jobs (id, site_id, url, max_pages, status, owner, heartbeat_at, started_at)
-                        VALUES (?, ?, 'http://127.0.0.1/', 10, 'running', 'dead-host:1/x', now() - interval '1 hour',
-                                now() - interval '1 hour')""").params(job, site).update();
+                        INSERT INTO crawl_jobs (id, site_id, url, max_pages, status, owner, heartbeat_at,
+                                                started_at, attempts, allowed_hosts)
+                        VALUES (?, ?, ?, 10, 'running', 'stopping-host:1/x', now(), now(), 2, '{127.0.0.1}')""").params(job, site, web.url("/")).update();
 
+        assertThat(crawlJobs.requeue("stopping-host:1/x")).isEqualTo(1);
         var status = awaitEnd(job);
 
-        assertThat(status.status()).isEqualTo("failed");
-        assertThat(status.errors())
-                .last()
-                .satisfies(e -> assertThat(e.get("error").toString()).contains("stopped"));
+        assertThat(status.status()).isEqualTo("done");
+        // Two starts: the one before the stop, and this instance's; the stop's own is given back.
+        assertThat(jdbc.sql("SELECT attempts FROM crawl_jobs WHERE id = ?")
+                        .param(job)
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(2);
     }
 
     private Crawls.Status awaitEnd(UUID job) throws InterruptedException {
