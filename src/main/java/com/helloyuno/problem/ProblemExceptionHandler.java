@@ -1,10 +1,12 @@
 package com.helloyuno.problem;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.sentry.Sentry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,7 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * The one exception handler. Framework errors keep Spring's status and gain our {@code code};
@@ -170,10 +173,34 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
                 return "The request body is not valid JSON.";
             }
             if (cause instanceof JacksonException je && !je.getPath().isEmpty()) {
-                return "Invalid value for " + jsonPath(je.getPath()) + ": wrong type or format.";
+                var allowed = cause instanceof MismatchedInputException mismatch
+                                && mismatch.getTargetType() != null
+                                && mismatch.getTargetType().isEnum()
+                        ? "must be one of " + String.join(", ", wireNames(mismatch.getTargetType()))
+                        : "wrong type or format";
+                return "Invalid value for " + jsonPath(je.getPath()) + ": " + allowed + ".";
             }
         }
         return "The request body is missing or is not valid JSON.";
+    }
+
+    /** The values a client may send for an enum: its {@code @JsonValue} names, else its constants' names. */
+    static List<String> wireNames(Class<?> enumType) {
+        var accessor = Arrays.stream(enumType.getMethods())
+                .filter(m -> m.isAnnotationPresent(JsonValue.class) && m.getParameterCount() == 0)
+                .findFirst();
+        return Arrays.stream(enumType.getEnumConstants())
+                .map(constant -> {
+                    if (accessor.isPresent()) {
+                        try {
+                            return String.valueOf(accessor.get().invoke(constant));
+                        } catch (ReflectiveOperationException e) {
+                            // Fall back to the constant's name.
+                        }
+                    }
+                    return ((Enum<?>) constant).name();
+                })
+                .toList();
     }
 
     private static String jsonPath(List<JacksonException.Reference> path) {

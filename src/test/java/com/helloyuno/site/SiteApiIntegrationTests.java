@@ -284,6 +284,22 @@ class SiteApiIntegrationTests {
     }
 
     @Test
+    void anUnknownChoiceIsRefusedWithTheChoicesThereAre() {
+        for (var body : Map.of(
+                        "{\"domain\": \"example.com\", \"theme\": \"purple\"}",
+                        "Invalid value for theme: must be one of dark, light, blue, green.",
+                        "{\"domain\": \"example.com\", \"plan_type\": \"gold\"}",
+                        "Invalid value for plan_type: must be one of free, basic, pro, enterprise.",
+                        "{\"domain\": \"example.com\", \"custom_config\": {\"position\": \"middle\"}}",
+                        "Invalid value for custom_config.position: must be one of bottom-right, bottom-left.")
+                .entrySet()) {
+            var response = send(SiteApi.OPERATOR_KEY, "POST", "/api/sites", body.getKey());
+            assertThat(response.status()).as(response.body()).isEqualTo(400);
+            assertThat(response.json().path("detail").asString()).isEqualTo(body.getValue());
+        }
+    }
+
+    @Test
     void invalidPatchIs400AndChangesNothing() {
         var site = api.create("patch-" + UUID.randomUUID() + ".example.com");
         var response = api.patch(site.siteId(), Map.of("theme", "light", "domain", "nope"));
