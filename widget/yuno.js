@@ -100,9 +100,14 @@
   const link = (href, label) => h('a', { href, target: '_blank', rel: 'noopener noreferrer nofollow ugc' }, label);
 
   // ---- Markdown, the safe subset: paragraphs, line breaks, headings (as bold lines), lists,
-  // fenced and inline code, **strong**, *emphasis*, [links](https://...) and bare URLs. ----
+  // tables, fenced and inline code, **strong**, *emphasis*, [links](https://...) and bare URLs. ----
 
   const LIST = /^\s*([-*+]|\d{1,9}[.)])\s+/;
+  const TABLE_RULE = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$/;
+  /** A table starts at a row of cells followed by a |---|---| rule. @param {string[]} lines @param {number} i */
+  const tableAt = (lines, i) => lines[i].includes('|') && TABLE_RULE.test(lines[i + 1] || '');
+  /** @param {string} row */
+  const cells = (row) => row.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
   const FENCE = /^\s*(```|~~~)/;
   const HEADING = /^\s*#{1,6}\s+/;
   const INLINE = /`([^`\n]+)`|\[([^\]\n]+)\]\(\s*<?([^\s)>]+)>?\s*\)|\*\*(?=\S)(.+?\S)\*\*|__(?=\S)(.+?\S)__|\*(?=[^\s*])(.+?[^\s*])\*|_(?=[^\s_])(.+?[^\s_])_|(https?:\/\/[^\s<>()]*[^\s<>().,;:!?'"])/g;
@@ -153,6 +158,15 @@
         out.append(h('pre', {}, h('code', {}, code.join('\n'))));
       } else if (!line.trim()) {
         i++;
+      } else if (tableAt(lines, i)) {
+        const head = cells(line);
+        const body = h('tbody');
+        for (i += 2; i < lines.length && lines[i].includes('|') && lines[i].trim(); i++) {
+          const row = cells(lines[i]);
+          body.append(h('tr', {}, ...head.map((_, k) => h('td', {}, inline(row[k] || '')))));
+        }
+        out.append(h('div', { class: 'table' },
+          h('table', {}, h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, inline(c))))), body)));
       } else if (HEADING.test(line)) {
         out.append(h('p', {}, h('strong', {}, inline(line.replace(HEADING, '')))));
         i++;
@@ -171,7 +185,7 @@
         out.append(list);
       } else {
         const p = h('p');
-        for (let first = true; i < lines.length && lines[i].trim() && !starts(lines[i]); i++, first = false) {
+        for (let first = true; i < lines.length && lines[i].trim() && !starts(lines[i]) && !tableAt(lines, i); i++, first = false) {
           if (!first) p.append(h('br'));
           p.append(inline(lines[i]));
         }
@@ -289,6 +303,9 @@ header .icon:focus-visible{outline-color:var(--y-on-primary)}
 .msg pre{margin:.4em 0;padding:8px;border-radius:6px;background:rgba(0,0,0,.28);overflow-x:auto;white-space:pre}
 :host([theme=light]) .msg pre,:host([theme=green]) .msg pre{background:rgba(0,0,0,.07)}
 .msg code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.msg .table{margin:.4em 0;overflow-x:auto}
+.msg table{border-collapse:collapse;font-size:13px}
+.msg th,.msg td{padding:3px 8px;border:1px solid var(--y-line);text-align:left;vertical-align:top}
 .msg :not(pre)>code{padding:0 .25em;border-radius:4px;background:rgba(127,127,127,.22)}
 .bot a{color:var(--y-link)}
 .sources{margin-top:8px;padding-top:6px;border-top:1px solid var(--y-line);font-size:13px}

@@ -25,6 +25,10 @@ before(async () => {
     chunks: 5,
   });
   openai.when('model-down', { status: 503 });
+  openai.when('price table', {
+    text: 'Our plans:\n\n| Plan | Price | Notes |\n|---|---:|---|\n| Basic | **10 EUR** | <img src=x onerror="alert(\'cell\')"> |\n| Pro | 20 EUR | [details](https://example.com/pro) |\n\nAsk us anything.',
+    chunks: 6,
+  });
 });
 
 after(async () => {
@@ -380,6 +384,32 @@ test('streams an answer with a typing indicator, rendered as it arrives as safe 
 });
 
 // This one also needs the documents API (POST /api/sites/{id}/documents), for something to cite.
+test('a markdown table in an answer is a table, its cells as safe inline markdown, the same after a reload', { timeout: 90_000 }, async () => {
+  const siteId = await env.api.createSite();
+  const { context, page, dialogs, errors } = await newPage();
+  await page.goto(env.pages.add(env.backend.base, { site_id: siteId }));
+  await open(page);
+  await ask(page, 'Can I see your price table?');
+  for (const reloaded of [false, true]) {
+    if (reloaded) {
+      await page.reload();
+      await open(page);
+    }
+    const table = lastAnswer(page).locator('table');
+    await table.waitFor();
+    assert.deepEqual(await table.locator('th').allInnerTexts(), ['Plan', 'Price', 'Notes']);
+    assert.equal(await table.locator('tbody tr').count(), 2);
+    assert.equal(await table.locator('tbody tr').first().locator('td strong').innerText(), '10 EUR');
+    assert.equal(await table.locator('tbody tr').first().locator('td').last().innerText(), '<img src=x onerror="alert(\'cell\')">');
+    assert.equal(await table.locator('a').getAttribute('href'), 'https://example.com/pro');
+    assert.equal(await widget(page, '.log').locator('img').count(), 0);
+    assert.match(await lastAnswer(page).innerText(), /Ask us anything\./);
+  }
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('shows the sources of an answer as links', { timeout: 90_000 }, async () => {
   const siteId = await env.api.createSite();
   await env.api.addDocument(siteId, {
