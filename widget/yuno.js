@@ -305,7 +305,7 @@ header .icon:focus-visible{outline-color:var(--y-on-primary)}
 .msg code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .msg .table{margin:.4em 0;overflow-x:auto}
 .msg table{border-collapse:collapse;font-size:13px}
-.msg th,.msg td{padding:3px 8px;border:1px solid var(--y-line);text-align:left;vertical-align:top}
+.msg th,.msg td{padding:3px 8px;border:1px solid var(--y-line);text-align:left;vertical-align:top;overflow-wrap:normal;word-break:normal}
 .msg :not(pre)>code{padding:0 .25em;border-radius:4px;background:rgba(127,127,127,.22)}
 .bot a{color:var(--y-link)}
 .sources{margin-top:8px;padding-top:6px;border-top:1px solid var(--y-line);font-size:13px}
