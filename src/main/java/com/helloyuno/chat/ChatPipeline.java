@@ -128,7 +128,11 @@ class ChatPipeline {
             answer = result.text();
             usage = usage.plus(result.usage());
         } else {
-            answer = offline.answer(passages);
+            // Without a model nothing else would acknowledge contact details the visitor just gave.
+            var gaveContact = leads.extract(
+                            List.of(question.latest()), new LeadHints(null, null, leads.regionOf(question.pageUrl())))
+                    .isPresent();
+            answer = gaveContact ? offline.thanks(passages) : offline.answer(passages);
             firstToken[0] = System.nanoTime();
             for (var piece : OfflineAnswers.pieces(answer)) {
                 sink.token(piece);

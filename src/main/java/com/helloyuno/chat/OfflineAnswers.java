@@ -16,6 +16,16 @@ class OfflineAnswers {
             + " If you leave your email address or phone number, the team will get back to you.";
     private static final int QUOTE_CHARS = 700;
 
+    static final String THANKS = "Thank you! The team has your contact details and will get back to you.";
+
+    /**
+     * For a message that carries the visitor's email or phone: thanks, then what the passages say
+     * about the rest of it, if anything (never the offer to take contact details again).
+     */
+    String thanks(List<Passage> passages) {
+        return passages.isEmpty() ? THANKS : THANKS + "\n\n" + answer(passages);
+    }
+
     String answer(List<Passage> passages) {
         if (passages.isEmpty()) {
             return NOT_FOUND;

@@ -90,6 +90,29 @@ class AskOfflineIntegrationTests {
     }
 
     @Test
+    void contactDetailsAreAcknowledgedNotAskedForAgain() {
+        var site = fixtures.site("offline-contact.example");
+        fixtures.document(
+                site.siteId(),
+                "Enterprise plan",
+                "https://offline-contact.example/enterprise",
+                "The enterprise plan includes single sign-on and a dedicated support engineer.");
+
+        var bare = fixtures.ask(site.token(), "Please call me on +1 415 555 2671", "offline-contact-1");
+        assertThat(bare.json().path("answer").asString()).isEqualTo(OfflineAnswers.THANKS);
+        assertThat(bare.json().path("lead_captured").asBoolean()).isTrue();
+
+        var withQuestion = fixtures.ask(
+                site.token(), "I'm interested in the enterprise plan, write to ann@example.org", "offline-contact-2");
+        assertThat(withQuestion.json().path("answer").asString())
+                .startsWith(OfflineAnswers.THANKS)
+                .contains("dedicated support engineer")
+                .doesNotContain("leave your email");
+        assertThat(withQuestion.json().path("sources").get(0).path("title").asString())
+                .isEqualTo("Enterprise plan");
+    }
+
+    @Test
     void saysItDoesNotKnowAndOffersToTakeContactDetailsWhenNothingMatches() {
         var site = fixtures.site("offline-empty.example");
         var response = fixtures.ask(site.token(), "Do you repair spaceships?", "offline-2");
