@@ -104,10 +104,11 @@
 
   const LIST = /^\s*([-*+]|\d{1,9}[.)])\s+/;
   const TABLE_RULE = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$/;
-  /** A table starts at a row of cells followed by a |---|---| rule. @param {string[]} lines @param {number} i */
-  const tableAt = (lines, i) => lines[i].includes('|') && TABLE_RULE.test(lines[i + 1] || '');
-  /** @param {string} row */
-  const cells = (row) => row.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  /** A row's cells; \| is a pipe inside a cell. @param {string} row */
+  const cells = (row) => row.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '').split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|'));
+  /** A table starts at a row of cells followed by a |---|---| rule with as many cells. @param {string[]} lines @param {number} i */
+  const tableAt = (lines, i) => lines[i].includes('|') && TABLE_RULE.test(lines[i + 1] || '')
+    && cells(lines[i]).length === cells(lines[i + 1]).length;
   const FENCE = /^\s*(```|~~~)/;
   const HEADING = /^\s*#{1,6}\s+/;
   const INLINE = /`([^`\n]+)`|\[([^\]\n]+)\]\(\s*<?([^\s)>]+)>?\s*\)|\*\*(?=\S)(.+?\S)\*\*|__(?=\S)(.+?\S)__|\*(?=[^\s*])(.+?[^\s*])\*|_(?=[^\s_])(.+?[^\s_])_|(https?:\/\/[^\s<>()]*[^\s<>().,;:!?'"])/g;
@@ -161,7 +162,7 @@
       } else if (tableAt(lines, i)) {
         const head = cells(line);
         const body = h('tbody');
-        for (i += 2; i < lines.length && lines[i].includes('|') && lines[i].trim(); i++) {
+        for (i += 2; i < lines.length && lines[i].includes('|') && lines[i].trim() && !starts(lines[i]); i++) {
           const row = cells(lines[i]);
           body.append(h('tr', {}, ...head.map((_, k) => h('td', {}, inline(row[k] || '')))));
         }

@@ -26,7 +26,7 @@ before(async () => {
   });
   openai.when('model-down', { status: 503 });
   openai.when('price table', {
-    text: 'Our plans:\n\n| Plan | Price | Notes |\n|---|---:|---|\n| Basic | **10 EUR** | <img src=x onerror="alert(\'cell\')"> |\n| Pro | 20 EUR | [details](https://example.com/pro) |\n\nAsk us anything.',
+    text: 'Our plans:\n\n| Plan | Price | Notes |\n|---|---:|---|\n| Basic | **10 EUR** | <img src=x onerror="alert(\'cell\')"> |\n| Pro | 20 EUR | [details](https://example.com/pro) |\n| Team | 30 EUR | seats a \\| b |\n\nAsk us anything.',
     chunks: 6,
   });
 });
@@ -398,7 +398,8 @@ test('a markdown table in an answer is a table, its cells as safe inline markdow
     const table = lastAnswer(page).locator('table');
     await table.waitFor();
     assert.deepEqual(await table.locator('th').allInnerTexts(), ['Plan', 'Price', 'Notes']);
-    assert.equal(await table.locator('tbody tr').count(), 2);
+    assert.equal(await table.locator('tbody tr').count(), 3);
+    assert.equal(await table.locator('tbody tr').last().locator('td').last().innerText(), 'seats a | b');
     assert.equal(await table.locator('tbody tr').first().locator('td strong').innerText(), '10 EUR');
     assert.equal(await table.locator('tbody tr').first().locator('td').last().innerText(), '<img src=x onerror="alert(\'cell\')">');
     assert.equal(await table.locator('a').getAttribute('href'), 'https://example.com/pro');

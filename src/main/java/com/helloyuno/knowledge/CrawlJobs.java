@@ -46,7 +46,11 @@ class CrawlJobs {
             @Nullable Instant finishedAt) {}
 
     /** A job this instance is to run. */
-    record Claimed(UUID id, String siteId, String url, int maxPages, AllowedHosts hosts) {}
+    /**
+     * A job this instance took; {@code attempt} tells this start from an earlier one of the same
+     * job, so that a crawl whose job was taken back and started again cannot write over the new one.
+     */
+    record Claimed(UUID id, String siteId, String url, int maxPages, AllowedHosts hosts, int attempt) {}
 
     UUID create(String siteId, String url, int maxPages, AllowedHosts hosts) {
         var id = UUID.randomUUID();
@@ -87,14 +91,15 @@ class CrawlJobs {
                                pages_total = 0, pages_done = 0, chunks = 0, errors = '[]'::jsonb
                         WHERE id = (SELECT id FROM crawl_jobs WHERE status = 'queued'
                                     ORDER BY created_at, id FOR UPDATE SKIP LOCKED LIMIT 1)
-                        RETURNING id, site_id, url, max_pages, allowed_hosts, allow_subdomains""")
+                        RETURNING id, site_id, url, max_pages, allowed_hosts, allow_subdomains, attempts""")
                 .params(owner)
                 .query((rs, n) -> new Claimed(
                         rs.getObject("id", UUID.class),
                         rs.getString("site_id"),
                         rs.getString("url"),
                         rs.getInt("max_pages"),
-                        new AllowedHosts(strings(rs.getArray("allowed_hosts")), rs.getBoolean("allow_subdomains"))))
+                        new AllowedHosts(strings(rs.getArray("allowed_hosts")), rs.getBoolean("allow_subdomains")),
+                        rs.getInt("attempts")))
                 .optional();
     }
 
@@ -102,22 +107,22 @@ class CrawlJobs {
      * Records progress and proves the owner alive; false when the job is no longer this
      * instance's (another one failed it as stale), and the crawl must stop.
      */
-    boolean progress(UUID id, String owner, int total, int done, int chunks, List<Map<String, Object>> newErrors) {
+    boolean progress(Claimed job, String owner, int total, int done, int chunks, List<Map<String, Object>> newErrors) {
         return jdbc.sql("""
                         UPDATE crawl_jobs SET pages_total = ?, pages_done = ?, chunks = ?,
                                errors = errors || ?::jsonb, heartbeat_at = now()
-                        WHERE id = ? AND owner = ? AND status = 'running'""")
-                        .params(total, done, chunks, JSON.writeValueAsString(newErrors), id, owner)
+                        WHERE id = ? AND owner = ? AND attempts = ? AND status = 'running'""")
+                        .params(total, done, chunks, JSON.writeValueAsString(newErrors), job.id(), owner, job.attempt())
                         .update()
                 > 0;
     }
 
-    void finish(UUID id, String owner, String status, List<Map<String, Object>> newErrors) {
+    void finish(Claimed job, String owner, String status, List<Map<String, Object>> newErrors) {
         jdbc.sql("""
                         UPDATE crawl_jobs SET status = ?, finished_at = now(), heartbeat_at = now(),
                                errors = errors || ?::jsonb
-                        WHERE id = ? AND owner = ? AND status = 'running'""")
-                .params(status, JSON.writeValueAsString(newErrors), id, owner)
+                        WHERE id = ? AND owner = ? AND attempts = ? AND status = 'running'""")
+                .params(status, JSON.writeValueAsString(newErrors), job.id(), owner, job.attempt())
                 .update();
     }
 
@@ -136,35 +141,45 @@ class CrawlJobs {
      * been started {@code maxAttempts} times: those are failed.
      */
     Recovered recoverStale(Duration staleAfter, int maxAttempts) {
-        var staleSeconds = staleAfter.toMillis() / 1000.0;
-        var requeued = jdbc.sql("""
-                        UPDATE crawl_jobs SET status = 'queued', owner = NULL, heartbeat_at = NULL
-                        WHERE status = 'running' AND attempts < ?
-                          AND (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => ?))
-                        RETURNING id""")
-                .params(maxAttempts, staleSeconds)
-                .query(UUID.class)
-                .list();
         var error = JSON.writeValueAsString(List.of(Map.of(
                 "error",
                 "The instance running this crawl stopped before it finished, " + maxAttempts
                         + " times; start the crawl again.")));
-        var failed = jdbc.sql("""
-                        UPDATE crawl_jobs SET status = 'failed', finished_at = now(), errors = errors || ?::jsonb
+        // One statement, so that a job is queued or failed by the same reading of its attempts.
+        var outcomes = jdbc.sql("""
+                        UPDATE crawl_jobs
+                        SET status = CASE WHEN attempts < :max THEN 'queued' ELSE 'failed' END,
+                            owner = CASE WHEN attempts < :max THEN NULL ELSE owner END,
+                            heartbeat_at = CASE WHEN attempts < :max THEN NULL ELSE heartbeat_at END,
+                            finished_at = CASE WHEN attempts < :max THEN NULL ELSE now() END,
+                            errors = CASE WHEN attempts < :max THEN errors ELSE errors || CAST(:error AS jsonb) END
                         WHERE status = 'running'
-                          AND (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => ?))
-                        RETURNING id""").params(error, staleSeconds).query(UUID.class).list();
-        return new Recovered(requeued, failed);
+                          AND (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => :stale))
+                        RETURNING id, status""")
+                .param("max", maxAttempts)
+                .param("error", error)
+                .param("stale", staleAfter.toMillis() / 1000.0)
+                .query((rs, n) -> Map.entry(rs.getObject("id", UUID.class), rs.getString("status")))
+                .list();
+        return new Recovered(
+                outcomes.stream()
+                        .filter(o -> o.getValue().equals("queued"))
+                        .map(Map.Entry::getKey)
+                        .toList(),
+                outcomes.stream()
+                        .filter(o -> o.getValue().equals("failed"))
+                        .map(Map.Entry::getKey)
+                        .toList());
     }
 
     /**
      * Gives this instance's running jobs back to the queue, for another instance (or this one) to
-     * run again. A graceful stop is not the job's fault: the start it interrupted is not counted.
+     * run again. The start it interrupted still counts: an instance stopped because a page made it
+     * unhealthy must not give that page endless new starts.
      */
     int requeue(String owner) {
         return jdbc.sql("""
-                        UPDATE crawl_jobs SET status = 'queued', owner = NULL, heartbeat_at = NULL,
-                               attempts = greatest(attempts - 1, 0)
+                        UPDATE crawl_jobs SET status = 'queued', owner = NULL, heartbeat_at = NULL
                         WHERE owner = ? AND status = 'running'""").params(owner).update();
     }
 

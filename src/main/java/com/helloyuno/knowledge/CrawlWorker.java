@@ -87,8 +87,8 @@ class CrawlWorker implements SmartLifecycle {
         try {
             log.info("Crawl {} of site {} started: {}", job.id(), job.siteId(), job.url());
             var result = crawler.run(
-                    job, (total, done, chunks, errors) -> jobs.progress(job.id(), owner, total, done, chunks, errors));
-            jobs.finish(job.id(), owner, result.status(), result.errors());
+                    job, (total, done, chunks, errors) -> jobs.progress(job, owner, total, done, chunks, errors));
+            jobs.finish(job, owner, result.status(), result.errors());
             log.info("Crawl {} {}", job.id(), result.status());
         } catch (InterruptedException e) {
             // Stopping: the job goes back to the queue (see stop()).
@@ -96,7 +96,7 @@ class CrawlWorker implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.error("Crawl {} failed", job.id(), e);
             try {
-                jobs.finish(job.id(), owner, "failed", List.of(Map.of("error", "The crawl failed unexpectedly.")));
+                jobs.finish(job, owner, "failed", List.of(Map.of("error", "The crawl failed unexpectedly.")));
             } catch (RuntimeException ignored) {
                 // The heartbeat stops; the job is failed as stale later.
             }

@@ -1,6 +1,5 @@
 package com.helloyuno.knowledge;
 
-import com.helloyuno.problem.ApiException;
 import com.helloyuno.site.DemoSiteCreated;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +46,9 @@ class DemoKnowledge {
                 chunks += ingestion
                         .ingestText(event.siteId(), null, null, markdown, "text/markdown")
                         .chunks();
-            } catch (IOException | ApiException e) {
-                // The demo is a convenience: a guide that cannot be added must not stop the service.
+            } catch (IOException | RuntimeException e) {
+                // The demo is a convenience: a guide that cannot be added (a refused document, a
+                // database or model error) must not stop the service from starting.
                 log.warn("Demo: guide {} not added: {}", guide.getFilename(), e.getMessage());
             }
         }

@@ -106,8 +106,8 @@ public record KnowledgeSettings(
      * @param pollInterval how often an instance looks for queued jobs and dead instances' jobs
      * @param heartbeatInterval how often a running job says it is alive
      * @param staleAfter a running job silent this long belonged to a dead instance and is queued again
-     * @param maxAttempts a job is started at most this many times; a dead instance's job that has
-     *     been is failed instead of queued again
+     * @param maxAttempts a job is started at most this many times (a graceful stop's start counts
+     *     too); a dead instance's job that has been is failed instead of queued again
      * @param maxErrors per-page errors kept in a job; later ones are counted but not listed
      */
     public record Crawler(
@@ -130,7 +130,7 @@ public record KnowledgeSettings(
             @NotNull @DefaultValue("5s") Duration pollInterval,
             @NotNull @DefaultValue("10s") Duration heartbeatInterval,
             @NotNull @DefaultValue("2m") Duration staleAfter,
-            @Min(1) @Max(100) @DefaultValue("3") int maxAttempts,
+            @Min(1) @Max(100) @DefaultValue("5") int maxAttempts,
             @Min(1) @DefaultValue("200") int maxErrors) {
 
         public Crawler {

@@ -1,6 +1,5 @@
 package com.helloyuno.problem;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import io.sentry.Sentry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
@@ -33,6 +32,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one exception handler. Framework errors keep Spring's status and gain our {@code code};
@@ -43,6 +43,12 @@ import tools.jackson.databind.exc.MismatchedInputException;
 class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
+
+    private final JsonMapper json;
+
+    ProblemExceptionHandler(JsonMapper json) {
+        this.json = json;
+    }
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Object> handleApiException(ApiException e, NativeWebRequest request) {
@@ -167,7 +173,7 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     /** Names the offending field of a JSON body without echoing its value or parser internals. */
-    private static String unreadableDetail(HttpMessageNotReadableException e) {
+    private String unreadableDetail(HttpMessageNotReadableException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof StreamReadException) {
                 return "The request body is not valid JSON.";
@@ -184,22 +190,10 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
         return "The request body is missing or is not valid JSON.";
     }
 
-    /** The values a client may send for an enum: its {@code @JsonValue} names, else its constants' names. */
-    static List<String> wireNames(Class<?> enumType) {
-        var accessor = Arrays.stream(enumType.getMethods())
-                .filter(m -> m.isAnnotationPresent(JsonValue.class) && m.getParameterCount() == 0)
-                .findFirst();
+    /** The values a client may send for an enum, as the application's own JSON mapper writes them. */
+    List<String> wireNames(Class<?> enumType) {
         return Arrays.stream(enumType.getEnumConstants())
-                .map(constant -> {
-                    if (accessor.isPresent()) {
-                        try {
-                            return String.valueOf(accessor.get().invoke(constant));
-                        } catch (ReflectiveOperationException e) {
-                            // Fall back to the constant's name.
-                        }
-                    }
-                    return ((Enum<?>) constant).name();
-                })
+                .map(constant -> json.convertValue(constant, String.class))
                 .toList();
     }
 

@@ -244,7 +244,7 @@ class CrawlerIntegrationTests extends KnowledgeIntegrationTest {
     void aJobLeftRunningByADeadInstanceIsCrawledAgainUntilItsAttemptsAreSpent() throws Exception {
         var again = UUID.randomUUID();
         var spent = UUID.randomUUID();
-        for (var job : new Object[][] {{again, 1}, {spent, 3}}) {
+        for (var job : new Object[][] {{again, 1}, {spent, 5}}) {
             jdbc.sql("""
                             INSERT INTO crawl_jobs (id, site_id, url, max_pages, status, owner, heartbeat_at,
                                                     started_at, attempts, allowed_hosts)
@@ -260,11 +260,11 @@ class CrawlerIntegrationTests extends KnowledgeIntegrationTest {
         assertThat(failed.status()).isEqualTo("failed");
         assertThat(failed.errors())
                 .last()
-                .satisfies(e -> assertThat(e.get("error").toString()).contains("stopped before it finished, 3 times"));
+                .satisfies(e -> assertThat(e.get("error").toString()).contains("stopped before it finished, 5 times"));
     }
 
     @Test
-    void aJobGivenBackOnAGracefulStopIsNotChargedForThatStart() throws Exception {
+    void aJobGivenBackOnAGracefulStopIsCrawledAgain() throws Exception {
         var job = UUID.randomUUID();
         jdbc.sql("""
                         INSERT INTO crawl_jobs (id, site_id, url, max_pages, status, owner, heartbeat_at,
@@ -275,12 +275,37 @@ class CrawlerIntegrationTests extends KnowledgeIntegrationTest {
         var status = awaitEnd(job);
 
         assertThat(status.status()).isEqualTo("done");
-        // Two starts: the one before the stop, and this instance's; the stop's own is given back.
-        assertThat(jdbc.sql("SELECT attempts FROM crawl_jobs WHERE id = ?")
-                        .param(job)
-                        .query(Integer.class)
-                        .single())
-                .isEqualTo(2);
+        assertThat(attempts(job)).isEqualTo(3);
+    }
+
+    @Test
+    void aStartThatWasTakenBackCannotWriteOverTheNextOne() {
+        var job = UUID.randomUUID();
+        jdbc.sql("""
+                        INSERT INTO crawl_jobs (id, site_id, url, max_pages, status, owner, heartbeat_at,
+                                                started_at, attempts, allowed_hosts)
+                        VALUES (?, ?, ?, 10, 'running', 'paused-host:1/x', now(), now(), 2, '{127.0.0.1}')""").params(job, site, web.url("/")).update();
+        var earlier = new CrawlJobs.Claimed(job, site, web.url("/"), 10, hosts, 1);
+        var latest = new CrawlJobs.Claimed(job, site, web.url("/"), 10, hosts, 2);
+
+        assertThat(crawlJobs.progress(earlier, "paused-host:1/x", 9, 9, 9, List.of()))
+                .isFalse();
+        crawlJobs.finish(earlier, "paused-host:1/x", "done", List.of());
+        assertThat(crawls.status(site, job).status()).isEqualTo("running");
+        assertThat(crawls.status(site, job).pagesDone()).isZero();
+
+        assertThat(crawlJobs.progress(latest, "paused-host:1/x", 3, 1, 2, List.of()))
+                .isTrue();
+        crawlJobs.finish(latest, "paused-host:1/x", "done", List.of());
+        assertThat(crawls.status(site, job).status()).isEqualTo("done");
+        assertThat(crawls.status(site, job).pagesDone()).isEqualTo(1);
+    }
+
+    private int attempts(UUID job) {
+        return jdbc.sql("SELECT attempts FROM crawl_jobs WHERE id = ?")
+                .param(job)
+                .query(Integer.class)
+                .single();
     }
 
     private Crawls.Status awaitEnd(UUID job) throws InterruptedException {
