@@ -101,7 +101,7 @@ class ChatPipeline {
 
         List<Passage> passages;
         try {
-            passages = retriever.search(siteId, query);
+            passages = retriever.search(siteId, leads.withoutContactDetails(query, leads.regionOf(question.pageUrl())));
         } catch (DataAccessException e) {
             // PostgreSQL is briefly away: the visitor still gets an answer (one that offers to take
             // contact details), and what must be stored waits in the spool.

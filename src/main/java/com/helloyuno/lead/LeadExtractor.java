@@ -4,6 +4,8 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberMatch;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -84,6 +86,44 @@ public class LeadExtractor {
             return Optional.empty();
         }
         return Optional.of(new ChatLead(name(hints.name()), email, phone, intent(hints.intent())));
+    }
+
+    /**
+     * The text with the email addresses and phone numbers that {@link #extract} would find in it
+     * blanked out: for what must not carry them, such as the search query that goes to the
+     * embeddings provider (contact details are no help to a search either). Order numbers, amounts
+     * and the like stay, as {@code extract} leaves them too.
+     */
+    public String withoutContactDetails(String text, @Nullable String pageRegion) {
+        var region = pageRegion != null ? pageRegion : settings.defaultRegion();
+        var cuts = new ArrayList<int[]>();
+        var matcher = EMAIL_IN_TEXT.matcher(text);
+        while (matcher.find()) {
+            if (email(matcher.group()).isPresent()) {
+                cuts.add(new int[] {matcher.start(), matcher.end()});
+            }
+        }
+        for (var match : phones.findNumbers(text, region, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
+            if (looksLikeAPhone(text, match)) {
+                cuts.add(new int[] {match.start(), match.end()});
+            }
+        }
+        if (cuts.isEmpty()) {
+            return text;
+        }
+        cuts.sort(Comparator.comparingInt(cut -> cut[0]));
+        var out = new StringBuilder();
+        var from = 0;
+        for (var cut : cuts) {
+            if (cut[0] >= from) {
+                out.append(text, from, cut[0]).append(' ');
+                from = cut[1];
+            } else {
+                from = Math.max(from, cut[1]);
+            }
+        }
+        out.append(text, from, text.length());
+        return out.toString().replaceAll("\\s{2,}", " ").strip();
     }
 
     /**

@@ -221,6 +221,12 @@ class AskIntegrationTests {
                 .query()
                 .singleRow();
         assertThat(user.get("content")).isEqualTo("I'm Jane. Call me on +1 415 555 2671 or jane@example.com");
+        // The search query that went to the embeddings provider carried no contact details.
+        assertThat(openai.embeddingRequests()).isNotEmpty();
+        assertThat(openai.embeddingRequests().stream()
+                        .flatMap(r -> r.inputs().stream())
+                        .filter(input -> input.startsWith("I'm Jane")))
+                .containsExactly("I'm Jane. Call me on or");
         var lead = jdbc.sql("SELECT * FROM leads WHERE site_id = ? AND session_id = ?")
                 .params(site.siteId(), session)
                 .query()

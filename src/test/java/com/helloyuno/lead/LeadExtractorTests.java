@@ -155,4 +155,20 @@ class LeadExtractorTests {
         assertThat(extractor.phone("555-0000", "US")).isEmpty();
         assertThat(extractor.phone("call me", "US")).isEmpty();
     }
+
+    @Test
+    void contactDetailsAreBlankedOutOfASearchQueryAndNothingElse() {
+        assertThat(extractor.withoutContactDetails(
+                        "I'm Jane. Call me on +1 415 555 2671 or jane@example.com about the enterprise plan", null))
+                .isEqualTo("I'm Jane. Call me on or about the enterprise plan");
+        assertThat(extractor.withoutContactDetails("Mail max.mustermann@firma.de, Tel. 030 12345678", "DE"))
+                .isEqualTo("Mail , Tel.");
+        // What extract() would not take for a phone stays: it is what the visitor is asking about.
+        assertThat(extractor.withoutContactDetails("Where is order 4155552671?", null))
+                .isEqualTo("Where is order 4155552671?");
+        assertThat(extractor.withoutContactDetails("Does the 2024 model cost $4155552671?", null))
+                .isEqualTo("Does the 2024 model cost $4155552671?");
+        assertThat(extractor.withoutContactDetails("What are your opening hours?", null))
+                .isEqualTo("What are your opening hours?");
+    }
 }
