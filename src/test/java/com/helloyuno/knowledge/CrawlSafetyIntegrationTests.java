@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,7 +85,7 @@ class CrawlSafetyIntegrationTests extends KnowledgeIntegrationTest {
                 var outcome = fetcher.fetch(
                         URI.create(web.url("/go")),
                         new AllowedHosts(Set.of("127.0.0.1", "10.0.0.1"), false),
-                        ANYTHING_GOES,
+                        PageFetcherTests.ANYTHING_GOES,
                         PageFetcher.PAGE_TYPES);
 
                 assertThat(outcome).isInstanceOfSatisfying(PageFetcher.Failed.class, failed -> {
@@ -114,7 +113,7 @@ class CrawlSafetyIntegrationTests extends KnowledgeIntegrationTest {
                         URI.create(
                                 "http://shop.test:" + URI.create(web.url("/")).getPort() + "/"),
                         new AllowedHosts(Set.of("shop.test"), false),
-                        ANYTHING_GOES,
+                        PageFetcherTests.ANYTHING_GOES,
                         PageFetcher.PAGE_TYPES);
 
                 assertThat(outcome).isInstanceOf(PageFetcher.Fetched.class);
@@ -144,7 +143,7 @@ class CrawlSafetyIntegrationTests extends KnowledgeIntegrationTest {
                         URI.create(
                                 "http://rebind.test:" + URI.create(web.url("/")).getPort() + "/"),
                         new AllowedHosts(Set.of("rebind.test"), false),
-                        ANYTHING_GOES,
+                        PageFetcherTests.ANYTHING_GOES,
                         PageFetcher.PAGE_TYPES);
 
                 assertThat(outcome).isInstanceOfSatisfying(PageFetcher.Failed.class, failed -> {
@@ -158,18 +157,6 @@ class CrawlSafetyIntegrationTests extends KnowledgeIntegrationTest {
             }
         }
     }
-
-    private static final PageFetcher.Politeness ANYTHING_GOES = new PageFetcher.Politeness() {
-        @Override
-        public boolean allows(URI url) {
-            return true;
-        }
-
-        @Override
-        public Duration delay(URI url) {
-            return Duration.ZERO;
-        }
-    };
 
     private int jobs() {
         return jdbc.sql("SELECT count(*) FROM crawl_jobs WHERE site_id = ?")

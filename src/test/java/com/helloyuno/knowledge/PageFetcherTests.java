@@ -24,7 +24,8 @@ class PageFetcherTests {
 
     private static final AllowedHosts LOOPBACK = new AllowedHosts(Set.of("127.0.0.1"), false);
 
-    private static final PageFetcher.Politeness ANYTHING_GOES = new PageFetcher.Politeness() {
+    /** No robots.txt and no delay: for tests of the fetch itself. */
+    static final PageFetcher.Politeness ANYTHING_GOES = new PageFetcher.Politeness() {
         @Override
         public boolean allows(URI url) {
             return true;
