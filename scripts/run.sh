@@ -25,6 +25,11 @@ if [ -z "${JWT_SECRET:-}" ]; then
   JWT_SECRET="$(cat .yuno/jwt-secret)"
   export JWT_SECRET
 fi
+if [ -z "${YUNO_SECRETS_KEY:-}" ]; then
+  [ -s .yuno/secrets-key ] || head -c 48 /dev/urandom | base64 | tr -d '\n' > .yuno/secrets-key
+  YUNO_SECRETS_KEY="$(cat .yuno/secrets-key)"
+  export YUNO_SECRETS_KEY
+fi
 if [ -z "${YUNO_ADMIN_API_KEY:-}" ]; then
   [ -s .yuno/admin-api-key ] || { printf 'yadm_'; head -c 24 /dev/urandom | base64 | tr -d '\n/+='; } > .yuno/admin-api-key
   YUNO_ADMIN_API_KEY="$(cat .yuno/admin-api-key)"

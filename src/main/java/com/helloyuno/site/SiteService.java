@@ -1,6 +1,7 @@
 package com.helloyuno.site;
 
 import com.helloyuno.plan.PlanType;
+import com.helloyuno.problem.ApiException;
 import com.helloyuno.ratelimit.RateLimiter;
 import java.time.Clock;
 import java.util.List;
@@ -27,12 +28,14 @@ public class SiteService {
     private final OwnerKeys ownerKeys = new OwnerKeys();
     private final RateLimiter rateLimiter;
     private final Clock clock;
+    private final SecretSealer sealer;
 
-    SiteService(Sites sites, SiteCache cache, RateLimiter rateLimiter, Clock clock) {
+    SiteService(Sites sites, SiteCache cache, RateLimiter rateLimiter, Clock clock, SecretSealer sealer) {
         this.sites = sites;
         this.cache = cache;
         this.rateLimiter = rateLimiter;
         this.clock = clock;
+        this.sealer = sealer;
     }
 
     /** Whether a string has the shape of a site id. */
@@ -90,15 +93,19 @@ public class SiteService {
         return sites.firstWithDomain("localhost");
     }
 
-    /** The secret a site's server signs its visitors with, if one has been made. */
+    /**
+     * The secret a site's server signs its visitors with, if one has been made.
+     *
+     * @throws ApiException 503 when it is sealed with a key this instance does not have
+     */
     public Optional<String> identitySecret(String siteId) {
-        return sites.identitySecret(siteId);
+        return sites.identitySecret(siteId).map(stored -> sealer.open(siteId, stored));
     }
 
     /** Makes a new identity secret for the site; returned once, the previous one stops working. */
     String rotateIdentitySecret(String siteId) {
         var secret = "yis_" + ownerKeys.randomString(40);
-        if (!sites.replaceIdentitySecret(siteId, secret)) {
+        if (!sites.replaceIdentitySecret(siteId, sealer.seal(siteId, secret))) {
             throw new SiteNotFound();
         }
         log.info("Identity secret of site {} rotated", siteId);

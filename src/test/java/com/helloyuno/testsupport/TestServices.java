@@ -24,6 +24,9 @@ public final class TestServices {
     private TestServices() {}
 
     /** Settings in the contract's environment variable names, as the application reads them. */
+    /** The tests' {@code YUNO_SECRETS_KEY}, read by {@code yuno.sites.secrets-key}. */
+    public static final String SECRETS_KEY = "test-secrets-key-of-at-least-32-bytes-0123456789";
+
     public static synchronized Map<String, String> properties() {
         if (properties == null) {
             properties = discover();

@@ -25,6 +25,8 @@ class TestServicesCustomizerFactory implements ContextCustomizerFactory {
                 org.springframework.context.ConfigurableApplicationContext context,
                 org.springframework.test.context.MergedContextConfiguration mergedConfig) {
             var values = new HashMap<String, Object>(TestServices.properties());
+            // Identity secrets sealed, as in production.
+            values.put("YUNO_SECRETS_KEY", TestServices.SECRETS_KEY);
             context.getEnvironment().getPropertySources().addLast(new MapPropertySource("yunoTestServices", values));
         }
     }

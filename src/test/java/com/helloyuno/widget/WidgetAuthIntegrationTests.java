@@ -20,10 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Widget authentication over real HTTP, with sites made through the owner API. */
 @SpringBootTest(
@@ -38,6 +40,9 @@ class WidgetAuthIntegrationTests {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    JdbcClient jdbc;
 
     Http http;
     SiteApi api;
@@ -264,6 +269,12 @@ class WidgetAuthIntegrationTests {
                 .path("identity_secret")
                 .asString();
         assertThat(secret).startsWith("yis_");
+        // At rest it is sealed: a copy of the database does not give it away.
+        var stored = jdbc.sql("SELECT identity_secret FROM sites WHERE site_id = ?")
+                .param(site.siteId())
+                .query(String.class)
+                .single();
+        assertThat(stored).startsWith("v1:").doesNotContain(secret).doesNotContain(secret.substring(4, 20));
         assertThat(api.patch(site.siteId(), Map.of("identity_required", true)).status())
                 .isEqualTo(200);
 

@@ -1,0 +1,68 @@
+package com.helloyuno.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+class SecretSealerTests {
+
+    private static final String KEY = "a-secrets-key-that-is-at-least-32-bytes-long!";
+    private static final String SECRET = "yis_0123456789abcdefghijklmnopqrstuvwxyzABCD";
+
+    private final SecretSealer sealer = sealer(KEY);
+
+    @Test
+    void aSealedSecretOpensForItsSiteAndShowsNothingOfItself() {
+        var sealed = sealer.seal("siteAAAAAAAAAAAA", SECRET);
+
+        assertThat(sealed).startsWith("v1:").doesNotContain(SECRET).doesNotContain(SECRET.substring(4, 12));
+        assertThat(sealed.length()).isLessThanOrEqualTo(128).as("fits sites.identity_secret");
+        assertThat(sealer.open("siteAAAAAAAAAAAA", sealed)).isEqualTo(SECRET);
+        // A fresh nonce each time: the same secret never seals the same way twice.
+        assertThat(sealer.seal("siteAAAAAAAAAAAA", SECRET)).isNotEqualTo(sealed);
+    }
+
+    @Test
+    void aSealedSecretDoesNotOpenForAnotherSiteWithAnotherKeyOrAltered() {
+        var sealed = sealer.seal("siteAAAAAAAAAAAA", SECRET);
+        var bytes = Base64.getDecoder().decode(sealed.substring(3));
+        bytes[bytes.length - 1] ^= 1;
+        var altered = "v1:" + Base64.getEncoder().encodeToString(bytes);
+
+        for (var attempt : new Runnable[] {
+            () -> sealer.open("siteBBBBBBBBBBBB", sealed),
+            () -> sealer("another-secrets-key-of-at-least-32-bytes!!").open("siteAAAAAAAAAAAA", sealed),
+            () -> sealer.open("siteAAAAAAAAAAAA", altered),
+            () -> sealer.open("siteAAAAAAAAAAAA", "v1:not base64!"),
+            () -> sealer(null).open("siteAAAAAAAAAAAA", sealed)
+        }) {
+            assertThatThrownBy(attempt::run).isInstanceOfSatisfying(SecretSealer.SecretUnavailable.class, e -> {
+                assertThat(e.status().value()).isEqualTo(503);
+                assertThat(e.getMessage()).doesNotContain(SECRET);
+            });
+        }
+    }
+
+    @Test
+    void withoutAKeySecretsAreStoredAsTheyAreAndUnsealedOnesStillRead() {
+        var plain = sealer(null);
+
+        assertThat(plain.seal("siteAAAAAAAAAAAA", SECRET)).isEqualTo(SECRET);
+        assertThat(plain.open("siteAAAAAAAAAAAA", SECRET)).isEqualTo(SECRET);
+        // A secret stored before the key was set reads as it is until it is rotated.
+        assertThat(sealer.open("siteAAAAAAAAAAAA", SECRET)).isEqualTo(SECRET);
+    }
+
+    @Test
+    void aShortKeyStopsStartUp() {
+        assertThatThrownBy(() -> sealer("too short"))
+                .hasMessageContaining("YUNO_SECRETS_KEY must be at least 32 bytes");
+    }
+
+    private static SecretSealer sealer(String key) {
+        return new SecretSealer(new SiteSettings(Duration.ofSeconds(5), 100, 20, 100, false, key));
+    }
+}
