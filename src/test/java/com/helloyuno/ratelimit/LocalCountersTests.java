@@ -67,6 +67,21 @@ class LocalCountersTests {
     }
 
     @Test
+    void endedWindowsAreSweptWhenThereIsRoomToSpare() {
+        var roomy = new LocalCounters(10_000);
+        for (int i = 0; i < 50; i++) {
+            roomy.check(slots("site" + i, "s", NOW), NOW);
+        }
+        // Six counters a request: the site's minute, hour, day and month, the session's minute and day.
+        assertThat(roomy.size()).isEqualTo(300);
+
+        // A day later only the 50 months are still running; the rest go, far below any bound.
+        var later = NOW.plus(Duration.ofDays(1)).plus(Duration.ofMinutes(1));
+        roomy.check(slots("other", "s", later), later);
+        assertThat(roomy.size()).isEqualTo(50 + 6);
+    }
+
+    @Test
     void forgetDropsOnlyThatSitesCounters() {
         check("gone", "s", NOW);
         check("kept", "s", NOW);

@@ -6,6 +6,8 @@ import com.helloyuno.site.SiteApi;
 import com.helloyuno.testsupport.Http;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +45,9 @@ class WidgetAuthIntegrationTests {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    MeterRegistry meters;
 
     Http http;
     SiteApi api;
@@ -331,7 +336,17 @@ class WidgetAuthIntegrationTests {
     @Test
     void securityEventsAreCounted() {
         var site = api.create("example.com");
-        authenticate(site.siteId(), "evil.example", nonce());
+        var before = meters.find("yuno.security.events").tag("event", "domain_not_allowed").counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+
+        assertRefused(authenticate(site.siteId(), "evil.example", nonce()), 403, "domain_not_allowed");
+
+        assertThat(meters.get("yuno.security.events")
+                        .tag("event", "domain_not_allowed")
+                        .counter()
+                        .count())
+                .isEqualTo(before + 1);
         var metrics = http.get("/actuator/prometheus", "Authorization", "Bearer " + SiteApi.OPERATOR_KEY);
         assertThat(metrics.body()).contains("yuno_security_events_total{").contains("event=\"domain_not_allowed\"");
     }
