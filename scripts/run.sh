@@ -20,21 +20,21 @@ eval "$(scripts/services.sh)"
 # key survive restarts of a local instance.
 mkdir -p .yuno
 chmod 700 .yuno
-if [ -z "${JWT_SECRET:-}" ]; then
-  [ -s .yuno/jwt-secret ] || head -c 48 /dev/urandom | base64 | tr -d '\n' > .yuno/jwt-secret
-  JWT_SECRET="$(cat .yuno/jwt-secret)"
-  export JWT_SECRET
-fi
-if [ -z "${YUNO_SECRETS_KEY:-}" ]; then
-  [ -s .yuno/secrets-key ] || head -c 48 /dev/urandom | base64 | tr -d '\n' > .yuno/secrets-key
-  YUNO_SECRETS_KEY="$(cat .yuno/secrets-key)"
-  export YUNO_SECRETS_KEY
-fi
-if [ -z "${YUNO_ADMIN_API_KEY:-}" ]; then
-  [ -s .yuno/admin-api-key ] || { printf 'yadm_'; head -c 24 /dev/urandom | base64 | tr -d '\n/+='; } > .yuno/admin-api-key
-  YUNO_ADMIN_API_KEY="$(cat .yuno/admin-api-key)"
-  export YUNO_ADMIN_API_KEY
-fi
+# local_secret VARIABLE FILE COMMAND...: unless VARIABLE is set, export it from .yuno/FILE, made
+# once by COMMAND.
+local_secret() {
+  local variable=$1 file=.yuno/$2
+  shift 2
+  if [ -z "${!variable:-}" ]; then
+    [ -s "$file" ] || "$@" > "$file"
+    export "$variable=$(cat "$file")"
+  fi
+}
+random_base64() { head -c "$1" /dev/urandom | base64 | tr -d '\n'; }
+admin_key() { printf 'yadm_'; head -c 24 /dev/urandom | base64 | tr -d '\n/+='; }
+local_secret JWT_SECRET jwt-secret random_base64 48
+local_secret YUNO_SECRETS_KEY secrets-key random_base64 48
+local_secret YUNO_ADMIN_API_KEY admin-api-key admin_key
 export SPRING_PROFILES_ACTIVE="${SPRING_PROFILES_ACTIVE:-local}"
 
 ./mvnw -B -q -ntp -DskipTests package >&2

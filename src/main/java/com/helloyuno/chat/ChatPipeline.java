@@ -78,6 +78,8 @@ class ChatPipeline {
         var started = System.nanoTime();
         var messageId = UUID.randomUUID().toString();
         var siteId = question.caller().siteId();
+        // The page's country, for reading national phone numbers wherever contact details are looked for.
+        var region = leads.regionOf(question.pageUrl());
         sink.meta(question.sessionId(), messageId);
 
         var query = question.latest();
@@ -101,7 +103,7 @@ class ChatPipeline {
 
         List<Passage> passages;
         try {
-            passages = retriever.search(siteId, leads.withoutContactDetails(query, leads.regionOf(question.pageUrl())));
+            passages = retriever.search(siteId, leads.withoutContactDetails(query, region));
         } catch (DataAccessException e) {
             // PostgreSQL is briefly away: the visitor still gets an answer (one that offers to take
             // contact details), and what must be stored waits in the spool.
@@ -129,8 +131,7 @@ class ChatPipeline {
             usage = usage.plus(result.usage());
         } else {
             // Without a model nothing else would acknowledge contact details the visitor just gave.
-            var gaveContact = leads.extract(
-                            List.of(question.latest()), new LeadHints(null, null, leads.regionOf(question.pageUrl())))
+            var gaveContact = leads.extract(List.of(question.latest()), new LeadHints(null, null, region))
                     .isPresent();
             answer = gaveContact ? offline.thanks(passages) : offline.answer(passages);
             firstToken[0] = System.nanoTime();
@@ -139,7 +140,6 @@ class ChatPipeline {
             }
         }
         // Emails and phones are found by pattern, in microseconds; the model adds name and intent later.
-        var region = leads.regionOf(question.pageUrl());
         var leadCaptured = leads.extract(question.visitorMessages(), new LeadHints(null, null, region))
                 .isPresent();
 

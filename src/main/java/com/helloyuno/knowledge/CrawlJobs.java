@@ -45,7 +45,6 @@ class CrawlJobs {
             @Nullable Instant startedAt,
             @Nullable Instant finishedAt) {}
 
-    /** A job this instance is to run. */
     /**
      * A job this instance took; {@code attempt} tells this start from an earlier one of the same
      * job, so that a crawl whose job was taken back and started again cannot write over the new one.

@@ -1,5 +1,6 @@
 package com.helloyuno.knowledge;
 
+import com.helloyuno.problem.InvalidRequest;
 import com.helloyuno.site.ApiCaller;
 import com.helloyuno.site.SiteService;
 import jakarta.validation.constraints.Min;
@@ -42,11 +43,13 @@ class DocumentController {
     private final SiteService sites;
     private final Ingestion ingestion;
     private final Documents documents;
+    private final KnowledgeSettings settings;
 
-    DocumentController(SiteService sites, Ingestion ingestion, Documents documents) {
+    DocumentController(SiteService sites, Ingestion ingestion, Documents documents, KnowledgeSettings settings) {
         this.sites = sites;
         this.ingestion = ingestion;
         this.documents = documents;
+        this.settings = settings;
     }
 
     record DocumentRequest(
@@ -90,8 +93,8 @@ class DocumentController {
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) int size) {
         sites.requireAccessible(caller, siteId);
-        if (size > 200) {
-            throw new DocumentRequestInvalid("size must be at most 200.");
+        if (size > settings.maxPageSize()) {
+            throw new InvalidRequest("size", "must be at most " + settings.maxPageSize());
         }
         var items = documents.list(siteId, (long) page * size, size);
         return new DocumentPage(items, page, size, documents.count(siteId));

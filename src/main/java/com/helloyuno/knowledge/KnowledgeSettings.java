@@ -20,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxFileSize the largest uploaded file or JSON {@code content}, in bytes
  * @param maxChunksPerDocument a document that would need more chunks is refused
  * @param maxTitleChars longer titles are cut
+ * @param maxPageSize the largest page of the document list
  */
 @Validated
 @ConfigurationProperties("yuno.knowledge")
@@ -28,6 +29,7 @@ public record KnowledgeSettings(
         @NotNull @DefaultValue("10MB") DataSize maxFileSize,
         @Min(1) @DefaultValue("2000") int maxChunksPerDocument,
         @Min(1) @Max(500) @DefaultValue("500") int maxTitleChars,
+        @Min(1) @Max(1000) @DefaultValue("200") int maxPageSize,
         @Valid @NotNull @DefaultValue Chunking chunking,
         @Valid @NotNull @DefaultValue Retrieval retrieval,
         @Valid @NotNull @DefaultValue Crawler crawler,

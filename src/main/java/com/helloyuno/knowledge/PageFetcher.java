@@ -118,6 +118,21 @@ class PageFetcher implements DisposableBean {
         boolean allows(URI url) throws InterruptedException;
 
         Duration delay(URI url);
+
+        /** Everything allowed, one delay for every host: for robots.txt itself. */
+        static Politeness unchecked(Duration delay) {
+            return new Politeness() {
+                @Override
+                public boolean allows(URI url) {
+                    return true;
+                }
+
+                @Override
+                public Duration delay(URI url) {
+                    return delay;
+                }
+            };
+        }
     }
 
     Outcome fetch(URI url, AllowedHosts hosts, Politeness politeness, Set<String> accepted)
@@ -146,22 +161,7 @@ class PageFetcher implements DisposableBean {
     /** Robots.txt and the like: one GET, redirects followed, no robots check of its own. */
     Outcome fetchUnchecked(URI url, AllowedHosts hosts, Duration delay, Set<String> accepted)
             throws InterruptedException {
-        var current = url;
-        for (int hop = 0; ; hop++) {
-            try {
-                guard.check(current, hosts);
-            } catch (ApiException e) {
-                return new Failed(current, Failure.SKIPPED, e.getMessage(), 0);
-            }
-            var outcome = once(current, delay, accepted);
-            if (!(outcome instanceof Redirect redirect)) {
-                return (Outcome) outcome;
-            }
-            if (hop >= settings.maxRedirects()) {
-                return new Failed(url, Failure.SKIPPED, "too many redirects", redirect.status());
-            }
-            current = redirect.location();
-        }
+        return fetch(url, hosts, Politeness.unchecked(delay), accepted);
     }
 
     private record Redirect(URI location, int status) {}
@@ -234,11 +234,7 @@ class PageFetcher implements DisposableBean {
         var cap = settings.maxPageSize().toBytes();
         var length = response.body().contentLength();
         if (length > cap) {
-            return new Failed(
-                    url,
-                    Failure.SKIPPED,
-                    "larger than " + settings.maxPageSize().toKilobytes() + " KiB",
-                    status);
+            return tooLarge(url, status);
         }
         if (!declared.isEmpty() && !accepted.isEmpty() && !accepted.contains(declared)) {
             return new Failed(url, Failure.SKIPPED, "unsupported content type " + declared, status);
@@ -257,17 +253,18 @@ class PageFetcher implements DisposableBean {
                     0);
         }
         if (bytes == null) {
-            return new Failed(
-                    url,
-                    Failure.SKIPPED,
-                    "larger than " + settings.maxPageSize().toKilobytes() + " KiB",
-                    status);
+            return tooLarge(url, status);
         }
         var mediaType = declared.isEmpty() ? sniff(bytes) : declared;
         if (!accepted.isEmpty() && !accepted.contains(mediaType)) {
             return new Failed(url, Failure.SKIPPED, "unsupported content type " + mediaType, status);
         }
         return new Fetched(url, mediaType, bytes, Ingestion.charsetParameter(contentType));
+    }
+
+    private Failed tooLarge(URI url, int status) {
+        return new Failed(
+                url, Failure.SKIPPED, "larger than " + settings.maxPageSize().toKilobytes() + " KiB", status);
     }
 
     /** Reads at most {@code cap} bytes within the read timeout; null when the body is longer. */

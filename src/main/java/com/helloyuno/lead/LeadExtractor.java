@@ -96,30 +96,20 @@ public class LeadExtractor {
      */
     public String withoutContactDetails(String text, @Nullable String pageRegion) {
         var region = pageRegion != null ? pageRegion : settings.defaultRegion();
-        var cuts = new ArrayList<int[]>();
-        var matcher = EMAIL_IN_TEXT.matcher(text);
-        while (matcher.find()) {
-            if (email(matcher.group()).isPresent()) {
-                cuts.add(new int[] {matcher.start(), matcher.end()});
-            }
-        }
-        for (var match : phones.findNumbers(text, region, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
-            if (looksLikeAPhone(text, match)) {
-                cuts.add(new int[] {match.start(), match.end()});
-            }
-        }
+        var cuts = new ArrayList<>(emails(text));
+        cuts.addAll(phoneNumbers(text, region));
         if (cuts.isEmpty()) {
             return text;
         }
-        cuts.sort(Comparator.comparingInt(cut -> cut[0]));
+        cuts.sort(Comparator.comparingInt(Found::start));
         var out = new StringBuilder();
         var from = 0;
         for (var cut : cuts) {
-            if (cut[0] >= from) {
-                out.append(text, from, cut[0]).append(' ');
-                from = cut[1];
+            if (cut.start() >= from) {
+                out.append(text, from, cut.start()).append(' ');
+                from = cut.end();
             } else {
-                from = Math.max(from, cut[1]);
+                from = Math.max(from, cut.end());
             }
         }
         out.append(text, from, text.length());
@@ -174,26 +164,43 @@ public class LeadExtractor {
         }
     }
 
+    /** A contact detail in a text: where it stands, and its normalised value. */
+    private record Found(int start, int end, String value) {}
+
     private @Nullable String lastEmail(String text) {
-        String last = null;
-        var matcher = EMAIL_IN_TEXT.matcher(text);
-        while (matcher.find()) {
-            var email = email(matcher.group());
-            if (email.isPresent()) {
-                last = email.get();
-            }
-        }
-        return last;
+        var found = emails(text);
+        return found.isEmpty() ? null : found.getLast().value();
     }
 
     private @Nullable String lastPhone(String text, String region) {
-        String last = null;
+        var found = phoneNumbers(text, region);
+        return found.isEmpty() ? null : found.getLast().value();
+    }
+
+    /** The valid email addresses in a text, in order. */
+    private List<Found> emails(String text) {
+        var found = new ArrayList<Found>();
+        var matcher = EMAIL_IN_TEXT.matcher(text);
+        while (matcher.find()) {
+            var start = matcher.start();
+            var end = matcher.end();
+            email(matcher.group()).ifPresent(email -> found.add(new Found(start, end, email)));
+        }
+        return found;
+    }
+
+    /** The phone numbers in a text, in order, in E.164; numbers that are something else are left out. */
+    private List<Found> phoneNumbers(String text, String region) {
+        var found = new ArrayList<Found>();
         for (var match : phones.findNumbers(text, region, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
             if (looksLikeAPhone(text, match)) {
-                last = phones.format(match.number(), PhoneNumberUtil.PhoneNumberFormat.E164);
+                found.add(new Found(
+                        match.start(),
+                        match.end(),
+                        phones.format(match.number(), PhoneNumberUtil.PhoneNumberFormat.E164)));
             }
         }
-        return last;
+        return found;
     }
 
     private static boolean looksLikeAPhone(String text, PhoneNumberMatch match) {

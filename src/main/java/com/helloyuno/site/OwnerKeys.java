@@ -36,9 +36,13 @@ final class OwnerKeys {
     }
 
     static String hash(String key) {
+        return HexFormat.of().formatHex(sha256(key));
+    }
+
+    /** SHA-256 of a text's UTF-8 bytes: owner keys' stored form, and the secrets key's AES key. */
+    static byte[] sha256(String text) {
         try {
-            var digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

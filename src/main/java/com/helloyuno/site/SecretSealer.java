@@ -3,9 +3,8 @@ package com.helloyuno.site;
 import com.helloyuno.problem.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -37,7 +36,7 @@ class SecretSealer {
     private final SecureRandom random = new SecureRandom();
 
     SecretSealer(SiteSettings settings) {
-        this.key = settings.hasSecretsKey() ? new SecretKeySpec(sha256(settings.secretsKey()), "AES") : null;
+        this.key = settings.hasSecretsKey() ? new SecretKeySpec(OwnerKeys.sha256(settings.secretsKey()), "AES") : null;
         if (key == null) {
             log.warn("YUNO_SECRETS_KEY is not set: sites' identity secrets are stored unsealed");
         }
@@ -79,7 +78,7 @@ class SecretSealer {
             if (bytes.length <= NONCE_BYTES) {
                 throw new IllegalArgumentException("too short");
             }
-            var cipher = cipher(Cipher.DECRYPT_MODE, key, java.util.Arrays.copyOf(bytes, NONCE_BYTES), siteId);
+            var cipher = cipher(Cipher.DECRYPT_MODE, key, Arrays.copyOf(bytes, NONCE_BYTES), siteId);
             return new String(cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             log.error(
@@ -94,14 +93,6 @@ class SecretSealer {
         cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
         cipher.updateAAD(siteId.getBytes(StandardCharsets.UTF_8));
         return cipher;
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** An identity secret that this instance cannot read: a configuration fault, not the visitor's. */

@@ -106,6 +106,15 @@ class DocumentApiIntegrationTests extends KnowledgeIntegrationTest {
     }
 
     @Test
+    void theDocumentListIsPagedUpToItsConfiguredSize() {
+        assertThat(http.get(documents() + "?size=200", auth(OPERATOR_KEY)).status())
+                .isEqualTo(200);
+        var tooLarge = http.get(documents() + "?size=201", auth(OPERATOR_KEY));
+        assertProblem(tooLarge, 400, "invalid_request");
+        assertThat(tooLarge.json().path("detail").asString()).isEqualTo("Invalid value for size: must be at most 200.");
+    }
+
+    @Test
     void anotherSitesOwnerSeesNothing() {
         var other = new SiteApi(http, OPERATOR_KEY).create("other.example");
         post(site.ownerKey(), Map.of("content", "Private knowledge."));

@@ -25,17 +25,7 @@ class PageFetcherTests {
     private static final AllowedHosts LOOPBACK = new AllowedHosts(Set.of("127.0.0.1"), false);
 
     /** No robots.txt and no delay: for tests of the fetch itself. */
-    static final PageFetcher.Politeness ANYTHING_GOES = new PageFetcher.Politeness() {
-        @Override
-        public boolean allows(URI url) {
-            return true;
-        }
-
-        @Override
-        public Duration delay(URI url) {
-            return Duration.ZERO;
-        }
-    };
+    static final PageFetcher.Politeness ANYTHING_GOES = PageFetcher.Politeness.unchecked(Duration.ZERO);
 
     private PageFetcher fetcher;
 
