@@ -201,11 +201,7 @@ class AskIntegrationTests {
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> rows("chat_history", site.siteId(), session) == 2
                         && rows("leads", site.siteId(), session) == 1);
-        var assistant = jdbc.sql(
-                        "SELECT * FROM chat_history WHERE site_id = ? AND session_id = ? AND role = 'assistant'")
-                .params(site.siteId(), session)
-                .query()
-                .singleRow();
+        var assistant = historyRow(site.siteId(), session, "assistant");
         assertThat(assistant.get("id").toString()).isEqualTo(messageId);
         assertThat(assistant.get("content"))
                 .isEqualTo(response.json().path("answer").asString());
@@ -217,10 +213,7 @@ class AskIntegrationTests {
         assertThat(assistant.get("intent")).isNotNull();
         assertThat(assistant.get("user_sentiment")).isNotNull();
         assertThat(assistant.get("ip_hash")).isNotNull().isNotEqualTo("127.0.0.1");
-        var user = jdbc.sql("SELECT * FROM chat_history WHERE site_id = ? AND session_id = ? AND role = 'user'")
-                .params(site.siteId(), session)
-                .query()
-                .singleRow();
+        var user = historyRow(site.siteId(), session, "user");
         assertThat(user.get("content")).isEqualTo("I'm Jane. Call me on +1 415 555 2671 or jane@example.com");
         // The search query that went to the embeddings provider carried no contact details.
         assertThat(openai.embeddingRequests()).isNotEmpty();
@@ -252,11 +245,7 @@ class AskIntegrationTests {
                 .until(() -> rows("chat_history", site.siteId(), session) == 2
                         && rows("leads", site.siteId(), session) == 1);
         // What the model did say is kept: a turn stored without its classification would have none.
-        var assistant = jdbc.sql(
-                        "SELECT * FROM chat_history WHERE site_id = ? AND session_id = ? AND role = 'assistant'")
-                .params(site.siteId(), session)
-                .query()
-                .singleRow();
+        var assistant = historyRow(site.siteId(), session, "assistant");
         assertThat(((Number) assistant.get("answer_confidence")).doubleValue()).isEqualTo(0.5);
         assertThat(assistant.get("raw_json_output").toString()).contains("\"answer_confidence\": 0.5");
     }
@@ -484,6 +473,14 @@ class AskIntegrationTests {
         assertThat(http.post("/widget/leads", Http.json(form), "Content-Type", "application/json")
                         .status())
                 .isEqualTo(401);
+    }
+
+    /** The one stored message of this role in the session. */
+    private Map<String, Object> historyRow(String siteId, String session, String role) {
+        return jdbc.sql("SELECT * FROM chat_history WHERE site_id = ? AND session_id = ? AND role = ?")
+                .params(siteId, session, role)
+                .query()
+                .singleRow();
     }
 
     private long rows(String table, String siteId, String session) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.helloyuno.YunoApplication;
 import com.helloyuno.testsupport.TestServices;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class CrawlRecoveryIntegrationTests {
     void aJobLeftRunningByADeadInstanceIsResumedAtStartUpUnlessItWasStartedTooOften() throws Exception {
         var resumed = UUID.randomUUID();
         var exhausted = UUID.randomUUID();
-        var site = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String site;
         var args = new ArrayList<String>();
         TestServices.properties().forEach((k, v) -> args.add("--" + k + "=" + v));
         // Only the start-up poll may see the jobs: the next one is an hour away.
@@ -41,16 +42,10 @@ class CrawlRecoveryIntegrationTests {
             // A first start migrates the database; the dead instance's jobs are then left behind.
             try (var context = new SpringApplicationBuilder(YunoApplication.class).run(args.toArray(String[]::new))) {
                 var jdbc = context.getBean(JdbcClient.class);
-                jdbc.sql("INSERT INTO sites (site_id, domain) VALUES (?, 'example.com')")
-                        .param(site)
-                        .update();
-                for (var job : new Object[][] {{resumed, 1}, {exhausted, 3}}) {
-                    jdbc.sql("""
-                                    INSERT INTO crawl_jobs (id, site_id, url, max_pages, status, owner, heartbeat_at,
-                                                            started_at, attempts, allowed_hosts)
-                                    VALUES (?, ?, ?, 10, 'running', 'crashed-host:1/x', now() - interval '10 minutes',
-                                            now() - interval '10 minutes', ?, '{127.0.0.1}')""").params(job[0], site, web.url("/"), job[1]).update();
-                }
+                site = KnowledgeIntegrationTest.newSite(jdbc, "example.com");
+                var silent = Duration.ofMinutes(10);
+                KnowledgeIntegrationTest.runningJob(jdbc, resumed, site, web.url("/"), "crashed-host:1/x", silent, 1);
+                KnowledgeIntegrationTest.runningJob(jdbc, exhausted, site, web.url("/"), "crashed-host:1/x", silent, 3);
             }
 
             try (var context = new SpringApplicationBuilder(YunoApplication.class).run(args.toArray(String[]::new))) {

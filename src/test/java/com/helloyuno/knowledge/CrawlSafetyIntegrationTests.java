@@ -80,23 +80,15 @@ class CrawlSafetyIntegrationTests extends KnowledgeIntegrationTest {
             web.redirect("/go", "http://10.0.0.1/admin");
             // The test site itself is on loopback: this guard allows loopback and nothing else private.
             var guard = new UrlGuard(false, InetAddress::isLoopbackAddress);
-            var fetcher = new PageFetcher(settings, guard, new HostThrottle());
-            try {
-                var outcome = fetcher.fetch(
-                        URI.create(web.url("/go")),
-                        new AllowedHosts(Set.of("127.0.0.1", "10.0.0.1"), false),
-                        PageFetcherTests.ANYTHING_GOES,
-                        PageFetcher.PAGE_TYPES);
+            var outcome = fetchOnce(
+                    guard, URI.create(web.url("/go")), new AllowedHosts(Set.of("127.0.0.1", "10.0.0.1"), false));
 
-                assertThat(outcome).isInstanceOfSatisfying(PageFetcher.Failed.class, failed -> {
-                    assertThat(failed.url()).isEqualTo(URI.create("http://10.0.0.1/admin"));
-                    assertThat(failed.kind()).isEqualTo(PageFetcher.Failure.SKIPPED);
-                    assertThat(failed.reason()).startsWith("redirected: ");
-                });
-                assertThat(web.requested()).containsExactly("/go");
-            } finally {
-                fetcher.destroy();
-            }
+            assertThat(outcome).isInstanceOfSatisfying(PageFetcher.Failed.class, failed -> {
+                assertThat(failed.url()).isEqualTo(URI.create("http://10.0.0.1/admin"));
+                assertThat(failed.kind()).isEqualTo(PageFetcher.Failure.SKIPPED);
+                assertThat(failed.reason()).startsWith("redirected: ");
+            });
+            assertThat(web.requested()).containsExactly("/go");
         }
     }
 
@@ -107,21 +99,14 @@ class CrawlSafetyIntegrationTests extends KnowledgeIntegrationTest {
             // shop.test is this test's own name for the loopback test site, known only to this resolver.
             var guard = new UrlGuard(false, InetAddress::isLoopbackAddress, host ->
                     new InetAddress[] {InetAddress.getLoopbackAddress()});
-            var fetcher = new PageFetcher(settings, guard, new HostThrottle());
-            try {
-                var outcome = fetcher.fetch(
-                        URI.create(
-                                "http://shop.test:" + URI.create(web.url("/")).getPort() + "/"),
-                        new AllowedHosts(Set.of("shop.test"), false),
-                        PageFetcherTests.ANYTHING_GOES,
-                        PageFetcher.PAGE_TYPES);
+            var outcome = fetchOnce(
+                    guard,
+                    URI.create("http://shop.test:" + URI.create(web.url("/")).getPort() + "/"),
+                    new AllowedHosts(Set.of("shop.test"), false));
 
-                assertThat(outcome).isInstanceOf(PageFetcher.Fetched.class);
-                assertThat(((PageFetcher.Fetched) outcome).text()).contains("Opening hours");
-                assertThat(web.requested()).containsExactly("/");
-            } finally {
-                fetcher.destroy();
-            }
+            assertThat(outcome).isInstanceOf(PageFetcher.Fetched.class);
+            assertThat(((PageFetcher.Fetched) outcome).text()).contains("Opening hours");
+            assertThat(web.requested()).containsExactly("/");
         }
     }
 
@@ -137,24 +122,27 @@ class CrawlSafetyIntegrationTests extends KnowledgeIntegrationTest {
                         ? InetAddress.getByName("93.184.216.34")
                         : InetAddress.getLoopbackAddress()
             });
-            var fetcher = new PageFetcher(settings, guard, new HostThrottle());
-            try {
-                var outcome = fetcher.fetch(
-                        URI.create(
-                                "http://rebind.test:" + URI.create(web.url("/")).getPort() + "/"),
-                        new AllowedHosts(Set.of("rebind.test"), false),
-                        PageFetcherTests.ANYTHING_GOES,
-                        PageFetcher.PAGE_TYPES);
+            var outcome = fetchOnce(
+                    guard,
+                    URI.create("http://rebind.test:" + URI.create(web.url("/")).getPort() + "/"),
+                    new AllowedHosts(Set.of("rebind.test"), false));
 
-                assertThat(outcome).isInstanceOfSatisfying(PageFetcher.Failed.class, failed -> {
-                    assertThat(failed.kind()).isEqualTo(PageFetcher.Failure.SKIPPED);
-                    assertThat(failed.reason()).contains("may not reach");
-                });
-                assertThat(lookups).hasValueGreaterThan(1);
-                assertThat(web.requested()).isEmpty();
-            } finally {
-                fetcher.destroy();
-            }
+            assertThat(outcome).isInstanceOfSatisfying(PageFetcher.Failed.class, failed -> {
+                assertThat(failed.kind()).isEqualTo(PageFetcher.Failure.SKIPPED);
+                assertThat(failed.reason()).contains("may not reach");
+            });
+            assertThat(lookups).hasValueGreaterThan(1);
+            assertThat(web.requested()).isEmpty();
+        }
+    }
+
+    /** One fetch through a fetcher of its own with this guard, closed afterwards. */
+    private PageFetcher.Outcome fetchOnce(UrlGuard guard, URI url, AllowedHosts hosts) throws InterruptedException {
+        var fetcher = new PageFetcher(settings, guard, new HostThrottle());
+        try {
+            return fetcher.fetch(url, hosts, PageFetcherTests.ANYTHING_GOES, PageFetcher.PAGE_TYPES);
+        } finally {
+            fetcher.destroy();
         }
     }
 

@@ -244,13 +244,8 @@ class CrawlerIntegrationTests extends KnowledgeIntegrationTest {
     void aJobLeftRunningByADeadInstanceIsCrawledAgainUntilItsAttemptsAreSpent() throws Exception {
         var again = UUID.randomUUID();
         var spent = UUID.randomUUID();
-        for (var job : new Object[][] {{again, 1}, {spent, 5}}) {
-            jdbc.sql("""
-                            INSERT INTO crawl_jobs (id, site_id, url, max_pages, status, owner, heartbeat_at,
-                                                    started_at, attempts, allowed_hosts)
-                            VALUES (?, ?, ?, 10, 'running', 'dead-host:1/x', now() - interval '1 hour',
-                                    now() - interval '1 hour', ?, '{127.0.0.1}')""").params(job[0], site, web.url("/"), job[1]).update();
-        }
+        runningJob(jdbc, again, site, web.url("/"), "dead-host:1/x", Duration.ofHours(1), 1);
+        runningJob(jdbc, spent, site, web.url("/"), "dead-host:1/x", Duration.ofHours(1), 5);
 
         var crawledAgain = awaitEnd(again);
         var failed = awaitEnd(spent);
@@ -266,10 +261,7 @@ class CrawlerIntegrationTests extends KnowledgeIntegrationTest {
     @Test
     void aJobGivenBackOnAGracefulStopIsCrawledAgain() throws Exception {
         var job = UUID.randomUUID();
-        jdbc.sql("""
-                        INSERT INTO crawl_jobs (id, site_id, url, max_pages, status, owner, heartbeat_at,
-                                                started_at, attempts, allowed_hosts)
-                        VALUES (?, ?, ?, 10, 'running', 'stopping-host:1/x', now(), now(), 2, '{127.0.0.1}')""").params(job, site, web.url("/")).update();
+        runningJob(jdbc, job, site, web.url("/"), "stopping-host:1/x", Duration.ZERO, 2);
 
         assertThat(crawlJobs.requeue("stopping-host:1/x")).isEqualTo(1);
         var status = awaitEnd(job);
@@ -281,10 +273,7 @@ class CrawlerIntegrationTests extends KnowledgeIntegrationTest {
     @Test
     void aStartThatWasTakenBackCannotWriteOverTheNextOne() {
         var job = UUID.randomUUID();
-        jdbc.sql("""
-                        INSERT INTO crawl_jobs (id, site_id, url, max_pages, status, owner, heartbeat_at,
-                                                started_at, attempts, allowed_hosts)
-                        VALUES (?, ?, ?, 10, 'running', 'paused-host:1/x', now(), now(), 2, '{127.0.0.1}')""").params(job, site, web.url("/")).update();
+        runningJob(jdbc, job, site, web.url("/"), "paused-host:1/x", Duration.ZERO, 2);
         var earlier = new CrawlJobs.Claimed(job, site, web.url("/"), 10, hosts, 1);
         var latest = new CrawlJobs.Claimed(job, site, web.url("/"), 10, hosts, 2);
 

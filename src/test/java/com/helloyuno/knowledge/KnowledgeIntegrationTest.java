@@ -2,6 +2,8 @@ package com.helloyuno.knowledge;
 
 import com.helloyuno.testsupport.FakeOpenAi;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.UUID;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -44,5 +46,20 @@ abstract class KnowledgeIntegrationTest {
                 .params(id.toString(), domain)
                 .update();
         return id.toString();
+    }
+
+    /**
+     * A crawl job left {@code running} by an instance {@code owner} whose last heartbeat was {@code
+     * silentFor} ago, started {@code attempts} times, on the loopback hosts of a {@link TestWebSite}.
+     */
+    static void runningJob(
+            JdbcClient jdbc, UUID id, String siteId, String url, String owner, Duration silentFor, int attempts) {
+        jdbc.sql("""
+                        INSERT INTO crawl_jobs (id, site_id, url, max_pages, status, owner, heartbeat_at,
+                                                started_at, attempts, allowed_hosts)
+                        VALUES (?, ?, ?, 10, 'running', ?, now() - make_interval(secs => ?),
+                                now() - make_interval(secs => ?), ?, '{127.0.0.1}')""")
+                .params(id, siteId, url, owner, silentFor.toSeconds(), silentFor.toSeconds(), attempts)
+                .update();
     }
 }
