@@ -183,6 +183,45 @@ class AskIntegrationTests {
     }
 
     @Test
+    void theAnswerPromptCarriesTheSitesVoiceAndAHistoryTrimmedToItsBudget() {
+        var site = fixtures.site("example.com");
+        var patched = new SiteApi(fixtures.http(), SiteApi.OPERATOR_KEY)
+                .patch(
+                        site.siteId(),
+                        Map.of(
+                                "custom_config",
+                                Map.of("bot_name", "Ava", "system_prompt", "Always mention our free returns.")));
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        // Three earlier turns of 4,000 characters and a short one: 12,004 characters, just over the
+        // default budget of 3,000 tokens (12,000 characters), so the oldest turn must go.
+        var oldest = "OLDEST " + "a".repeat(3993);
+        var response = fixtures.ask(
+                site.token(),
+                Map.of(
+                        "messages",
+                        List.of(
+                                message("user", oldest),
+                                message("assistant", "b".repeat(4000)),
+                                message("user", "c".repeat(4000)),
+                                message("assistant", "Yes."),
+                                message("user", "Which returns do you offer?")),
+                        "session_id",
+                        "voice-session"));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+
+        var request = answeringRequests().getLast();
+        assertThat(request.systemPrompt())
+                .contains("You are Ava,")
+                .contains("<owner_instructions>\nAlways mention our free returns.\n</owner_instructions>")
+                // This site has no documents: the model is told so, and what to do then.
+                .contains("(none: nothing on this website matches the question)")
+                .contains("say plainly that you do not know, and offer to take");
+        assertThat(request.roles()).containsExactly("system", "assistant", "user", "assistant", "user");
+        assertThat(request.messages()).noneMatch(m -> m.content().startsWith("OLDEST"));
+        assertThat(request.messages().get(1).content()).isEqualTo("b".repeat(4000));
+    }
+
+    @Test
     void historyAndLeadRowsHoldTheExpectedFields() {
         var site = fixtures.site("example.com");
         var session = "lead-" + UUID.randomUUID().toString().substring(0, 8);
@@ -375,7 +414,7 @@ class AskIntegrationTests {
         fixtures.ask(site.token(), "Hello again, call +1 415 555 2671", "mixpanel-session");
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(mixpanel.events().stream().map(FakeMixpanel.Event::name))
-                        .contains("authenticated", "question", "answer"));
+                        .contains("authenticated", "question", "answer", "lead_captured"));
         var all = mixpanel.events().toString();
         assertThat(all)
                 .doesNotContain(

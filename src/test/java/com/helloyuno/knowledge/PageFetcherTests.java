@@ -34,13 +34,54 @@ class PageFetcherTests {
      * a long one shows that the short one is enforced by the fetcher's deadlines.
      */
     private PageFetcher fetcher(Duration requestTimeout, Duration readTimeout) {
+        return fetcher(Map.of(
+                "yuno.knowledge.crawler.request-timeout", requestTimeout.toMillis() + "ms",
+                "yuno.knowledge.crawler.read-timeout", readTimeout.toMillis() + "ms"));
+    }
+
+    private PageFetcher fetcher(Map<String, String> properties) {
         fetcher = new PageFetcher(
-                settings(Map.of(
-                        "yuno.knowledge.crawler.request-timeout", requestTimeout.toMillis() + "ms",
-                        "yuno.knowledge.crawler.read-timeout", readTimeout.toMillis() + "ms")),
-                new UrlGuard(false, InetAddress::isLoopbackAddress),
-                new HostThrottle());
+                settings(properties), new UrlGuard(false, InetAddress::isLoopbackAddress), new HostThrottle());
         return fetcher;
+    }
+
+    @Test
+    void aPageOverTheSizeCapIsDroppedAndOneUnderItKept() throws Exception {
+        try (var web = new TestWebSite()) {
+            web.page("/big", "<html><body><p>" + "x".repeat(5_000) + "</p></body></html>")
+                    .page("/small", "<html><body><p>Small page</p></body></html>");
+            var pageFetcher = fetcher(Map.of("yuno.knowledge.crawler.max-page-size", "4KB"));
+
+            var big = pageFetcher.fetch(URI.create(web.url("/big")), LOOPBACK, ANYTHING_GOES, PageFetcher.PAGE_TYPES);
+            var small =
+                    pageFetcher.fetch(URI.create(web.url("/small")), LOOPBACK, ANYTHING_GOES, PageFetcher.PAGE_TYPES);
+
+            assertThat(big).isInstanceOfSatisfying(PageFetcher.Failed.class, failed -> {
+                assertThat(failed.kind()).isEqualTo(PageFetcher.Failure.SKIPPED);
+                assertThat(failed.reason()).isEqualTo("larger than 4 KiB");
+            });
+            assertThat(small).isInstanceOf(PageFetcher.Fetched.class);
+        }
+    }
+
+    @Test
+    void requestsToOneHostAreSpacedByThePoliteDelay() throws Exception {
+        try (var web = new TestWebSite()) {
+            web.page("/", "<html><body><p>Home</p></body></html>");
+            var pageFetcher = fetcher(Map.of());
+            var polite = PageFetcher.Politeness.unchecked(Duration.ofMillis(400));
+
+            var started = System.nanoTime();
+            for (int i = 0; i < 3; i++) {
+                assertThat(pageFetcher.fetch(URI.create(web.url("/")), LOOPBACK, polite, PageFetcher.PAGE_TYPES))
+                        .isInstanceOf(PageFetcher.Fetched.class);
+            }
+            var elapsed = Duration.ofNanos(System.nanoTime() - started);
+
+            // Three requests to one host: the second and the third each wait their 400 ms.
+            assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofMillis(800));
+            assertThat(web.requested()).containsExactly("/", "/", "/");
+        }
     }
 
     @AfterEach

@@ -313,6 +313,25 @@ class WidgetAuthIntegrationTests {
                 .compact();
         assertRefused(
                 authenticateWith(site.siteId(), Map.of("visitor_token", longLived)), 403, "identity_not_verified");
+
+        // Rotated: the old secret's signatures stop working at once, the new one's work.
+        var rotated = http.post(
+                        "/api/sites/" + site.siteId() + "/identity-secret",
+                        "",
+                        "Authorization",
+                        "Bearer " + site.ownerKey())
+                .json()
+                .path("identity_secret")
+                .asString();
+        assertThat(rotated).startsWith("yis_").isNotEqualTo(secret);
+        assertRefused(
+                authenticateWith(site.siteId(), Map.of("visitor_id", "visitor-42", "visitor_hash", hash)),
+                403,
+                "identity_not_verified");
+        var rotatedHash = HexFormat.of().formatHex(IdentityVerifier.hmac(rotated, "visitor-42"));
+        assertThat(authenticateWith(site.siteId(), Map.of("visitor_id", "visitor-42", "visitor_hash", rotatedHash))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
