@@ -47,7 +47,8 @@ class DataModelIntegrationTests {
     void createsEveryTableOfTheDataModel() throws SQLException {
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
                         + " AND table_name <> 'flyway_schema_history'"))
-                .containsExactlyInAnyOrder("sites", "chat_history", "leads", "documents", "chunks", "crawl_jobs");
+                .containsExactlyInAnyOrder(
+                        "sites", "chat_history", "leads", "documents", "chunks", "crawl_jobs", "database_identity");
     }
 
     @Test

@@ -3,7 +3,6 @@ package com.helloyuno.chat;
 import com.helloyuno.analytics.Analytics;
 import com.helloyuno.analytics.AnalyticsEvent;
 import com.helloyuno.knowledge.Passage;
-import com.helloyuno.lead.ChatLead;
 import com.helloyuno.lead.LeadExtractor;
 import com.helloyuno.lead.LeadHints;
 import com.helloyuno.lead.LeadService;
@@ -13,6 +12,7 @@ import com.helloyuno.llm.ChatRequest;
 import com.helloyuno.llm.UpstreamUnavailable;
 import com.helloyuno.llm.Usage;
 import com.helloyuno.ratelimit.RateLimiter;
+import com.helloyuno.spool.Spool;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,8 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The work after an answer, off the visitor's path, on a virtual thread per turn: classify the
- * turn, extract the lead, store both history rows and the lead (through {@link PendingWrites}, so
- * that a database outage loses nothing), count the tokens, and report analytics. At shutdown it
+ * turn, extract the lead, store both history rows (through the {@link Spool}, so that a database
+ * outage loses nothing) and hand the lead to {@code lead}, count the tokens, and report analytics. At shutdown it
  * waits for the turns in progress before the spool's last drain.
  */
 @Component
@@ -38,7 +38,6 @@ class AfterAnswer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(AfterAnswer.class);
     static final String HISTORY = "history";
-    static final String LEAD = "lead";
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(20);
 
     /** Everything the after-work needs of one turn. */
@@ -59,11 +58,10 @@ class AfterAnswer implements SmartLifecycle {
     /** Both rows of a turn, written together. */
     record HistoryTurn(ChatHistory.Message user, ChatHistory.Message assistant) {}
 
-    record LeadWrite(String siteId, String sessionId, ChatLead lead) {}
-
     private final ChatModel model;
     private final LeadExtractor extractor;
-    private final PendingWrites writes;
+    private final Spool writes;
+    private final LeadService leads;
     private final RateLimiter limiter;
     private final Analytics analytics;
     private final Prompts prompts;
@@ -77,7 +75,7 @@ class AfterAnswer implements SmartLifecycle {
             LeadExtractor extractor,
             LeadService leads,
             ChatHistory history,
-            PendingWrites writes,
+            Spool writes,
             RateLimiter limiter,
             Analytics analytics,
             Prompts prompts,
@@ -86,19 +84,13 @@ class AfterAnswer implements SmartLifecycle {
         this.model = model;
         this.extractor = extractor;
         this.writes = writes;
+        this.leads = leads;
         this.limiter = limiter;
         this.analytics = analytics;
         this.prompts = prompts;
         this.json = json;
         this.clock = clock;
         writes.register(HISTORY, HistoryTurn.class, turn -> history.insert(List.of(turn.user(), turn.assistant())));
-        writes.register(LEAD, LeadWrite.class, write -> {
-            var captured = leads.captureFromChat(write.siteId(), write.sessionId(), write.lead());
-            if (captured.changed()) {
-                analytics.track(new AnalyticsEvent.LeadCaptured(
-                        write.siteId(), write.sessionId(), AnalyticsEvent.LeadCaptured.Channel.CHAT));
-            }
-        });
     }
 
     void submit(Turn turn) {
@@ -167,7 +159,7 @@ class AfterAnswer implements SmartLifecycle {
                 extractor.regionOf(question.pageUrl()));
         extractor
                 .extract(question.visitorMessages(), hints)
-                .ifPresent(lead -> writes.submit(LEAD, new LeadWrite(caller.siteId(), question.sessionId(), lead)));
+                .ifPresent(lead -> leads.submitFromChat(caller.siteId(), question.sessionId(), lead));
 
         limiter.recordTokens(caller.siteId(), usage.totalTokens());
         analytics.track(new AnalyticsEvent.AnswerGiven(

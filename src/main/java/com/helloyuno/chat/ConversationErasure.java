@@ -1,6 +1,7 @@
 package com.helloyuno.chat;
 
 import com.helloyuno.lead.LeadService;
+import com.helloyuno.spool.Spool;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -12,10 +13,10 @@ class ConversationErasure {
 
     private final ChatHistory history;
     private final LeadService leads;
-    private final PendingWrites writes;
+    private final Spool writes;
     private final JsonMapper json;
 
-    ConversationErasure(ChatHistory history, LeadService leads, PendingWrites writes, JsonMapper json) {
+    ConversationErasure(ChatHistory history, LeadService leads, Spool writes, JsonMapper json) {
         this.history = history;
         this.leads = leads;
         this.writes = writes;

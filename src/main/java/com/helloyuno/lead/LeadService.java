@@ -1,6 +1,9 @@
 package com.helloyuno.lead;
 
+import com.helloyuno.analytics.Analytics;
+import com.helloyuno.analytics.AnalyticsEvent;
 import com.helloyuno.problem.InvalidRequest;
+import com.helloyuno.spool.Spool;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -11,34 +14,87 @@ import org.springframework.stereotype.Service;
 
 /**
  * The front door of leads for other features: the widget's form, the leads found in a
- * conversation, and erasing a visitor's leads. Logs say which lead and site, never who.
+ * conversation, and erasing a visitor's leads. Both kinds of lead are written through the {@link
+ * Spool}, so a PostgreSQL outage delays them and loses none. Logs say which lead and site, never
+ * who.
  */
 @Service
 public class LeadService {
 
     private static final Logger log = LoggerFactory.getLogger(LeadService.class);
     private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** Spool kinds; "lead" is the name chat leads were spooled under before form leads were. */
+    static final String CHAT_LEAD = "lead";
+
+    static final String FORM_LEAD = "lead-form";
+
+    /** A lead found in a conversation, as it waits in the spool. */
+    record ChatLeadWrite(String siteId, String sessionId, ChatLead lead) {}
+
+    /** A checked form lead, as it waits in the spool; its id is chosen before it is written. */
+    record FormLeadWrite(
+            UUID leadId,
+            String siteId,
+            @Nullable String sessionId,
+            @Nullable String name,
+            @Nullable String email,
+            @Nullable String phone,
+            @Nullable String message) {
+
+        @Override
+        public String toString() {
+            return "FormLeadWrite[leadId=" + leadId + ", siteId=" + siteId + "]";
+        }
+    }
+
+    /**
+     * What became of a form lead.
+     *
+     * @param leadId the lead's id; with a session that already had a lead, that lead's id once written
+     * @param outcome written now, or kept to be written later ({@link Spool.Outcome})
+     */
+    public record FormLeadReceipt(UUID leadId, Spool.Outcome outcome) {}
 
     private final Leads leads;
     private final LeadExtractor extractor;
     private final LeadSettings settings;
+    private final Spool spool;
 
-    LeadService(Leads leads, LeadExtractor extractor, LeadSettings settings) {
+    LeadService(Leads leads, LeadExtractor extractor, LeadSettings settings, Spool spool, Analytics analytics) {
         this.leads = leads;
         this.extractor = extractor;
         this.settings = settings;
+        this.spool = spool;
+        spool.register(CHAT_LEAD, ChatLeadWrite.class, write -> {
+            var captured = captureFromChat(write.siteId(), write.sessionId(), write.lead());
+            if (captured != null && captured.changed()) {
+                analytics.track(new AnalyticsEvent.LeadCaptured(
+                        write.siteId(), write.sessionId(), AnalyticsEvent.LeadCaptured.Channel.CHAT));
+            }
+        });
+        spool.register(FORM_LEAD, FormLeadWrite.class, write -> {
+            leads.insertFormLead(
+                    write.leadId(),
+                    write.siteId(),
+                    write.sessionId(),
+                    write.name(),
+                    write.email(),
+                    write.phone(),
+                    write.message());
+            log.info("Form lead {} stored for site {}", write.leadId(), write.siteId());
+        });
     }
 
     /**
      * Stores what a visitor sent through the widget's lead form, after the contract's checks: an
      * email or a phone is required, the email must be valid, the phone is stored in E.164 form
      * (read in {@code yuno.leads.default-region} when it has no {@code +} country code), the name
-     * and message have length limits. With a session id it completes that session's lead.
+     * and message have length limits. With a session id it completes that session's lead. While
+     * PostgreSQL is away the lead waits in the spool and is written when it is back.
      *
-     * @return the id of the lead
      * @throws InvalidRequest naming the offending field
      */
-    public UUID submitForm(String siteId, LeadForm form) {
+    public FormLeadReceipt submitForm(String siteId, LeadForm form) {
         var sessionId = blankToNull(form.sessionId());
         if (sessionId != null && !SESSION_ID.matcher(sessionId).matches()) {
             throw new InvalidRequest("session_id", "must be 1 to 64 letters, digits, '_' or '-'");
@@ -72,16 +128,36 @@ public class LeadService {
         if (message != null && message.length() > settings.maxMessageLength()) {
             throw new InvalidRequest("message", "must be at most " + settings.maxMessageLength() + " characters");
         }
-        var id = leads.insertFormLead(siteId, sessionId, name, email, phone, message);
-        log.info("Form lead {} stored for site {}", id, siteId);
-        return id;
+        var id = UUID.randomUUID();
+        var outcome = spool.submit(FORM_LEAD, new FormLeadWrite(id, siteId, sessionId, name, email, phone, message));
+        if (outcome == Spool.Outcome.WRITTEN && sessionId != null) {
+            // It may have completed the session's existing lead, whose id the visitor's page knows.
+            try {
+                id = leads.findId(siteId, sessionId).orElse(id);
+            } catch (RuntimeException e) {
+                log.warn(
+                        "Could not read back the id of a session's lead ({})",
+                        e.getClass().getSimpleName());
+            }
+        }
+        return new FormLeadReceipt(id, outcome);
+    }
+
+    /**
+     * Hands a lead found in a conversation to the spool, which writes it now or, while PostgreSQL
+     * is away, when it is back ({@link #captureFromChat}).
+     */
+    public Spool.Outcome submitFromChat(String siteId, String sessionId, ChatLead lead) {
+        return spool.submit(CHAT_LEAD, new ChatLeadWrite(siteId, sessionId, lead));
     }
 
     /**
      * Creates or completes the session's lead with what a conversation revealed ({@link
      * LeadExtractor#extract}): new details replace old ones, details not given again are kept.
+     * Null when the site no longer exists (deleted while the lead waited in the spool).
      */
-    public CapturedLead captureFromChat(String siteId, String sessionId, ChatLead lead) {
+    @Nullable
+    CapturedLead captureFromChat(String siteId, String sessionId, ChatLead lead) {
         var changed = leads.upsertChatLead(siteId, sessionId, lead);
         if (changed.isPresent()) {
             log.info("Lead {} captured from a conversation on site {}", changed.get(), siteId);
@@ -90,8 +166,8 @@ public class LeadService {
         // Nothing new; the row may only be gone if the session was erased meanwhile: then store it anew.
         return leads.findId(siteId, sessionId)
                 .map(id -> new CapturedLead(id, false))
-                .orElseGet(() -> new CapturedLead(
-                        leads.upsertChatLead(siteId, sessionId, lead).orElseThrow(), true));
+                .or(() -> leads.upsertChatLead(siteId, sessionId, lead).map(id -> new CapturedLead(id, true)))
+                .orElse(null);
     }
 
     /** Erases the leads of one visitor session; how many there were. */

@@ -47,9 +47,12 @@ class Leads {
      * already with nothing new to add.
      */
     Optional<UUID> upsertChatLead(String siteId, String sessionId, ChatLead lead) {
+        // INSERT ... SELECT ... WHERE EXISTS: a lead that waited in the spool for a site deleted
+        // meanwhile is dropped, as the deletion would have dropped it, instead of failing its key.
         return jdbc.sql("""
                         INSERT INTO leads (site_id, session_id, name, email, phone, intent, source)
-                        VALUES (:siteId, :sessionId, :name, :email, :phone, :intent, 'chat')
+                        SELECT :siteId, :sessionId, :name, :email, :phone, :intent, 'chat'
+                        WHERE EXISTS (SELECT 1 FROM sites WHERE site_id = :siteId)
                         ON CONFLICT (site_id, session_id) WHERE session_id IS NOT NULL DO UPDATE SET
                         """ + MERGE + """
                         WHERE (EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM leads.name)
@@ -78,10 +81,13 @@ class Leads {
     }
 
     /**
-     * Stores a form lead. With a session it merges into the session's lead (the visitor's own
-     * words win) and marks it as from the form; without one it is a new row.
+     * Stores a form lead under the id given. With a session it merges into the session's lead (the
+     * visitor's own words win; the session's lead keeps its id) and marks it as from the form;
+     * without one it is a new row. Replaying it (from the spool) changes nothing, and a lead for a
+     * site deleted meanwhile is dropped.
      */
-    UUID insertFormLead(
+    void insertFormLead(
+            UUID id,
             String siteId,
             @Nullable String sessionId,
             @Nullable String name,
@@ -89,18 +95,20 @@ class Leads {
             @Nullable String phone,
             @Nullable String message) {
         var sql = sessionId == null ? """
-                        INSERT INTO leads (site_id, name, email, phone, message, source)
-                        VALUES (:siteId, :name, :email, :phone, :message, 'form')
-                        RETURNING id
+                        INSERT INTO leads (id, site_id, name, email, phone, message, source)
+                        SELECT :id, :siteId, :name, :email, :phone, :message, 'form'
+                        WHERE EXISTS (SELECT 1 FROM sites WHERE site_id = :siteId)
+                        ON CONFLICT (id) DO NOTHING
                         """ : """
-                        INSERT INTO leads (site_id, session_id, name, email, phone, message, source)
-                        VALUES (:siteId, :sessionId, :name, :email, :phone, :message, 'form')
+                        INSERT INTO leads (id, site_id, session_id, name, email, phone, message, source)
+                        SELECT :id, :siteId, :sessionId, :name, :email, :phone, :message, 'form'
+                        WHERE EXISTS (SELECT 1 FROM sites WHERE site_id = :siteId)
                         ON CONFLICT (site_id, session_id) WHERE session_id IS NOT NULL DO UPDATE SET
                         """ + MERGE + """
                         , source = 'form'
-                        RETURNING id
                         """;
         var statement = jdbc.sql(sql)
+                .param("id", id)
                 .param("siteId", siteId)
                 .param("name", name)
                 .param("email", email)
@@ -109,7 +117,7 @@ class Leads {
         if (sessionId != null) {
             statement = statement.param("sessionId", sessionId);
         }
-        return statement.query(UUID.class).single();
+        statement.update();
     }
 
     /** A page of a site's leads, newest first. */

@@ -8,10 +8,10 @@ import com.helloyuno.widget.WidgetCaller;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -32,18 +32,27 @@ class WidgetLeadController {
         this.analytics = analytics;
     }
 
+    /**
+     * 201 when the lead is stored; 202 when it is kept to be stored later (PostgreSQL is away, so it
+     * waits in the spool, or PostgreSQL refused it and an operator has it in the quarantine): the
+     * visitor is thanked either way. 503 only when it could not be kept at all.
+     */
     @PostMapping("/widget/leads")
-    @ResponseStatus(HttpStatus.CREATED)
-    Map<String, UUID> submit(@AuthenticationPrincipal WidgetCaller caller, @RequestBody LeadForm form) {
+    ResponseEntity<Map<String, UUID>> submit(@AuthenticationPrincipal WidgetCaller caller, @RequestBody LeadForm form) {
         var session = form.sessionId() == null || form.sessionId().isBlank() ? "form" : form.sessionId();
         var decision = limiter.check(caller.siteId(), caller.site().planType(), sanitized(session));
         if (!decision.allowed()) {
             throw new RateLimitExceeded(decision);
         }
-        var id = leads.submitForm(caller.siteId(), form);
+        var receipt = leads.submitForm(caller.siteId(), form);
+        var status = switch (receipt.outcome()) {
+            case WRITTEN -> HttpStatus.CREATED;
+            case SPOOLED, QUARANTINED -> HttpStatus.ACCEPTED;
+            case DROPPED -> throw new LeadNotKept();
+        };
         analytics.track(new AnalyticsEvent.LeadCaptured(
                 caller.siteId(), form.sessionId(), AnalyticsEvent.LeadCaptured.Channel.FORM));
-        return Map.of("lead_id", id);
+        return ResponseEntity.status(status).body(Map.of("lead_id", receipt.leadId()));
     }
 
     /** The limiter takes only safe ids; a malformed one is refused by the form's own checks below. */

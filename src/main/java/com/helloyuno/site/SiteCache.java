@@ -18,21 +18,31 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The per-instance copy of sites for the hot paths, unknown site ids included (so that random ids
  * do not each cost a query). A change evicts the entry here at once and, through a Redis channel,
  * on every other instance; entries also expire after {@code yuno.sites.cache-ttl}, which bounds
- * staleness when a notice is lost or Redis is down. While PostgreSQL is unavailable, an expired
- * entry is served rather than failing the request.
+ * staleness when a notice is lost or Redis is down.
+ *
+ * <p>While PostgreSQL is unavailable, an expired entry is served rather than failing the request;
+ * a site this instance has not cached (it started during the outage, or the site was evicted) is
+ * served from the snapshot every load and change leaves in Redis ({@code yuno.sites.snapshot-ttl}),
+ * so that a widget keeps chatting and its leads reach the spool.
  */
 @Component
 class SiteCache {
 
     static final String CHANNEL = "yuno:sites:changed";
+    private static final String SNAPSHOT = "yuno:site:";
+    /** After a failed Redis call, snapshots are not written for this long (each would wait its timeout). */
+    private static final Duration REDIS_BACK_OFF = Duration.ofSeconds(5);
+
     private static final Logger log = LoggerFactory.getLogger(SiteCache.class);
 
-    private record Entry(Optional<Site> site, Instant expires) {}
+    /** A cached site; {@code snapshotted}: when its Redis snapshot was last written from here. */
+    private record Entry(Optional<Site> site, Instant expires, Instant snapshotted) {}
 
     private record HostEntry(boolean allowed, Instant expires) {}
 
@@ -40,11 +50,14 @@ class SiteCache {
     private final ConcurrentHashMap<String, HostEntry> hosts = new ConcurrentHashMap<>();
     private final SiteSettings settings;
     private final StringRedisTemplate redis;
+    private final JsonMapper json;
     private final Clock clock;
+    private volatile Instant redisQuietUntil = Instant.MIN;
 
-    SiteCache(SiteSettings settings, StringRedisTemplate redis) {
+    SiteCache(SiteSettings settings, StringRedisTemplate redis, JsonMapper json) {
         this.settings = settings;
         this.redis = redis;
+        this.json = json;
         this.clock = Clock.systemUTC();
     }
 
@@ -62,7 +75,19 @@ class SiteCache {
                 // PostgreSQL is briefly away: a site known a moment ago keeps serving its widget.
                 return entry.site();
             }
+            var snapshot = snapshot(siteId);
+            if (snapshot.isPresent()) {
+                return snapshot;
+            }
             throw e;
+        }
+        var snapshotted = entry == null ? Instant.MIN : entry.snapshotted();
+        if (site.isPresent()
+                && snapshotted.isBefore(now.minus(settings.snapshotTtl().dividedBy(4)))) {
+            // Now and then, not on every load: Redis holds a copy for the next outage, renewed well
+            // before it expires.
+            keepSnapshot(siteId, site);
+            snapshotted = now;
         }
         if (entries.size() >= settings.cacheMaxEntries()) {
             entries.values().removeIf(e -> !e.expires().isAfter(now));
@@ -70,7 +95,7 @@ class SiteCache {
                 entries.clear(); // crude but bounded; refilled from the database within one TTL
             }
         }
-        entries.put(siteId, new Entry(site, now.plus(settings.cacheTtl())));
+        entries.put(siteId, new Entry(site, now.plus(settings.cacheTtl()), snapshotted));
         return site;
     }
 
@@ -80,7 +105,16 @@ class SiteCache {
         if (entry != null && entry.expires().isAfter(now)) {
             return entry.allowed();
         }
-        var allowed = loader.test(host);
+        boolean allowed;
+        try {
+            allowed = loader.test(host);
+        } catch (DataAccessException e) {
+            if (entry != null) {
+                // As for sites: what was known a moment ago holds while PostgreSQL is away.
+                return entry.allowed();
+            }
+            throw e;
+        }
         if (hosts.size() >= settings.cacheMaxEntries()) {
             hosts.clear();
         }
@@ -88,9 +122,13 @@ class SiteCache {
         return allowed;
     }
 
-    /** Forgets the site here and tells the other instances to do the same. */
-    void changed(String siteId) {
+    /**
+     * Forgets the site here, replaces its snapshot with the site as it is now (empty: deleted), and
+     * tells the other instances to forget it too.
+     */
+    void changed(String siteId, Optional<Site> now) {
         evict(siteId);
+        keepSnapshot(siteId, now);
         try {
             redis.convertAndSend(CHANNEL, siteId);
         } catch (RuntimeException e) {
@@ -99,6 +137,42 @@ class SiteCache {
                     e.getClass().getSimpleName(),
                     settings.cacheTtl());
         }
+    }
+
+    /** The site as Redis last saw it, for an outage of PostgreSQL; empty if Redis has none or fails. */
+    private Optional<Site> snapshot(String siteId) {
+        try {
+            var stored = redis.opsForValue().get(SNAPSHOT + siteId);
+            return stored == null ? Optional.empty() : Optional.of(json.readValue(stored, Site.class));
+        } catch (RuntimeException e) {
+            log.warn(
+                    "No snapshot of site {} from Redis ({})",
+                    siteId,
+                    e.getClass().getSimpleName());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Writes (or, for a deleted site, removes) the snapshot in the background: a request never waits
+     * for Redis, and a Redis outage only pauses snapshots for a few seconds.
+     */
+    private void keepSnapshot(String siteId, Optional<Site> site) {
+        if (clock.instant().isBefore(redisQuietUntil)) {
+            return;
+        }
+        Thread.ofVirtual().name("site-snapshot").start(() -> {
+            try {
+                if (site.isPresent()) {
+                    redis.opsForValue()
+                            .set(SNAPSHOT + siteId, json.writeValueAsString(site.get()), settings.snapshotTtl());
+                } else {
+                    redis.delete(SNAPSHOT + siteId);
+                }
+            } catch (RuntimeException e) {
+                redisQuietUntil = clock.instant().plus(REDIS_BACK_OFF);
+            }
+        });
     }
 
     void evict(String siteId) {

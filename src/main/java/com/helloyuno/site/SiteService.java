@@ -140,7 +140,7 @@ public class SiteService {
                     now);
             var key = ownerKeys.generate();
             if (sites.insert(site, OwnerKeys.hash(key))) {
-                cache.changed(site.siteId());
+                cache.changed(site.siteId(), Optional.of(site));
                 log.info("Site {} created", site.siteId());
                 return new CreatedSite(site, key);
             }
@@ -160,7 +160,7 @@ public class SiteService {
     Site update(Site updated) {
         var stamped = withUpdatedAt(updated);
         sites.update(stamped);
-        cache.changed(stamped.siteId());
+        cache.changed(stamped.siteId(), Optional.of(stamped));
         return stamped;
     }
 
@@ -177,7 +177,7 @@ public class SiteService {
         if (!sites.delete(siteId)) {
             throw new SiteNotFound();
         }
-        cache.changed(siteId);
+        cache.changed(siteId, Optional.empty());
         // Its rows went with the foreign keys; its counters live in Redis.
         rateLimiter.forget(siteId);
         log.info("Site {} deleted with all its data", siteId);

@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param demo whether to create a demo site on an empty database (local runs)
  * @param secretsKey the key ({@code YUNO_SECRETS_KEY}, at least 32 bytes) that seals the sites'
  *     identity secrets at rest; without it they are stored as they are, and a warning says so
+ * @param snapshotTtl how long the copy of a site kept in Redis lives; it serves widget requests of
+ *     a site this instance has not cached while PostgreSQL is unavailable
  */
 @Validated
 @ConfigurationProperties("yuno.sites")
@@ -30,7 +32,8 @@ public record SiteSettings(
         @Min(0) @Max(100) @DefaultValue("20") int maxAdditionalDomains,
         @Min(1) @Max(1000) @DefaultValue("100") int maxPageSize,
         @DefaultValue("false") boolean demo,
-        @Nullable String secretsKey) {
+        @Nullable String secretsKey,
+        @NotNull @DefaultValue("24h") Duration snapshotTtl) {
 
     /** AES-256 takes a 256-bit key; the configured text is hashed to one, so it needs as much entropy. */
     public static final int MIN_SECRETS_KEY_BYTES = 32;

@@ -37,8 +37,11 @@ class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain apiChain(HttpSecurity http, WebSettings settings, SiteService sites) throws Exception {
-        http.securityMatcher("/api/**", "/actuator/prometheus")
-                .authorizeHttpRequests(auth -> auth.requestMatchers("/actuator/prometheus")
+        // Health stays open to probes; with the operator key it shows its components' details.
+        http.securityMatcher("/api/**", "/actuator/prometheus", "/actuator/health", "/actuator/health/**")
+                .authorizeHttpRequests(auth -> auth.requestMatchers("/actuator/health", "/actuator/health/**")
+                        .permitAll()
+                        .requestMatchers("/actuator/prometheus")
                         .hasAuthority(ApiKeyAuthenticationFilter.OPERATOR)
                         .anyRequest()
                         .hasAnyAuthority(ApiKeyAuthenticationFilter.OPERATOR, ApiKeyAuthenticationFilter.OWNER))

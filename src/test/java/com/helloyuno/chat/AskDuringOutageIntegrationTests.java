@@ -27,7 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {
             "yuno.web.admin-api-key=" + SiteApi.OPERATOR_KEY,
             "yuno.llm.openai-api-key=",
-            "yuno.chat.spool-retry-interval=300ms",
+            "yuno.spool.retry-interval=300ms",
             "yuno.sites.cache-ttl=1s",
             "spring.datasource.hikari.connection-timeout=500",
             "spring.datasource.hikari.validation-timeout=250"
@@ -45,7 +45,7 @@ class AskDuringOutageIntegrationTests {
     @DynamicPropertySource
     static void throughTheProxy(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", () -> TestServices.databaseUrlThrough(postgres));
-        registry.add("yuno.chat.spool-directory", () -> spool.toString());
+        registry.add("yuno.spool.directory", () -> spool.toString());
     }
 
     @AfterAll

@@ -46,7 +46,7 @@ class GracefulShutdownIntegrationTests {
                     "--yuno.web.admin-api-key=" + SiteApi.OPERATOR_KEY,
                     "--yuno.llm.openai-api-key=test-key",
                     "--yuno.llm.base-url=" + openai.baseUrl(),
-                    "--yuno.chat.spool-directory=" + spool,
+                    "--yuno.spool.directory=" + spool,
                     "--spring.lifecycle.timeout-per-shutdown-phase=20s"));
             var context = new SpringApplicationBuilder(YunoApplication.class).run(args.toArray(String[]::new));
             var port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));

@@ -79,8 +79,10 @@ class LeadServiceIntegrationTests {
     @Test
     void aFormLeadIsStoredWithItsPhoneInE164() {
         var id = leads.submitForm(
-                site.siteId(),
-                new LeadForm(null, "  Jane\n Doe ", " Jane@Example.com ", "(415) 555-2671", "Please call me back."));
+                        site.siteId(),
+                        new LeadForm(
+                                null, "  Jane\n Doe ", " Jane@Example.com ", "(415) 555-2671", "Please call me back."))
+                .leadId();
 
         assertThat(row(id))
                 .containsEntry("name", "Jane Doe")
@@ -95,7 +97,8 @@ class LeadServiceIntegrationTests {
     void aFormWithASessionCompletesThatSessionsLead() {
         var chat = leads.captureFromChat(site.siteId(), "s-9", new ChatLead(null, "jane@example.com", null, "pricing"));
 
-        var id = leads.submitForm(site.siteId(), new LeadForm("s-9", "Jane", null, "+44 20 7946 0958", "Call me"));
+        var id = leads.submitForm(site.siteId(), new LeadForm("s-9", "Jane", null, "+44 20 7946 0958", "Call me"))
+                .leadId();
 
         assertThat(id).isEqualTo(chat.leadId());
         assertThat(row(id))
@@ -144,7 +147,8 @@ class LeadServiceIntegrationTests {
                         InvalidRequest.class, e -> assertThat(e.field()).isEqualTo("message"));
 
         var id = leads.submitForm(
-                site.siteId(), new LeadForm(null, "x".repeat(200), "a@example.com", null, "x".repeat(4000)));
+                        site.siteId(), new LeadForm(null, "x".repeat(200), "a@example.com", null, "x".repeat(4000)))
+                .leadId();
         assertThat(row(id).get("message").toString()).hasSize(4000);
     }
 

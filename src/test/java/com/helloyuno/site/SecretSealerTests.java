@@ -63,6 +63,7 @@ class SecretSealerTests {
     }
 
     private static SecretSealer sealer(String key) {
-        return new SecretSealer(new SiteSettings(Duration.ofSeconds(5), 100, 20, 100, false, key));
+        return new SecretSealer(
+                new SiteSettings(Duration.ofSeconds(5), 100, 20, 100, false, key, Duration.ofHours(24)));
     }
 }

@@ -19,6 +19,16 @@ class TestServicesCustomizerFactory implements ContextCustomizerFactory {
         return new Customizer();
     }
 
+    private static java.nio.file.Path newSpoolDirectory() {
+        try {
+            var dir = java.nio.file.Files.createTempDirectory("yuno-test-spool-");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private record Customizer() implements ContextCustomizer {
         @Override
         public void customizeContext(
@@ -27,6 +37,9 @@ class TestServicesCustomizerFactory implements ContextCustomizerFactory {
             var values = new HashMap<String, Object>(TestServices.properties());
             // Identity secrets sealed, as in production.
             values.put("YUNO_SECRETS_KEY", TestServices.SECRETS_KEY);
+            // A spool of this context's own: never the working directory's, which a local instance
+            // (scripts/run.sh) may have filled with writes for its own database.
+            values.put("yuno.spool.directory", newSpoolDirectory().toString());
             context.getEnvironment().getPropertySources().addLast(new MapPropertySource("yunoTestServices", values));
         }
     }

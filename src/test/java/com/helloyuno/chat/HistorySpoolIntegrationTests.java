@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.helloyuno.site.SiteApi;
+import com.helloyuno.spool.Spool;
 import com.helloyuno.testsupport.Http;
 import com.helloyuno.testsupport.TcpProxy;
 import com.helloyuno.testsupport.TestServices;
@@ -29,11 +30,11 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "yuno.web.admin-api-key=" + SiteApi.OPERATOR_KEY,
-            "yuno.chat.spool-retry-interval=200ms",
+            "yuno.spool.retry-interval=200ms",
             "spring.datasource.hikari.connection-timeout=500",
             "spring.datasource.hikari.validation-timeout=250"
         })
-class PendingWritesIntegrationTests {
+class HistorySpoolIntegrationTests {
 
     static final TcpProxy postgres = TestServices.postgresProxy();
 
@@ -44,7 +45,7 @@ class PendingWritesIntegrationTests {
     int port;
 
     @Autowired
-    PendingWrites writes;
+    Spool writes;
 
     @Autowired
     ChatHistory history;
@@ -52,7 +53,7 @@ class PendingWritesIntegrationTests {
     @DynamicPropertySource
     static void throughTheProxy(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", () -> TestServices.databaseUrlThrough(postgres));
-        registry.add("yuno.chat.spool-directory", () -> spool.toString());
+        registry.add("yuno.spool.directory", () -> spool.toString());
     }
 
     @AfterAll

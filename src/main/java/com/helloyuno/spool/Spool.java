@@ -1,0 +1,432 @@
+package com.helloyuno.spool;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Writes that must not be lost. A write goes to PostgreSQL at once; only while PostgreSQL is
+ * unreachable ({@link Outages}) it waits in the spool directory, one fsync'ed file per write, and a
+ * background drainer writes what waits in submission order when PostgreSQL is back, after a
+ * restart too. While anything waits, new writes queue behind it, so a visitor's turns and leads
+ * keep their order.
+ *
+ * <p>A write refused for its data (PostgreSQL answers, and says no) goes to the {@code quarantine}
+ * folder instead, with an ERROR log and a counter, and the writes behind it go on; so does an entry
+ * that cannot be read, has no writer, or was spooled for another database. An operator replays a
+ * quarantined write by moving its file back into the spool directory.
+ *
+ * <p>Writers must be idempotent: a write may be replayed after a crash between the insert and the
+ * removal of its file. The spool is bounded by {@code yuno.spool.max-entries}; beyond it new writes
+ * are dropped, counted and logged.
+ */
+@Component
+public class Spool implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Spool.class);
+    private static final String SUFFIX = ".json";
+
+    /** What became of a submitted write. */
+    public enum Outcome {
+        /** In PostgreSQL now. */
+        WRITTEN,
+        /** Waiting in the spool for PostgreSQL; written when it is back. */
+        SPOOLED,
+        /** Refused by PostgreSQL for its data; kept in the quarantine folder for an operator. */
+        QUARANTINED,
+        /** Lost: the spool was full or its directory could not be written. */
+        DROPPED
+    }
+
+    /** What the health endpoint shows of the spool. */
+    public record Status(int waiting, @Nullable Duration oldestAge, int quarantined) {}
+
+    /** How a kind of write is applied. */
+    private record Writer<T>(Class<T> type, Consumer<T> apply) {
+        void applyJson(JsonMapper json, JsonNode payload) {
+            apply.accept(json.treeToValue(payload, type));
+        }
+    }
+
+    private final SpoolSettings settings;
+    private final DatabaseIdentity database;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final Map<String, Writer<?>> writers = new ConcurrentHashMap<>();
+    private final AtomicLong spooled = new AtomicLong();
+    private final AtomicLong quarantinedFiles = new AtomicLong();
+    /** File names sort in submission order, across restarts too (they start from the clock). */
+    private final AtomicLong sequence = new AtomicLong();
+    /** Set while writes wait because of an outage, so that it is logged once, not per write. */
+    private final AtomicBoolean outage = new AtomicBoolean();
+
+    private final Counter dropped;
+    private final Counter delayed;
+    private final Counter quarantined;
+    private final Object drainLock = new Object();
+    private volatile boolean running;
+    private volatile @Nullable Thread drainer;
+
+    Spool(SpoolSettings settings, DatabaseIdentity database, JsonMapper json, MeterRegistry meters) {
+        this.settings = settings;
+        this.database = database;
+        this.json = json;
+        this.clock = Clock.systemUTC();
+        // Metric names kept from when the spool served the chat alone, so dashboards keep working.
+        this.dropped = Counter.builder("yuno.chat.spool.dropped")
+                .description("Writes lost because the spool was full or could not be written")
+                .register(meters);
+        this.delayed = Counter.builder("yuno.chat.spool.delayed")
+                .description("Writes that waited in the spool for PostgreSQL")
+                .register(meters);
+        this.quarantined = Counter.builder("yuno.spool.quarantined")
+                .description("Writes PostgreSQL refused for their data, moved to the quarantine folder")
+                .register(meters);
+        Gauge.builder("yuno.chat.spool.size", spooled, AtomicLong::get)
+                .description("Writes waiting for PostgreSQL")
+                .register(meters);
+        Gauge.builder("yuno.spool.quarantine.size", quarantinedFiles, AtomicLong::get)
+                .description("Files in the quarantine folder, waiting for an operator")
+                .register(meters);
+    }
+
+    /** Registers how writes of a kind are applied; the kind names them in the spool's files. */
+    public <T> void register(String kind, Class<T> type, Consumer<T> apply) {
+        writers.put(kind, new Writer<>(type, apply));
+    }
+
+    /**
+     * Writes now; or, when PostgreSQL is unreachable or other writes already wait, spools the write;
+     * or, when PostgreSQL refuses it for its data, quarantines it.
+     */
+    public Outcome submit(String kind, Object payload) {
+        var writer = writers.get(kind);
+        if (writer == null) {
+            throw new IllegalArgumentException("No writer for " + kind);
+        }
+        if (spooled.get() == 0) {
+            var tree = json.valueToTree(payload);
+            try {
+                writer.applyJson(json, tree);
+                return Outcome.WRITTEN;
+            } catch (RuntimeException e) {
+                if (!Outages.isOutage(e)) {
+                    return quarantineNew(kind, tree, e);
+                }
+                if (outage.compareAndSet(false, true)) {
+                    log.warn("PostgreSQL unavailable ({}): spooling writes until it is back", Outages.describe(e));
+                }
+            }
+        }
+        return spool(kind, payload);
+    }
+
+    /** Writes waiting for PostgreSQL. */
+    public int waiting() {
+        return (int) spooled.get();
+    }
+
+    public Status status() {
+        var oldest = spooledFiles().stream().findFirst().map(this::age).orElse(null);
+        return new Status(waiting(), oldest, (int) quarantinedFiles.get());
+    }
+
+    private Outcome spool(String kind, Object payload) {
+        if (spooled.get() >= settings.maxEntries()) {
+            dropped.increment();
+            log.error("Spool full ({} writes): a {} write is lost", settings.maxEntries(), kind);
+            return Outcome.DROPPED;
+        }
+        try {
+            var dir = directory();
+            var name = String.format("%020d%s", nextSequence(), SUFFIX);
+            var entry = new LinkedHashMap<String, Object>();
+            entry.put("kind", kind);
+            database.current().ifPresent(id -> entry.put("database", id));
+            entry.put("spooled_at", clock.instant().toString());
+            entry.put("payload", payload);
+            writeDurably(dir, name, json.writeValueAsBytes(entry));
+            spooled.incrementAndGet();
+            delayed.increment();
+            return Outcome.SPOOLED;
+        } catch (IOException | RuntimeException e) {
+            dropped.increment();
+            log.error(
+                    "Could not spool a {} write ({}): it is lost",
+                    kind,
+                    e.getClass().getSimpleName());
+            return Outcome.DROPPED;
+        }
+    }
+
+    /** Strictly increasing, and never behind the clock, so names sort as submissions happened. */
+    private long nextSequence() {
+        var floor = clock.millis() * 1000;
+        return sequence.updateAndGet(last -> Math.max(last + 1, floor));
+    }
+
+    /**
+     * Writes what waits, in order, until the spool is empty or PostgreSQL fails again. An entry
+     * PostgreSQL refuses for its data is quarantined and the drain goes on.
+     *
+     * @return how many entries were written
+     */
+    public int drain() {
+        synchronized (drainLock) {
+            var written = 0;
+            for (var file : spooledFiles()) {
+                ObjectNode entry;
+                try {
+                    entry = (ObjectNode) json.readTree(Files.readAllBytes(file));
+                } catch (IOException | RuntimeException e) {
+                    quarantineFile(file, null, "unreadable", e);
+                    continue;
+                }
+                var kind = entry.path("kind").asString("");
+                var writer = writers.get(kind);
+                if (writer == null) {
+                    quarantineFile(file, entry, "no writer for kind '" + kind + "'", null);
+                    continue;
+                }
+                var ownDatabase = database.current().orElse(null);
+                var entryDatabase = entry.path("database").asString(null);
+                if (entryDatabase != null && ownDatabase != null && !entryDatabase.equals(ownDatabase)) {
+                    quarantineFile(file, entry, "spooled for another database (" + entryDatabase + ")", null);
+                    continue;
+                }
+                try {
+                    writer.applyJson(json, entry.path("payload"));
+                } catch (RuntimeException e) {
+                    if (Outages.isOutage(e)) {
+                        break;
+                    }
+                    quarantineFile(file, entry, "refused by PostgreSQL", e);
+                    continue;
+                }
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                written++;
+            }
+            var left = spooledFiles().size();
+            spooled.set(left);
+            if (written > 0) {
+                log.info("Wrote {} spooled writes; {} still waiting", written, left);
+            }
+            if (left == 0 && outage.compareAndSet(true, false)) {
+                log.info("PostgreSQL is back: the spool is empty");
+            }
+            return written;
+        }
+    }
+
+    private Outcome quarantineNew(String kind, JsonNode payload, RuntimeException failure) {
+        var entry = json.createObjectNode();
+        entry.put("kind", kind);
+        database.current().ifPresent(id -> entry.put("database", id));
+        entry.put("spooled_at", clock.instant().toString());
+        entry.set("payload", payload);
+        try {
+            var name = String.format("%020d%s", nextSequence(), SUFFIX);
+            addQuarantineNote(entry, "refused by PostgreSQL", failure);
+            writeDurably(quarantineDirectory(), name, json.writeValueAsBytes(entry));
+            counted(kind, name, "refused by PostgreSQL", failure);
+            return Outcome.QUARANTINED;
+        } catch (IOException | RuntimeException e) {
+            dropped.increment();
+            log.error(
+                    "A {} write refused by PostgreSQL ({}) could not be quarantined ({}): it is lost",
+                    kind,
+                    Outages.describe(failure),
+                    e.getClass().getSimpleName());
+            return Outcome.DROPPED;
+        }
+    }
+
+    /**
+     * Moves a spooled entry aside, with why, so that it never blocks the writes behind it. The
+     * file keeps its name: moved back, it takes its place in the order again.
+     */
+    private void quarantineFile(Path file, @Nullable ObjectNode entry, String reason, @Nullable Throwable failure) {
+        var name = file.getFileName().toString();
+        try {
+            var dir = quarantineDirectory();
+            if (entry == null) {
+                Files.move(file, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                addQuarantineNote(entry, reason, failure);
+                writeDurably(dir, name, json.writeValueAsBytes(entry));
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        counted(entry == null ? "unreadable" : entry.path("kind").asString(""), name, reason, failure);
+    }
+
+    private void addQuarantineNote(ObjectNode entry, String reason, @Nullable Throwable failure) {
+        var note = entry.putObject("quarantine");
+        note.put("reason", reason);
+        note.put("at", clock.instant().toString());
+        if (failure != null) {
+            // Kept beside the data it is about, for the operator; never logged (it may quote the data).
+            var root = failure;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            note.put("failure", Outages.describe(failure));
+            note.put("message", String.valueOf(root.getMessage()));
+        }
+    }
+
+    private void counted(String kind, String name, String reason, @Nullable Throwable failure) {
+        quarantined.increment();
+        quarantinedFiles.incrementAndGet();
+        log.error(
+                "A write of kind '{}' was quarantined: {}{}; it is kept as {}/{} and the writes behind it go on",
+                kind,
+                reason,
+                failure == null ? "" : " " + Outages.describe(failure),
+                settings.quarantine(),
+                name);
+    }
+
+    private static void writeDurably(Path dir, String name, byte[] bytes) throws IOException {
+        var tmp = dir.resolve(name + ".tmp");
+        try (var channel = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(bytes));
+            channel.force(true);
+        }
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private Duration age(Path file) {
+        var name = file.getFileName().toString();
+        try {
+            var micros = Long.parseLong(name.substring(0, name.indexOf('.')));
+            return Duration.between(Instant.ofEpochMilli(micros / 1000), clock.instant());
+        } catch (RuntimeException e) {
+            return Duration.ZERO;
+        }
+    }
+
+    private List<Path> spooledFiles() {
+        return jsonFiles(settings.directory());
+    }
+
+    private static List<Path> jsonFiles(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(SUFFIX) && Files.isRegularFile(p))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path directory() throws IOException {
+        return Files.createDirectories(settings.directory());
+    }
+
+    private Path quarantineDirectory() throws IOException {
+        return Files.createDirectories(settings.quarantine());
+    }
+
+    /** Counts what is on disk: an operator may have put quarantined writes back, or removed them. */
+    private void recount() {
+        spooled.set(spooledFiles().size());
+        quarantinedFiles.set(jsonFiles(settings.quarantine()).size());
+    }
+
+    @Override
+    public void start() {
+        recount();
+        if (spooled.get() > 0) {
+            log.info("{} writes wait in the spool from before this start", spooled.get());
+        }
+        if (quarantinedFiles.get() > 0) {
+            log.warn("{} quarantined writes wait for an operator in {}", quarantinedFiles.get(), settings.quarantine());
+        }
+        running = true;
+        drainer = Thread.ofVirtual().name("spool-drainer").start(() -> {
+            while (running) {
+                try {
+                    Thread.sleep(settings.retryInterval());
+                    recount();
+                    if (spooled.get() > 0) {
+                        drain();
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    log.warn("Spool drain failed: {}", e.getClass().getSimpleName());
+                }
+            }
+        });
+    }
+
+    /** Stops late in shutdown, after requests finished, with one last attempt to empty the spool. */
+    @Override
+    public void stop() {
+        running = false;
+        var thread = drainer;
+        if (thread != null) {
+            thread.interrupt();
+        }
+        if (spooled.get() > 0) {
+            try {
+                drain();
+            } catch (RuntimeException e) {
+                log.warn("Could not empty the spool at shutdown; {} writes wait for the next start", spooled.get());
+            }
+            if (spooled.get() > 0) {
+                log.warn("{} writes wait in the spool for the next start", spooled.get());
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // Stopped after the web server (which stops at a higher phase), so in-flight chats can still submit.
+        return Integer.MIN_VALUE + 1000;
+    }
+}

@@ -1,0 +1,30 @@
+package com.helloyuno.spool;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the spool.
+ *
+ * @param directory where writes wait while PostgreSQL is unavailable; put it on a persistent
+ *     volume. Quarantined writes go to its {@code quarantine} folder.
+ * @param maxEntries writes that may wait; beyond, new writes are dropped, logged and counted
+ * @param retryInterval how often waiting writes are retried, and the folder looked at for
+ *     writes an operator put back
+ */
+@Validated
+@ConfigurationProperties("yuno.spool")
+public record SpoolSettings(
+        @NotNull @DefaultValue(".yuno/spool") Path directory,
+        @Min(1) @DefaultValue("100000") int maxEntries,
+        @NotNull @DefaultValue("5s") Duration retryInterval) {
+
+    Path quarantine() {
+        return directory.resolve("quarantine");
+    }
+}

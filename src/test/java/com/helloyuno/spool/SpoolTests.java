@@ -1,0 +1,276 @@
+package com.helloyuno.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.jdbc.UncategorizedSQLException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The spool on its own, on a real directory: it waits only for outages, quarantines what
+ * PostgreSQL refuses for its data without stopping the writes behind it, never writes another
+ * database's entries, is bounded, and survives into the next instance in order.
+ */
+class SpoolTests {
+
+    record Note(String text) {}
+
+    @TempDir
+    Path spool;
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    /** A PostgreSQL that can be taken away, and that refuses a note saying "poison" for its data. */
+    private final AtomicBoolean away = new AtomicBoolean();
+
+    private final List<String> written = new ArrayList<>();
+
+    private void write(Note note) {
+        if (away.get()) {
+            throw new CannotGetJdbcConnectionException("Connection refused", new SQLException("refused", "08001"));
+        }
+        if (note.text().contains("poison")) {
+            throw new DataIntegrityViolationException(
+                    "invalid byte sequence", new SQLException("invalid byte sequence for encoding UTF8", "22021"));
+        }
+        written.add(note.text());
+    }
+
+    @Test
+    void aWriteRefusedForItsDataIsQuarantinedAndTheNextGoStraightIn() throws IOException {
+        var writes = spool(100, "db-1");
+        writes.register("note", Note.class, this::write);
+
+        assertThat(writes.submit("note", new Note("poison\u0000"))).isEqualTo(Spool.Outcome.QUARANTINED);
+        assertThat(writes.submit("note", new Note("after"))).isEqualTo(Spool.Outcome.WRITTEN);
+
+        assertThat(written).containsExactly("after");
+        assertThat(writes.waiting()).isZero();
+        assertThat(files(spool)).isEmpty();
+        var quarantined = files(spool.resolve("quarantine"));
+        assertThat(quarantined).hasSize(1);
+        var entry = json.readTree(Files.readAllBytes(quarantined.getFirst()));
+        assertThat(entry.path("payload").path("text").asString()).isEqualTo("poison\u0000");
+        assertThat(entry.path("quarantine").path("failure").asString()).contains("22021");
+        assertThat(meters.get("yuno.spool.quarantined").counter().count()).isEqualTo(1);
+        assertThat(writes.status().quarantined()).isEqualTo(1);
+    }
+
+    @Test
+    void aPoisonedEntryInTheSpoolDoesNotStopTheDrain() throws IOException {
+        var writes = spool(100, "db-1");
+        writes.register("note", Note.class, this::write);
+        away.set(true);
+        for (var text : List.of("one", "poison", "two", "three")) {
+            assertThat(writes.submit("note", new Note(text))).isEqualTo(Spool.Outcome.SPOOLED);
+        }
+        assertThat(writes.waiting()).isEqualTo(4);
+        assertThat(writes.status().oldestAge()).isNotNull();
+
+        // Still away: the drain stops at the first entry and loses nothing.
+        assertThat(writes.drain()).isZero();
+        assertThat(files(spool)).hasSize(4);
+
+        away.set(false);
+        assertThat(writes.drain()).isEqualTo(3);
+
+        assertThat(written).containsExactly("one", "two", "three");
+        assertThat(writes.waiting()).isZero();
+        assertThat(files(spool)).isEmpty();
+        assertThat(files(spool.resolve("quarantine"))).hasSize(1);
+        assertThat(writes.status()).isEqualTo(new Spool.Status(0, null, 1));
+    }
+
+    @Test
+    void whileWritesWaitNewOnesQueueBehindThemSoOrderIsKept() {
+        var writes = spool(100, "db-1");
+        writes.register("note", Note.class, this::write);
+        away.set(true);
+        writes.submit("note", new Note("first"));
+        away.set(false);
+
+        // PostgreSQL is back but "first" still waits: "second" must not overtake it.
+        assertThat(writes.submit("note", new Note("second"))).isEqualTo(Spool.Outcome.SPOOLED);
+        writes.drain();
+
+        assertThat(written).containsExactly("first", "second");
+    }
+
+    @Test
+    void entriesSpooledForAnotherDatabaseAreQuarantinedNeverWritten() throws IOException {
+        var other = spool(100, "db-other");
+        other.register("note", Note.class, note -> {
+            throw new DataAccessResourceFailureException("away");
+        });
+        other.submit("note", new Note("for the other database"));
+
+        var mine = spool(100, "db-mine");
+        mine.register("note", Note.class, this::write);
+        mine.start();
+        try {
+            mine.drain();
+        } finally {
+            mine.stop();
+        }
+
+        assertThat(written).isEmpty();
+        assertThat(files(spool)).isEmpty();
+        var quarantined = files(spool.resolve("quarantine"));
+        assertThat(quarantined).hasSize(1);
+        assertThat(json.readTree(Files.readAllBytes(quarantined.getFirst()))
+                        .path("quarantine")
+                        .path("reason")
+                        .asString())
+                .contains("another database");
+    }
+
+    @Test
+    void unreadableAndUnknownEntriesAreQuarantinedAndTheRestWritten() throws IOException {
+        var writes = spool(100, "db-1");
+        writes.register("note", Note.class, this::write);
+        away.set(true);
+        writes.submit("note", new Note("one"));
+        Files.writeString(spool.resolve("00000000000000000001.json"), "{not json");
+        Files.writeString(spool.resolve("00000000000000000002.json"), "{\"kind\":\"gone\",\"payload\":{}}");
+        away.set(false);
+        writes.start();
+        try {
+            assertThat(writes.waiting()).isEqualTo(3);
+            writes.drain();
+        } finally {
+            writes.stop();
+        }
+
+        assertThat(written).containsExactly("one");
+        assertThat(files(spool)).isEmpty();
+        assertThat(files(spool.resolve("quarantine"))).hasSize(2);
+        assertThat(meters.get("yuno.spool.quarantined").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void aQuarantinedWriteMovedBackByAnOperatorIsReplayed() throws IOException {
+        var writes = spool(100, "db-1");
+        var refuse = new AtomicBoolean(true);
+        writes.register("note", Note.class, note -> {
+            if (refuse.get()) {
+                throw new DataIntegrityViolationException("check", new SQLException("check", "23514"));
+            }
+            written.add(note.text());
+        });
+        writes.submit("note", new Note("kept"));
+        var quarantined = files(spool.resolve("quarantine")).getFirst();
+
+        // The operator fixed the cause and moves the file back.
+        refuse.set(false);
+        Files.move(quarantined, spool.resolve(quarantined.getFileName()));
+        writes.start();
+        try {
+            writes.drain();
+        } finally {
+            writes.stop();
+        }
+
+        assertThat(written).containsExactly("kept");
+        assertThat(files(spool)).isEmpty();
+        assertThat(files(spool.resolve("quarantine"))).isEmpty();
+    }
+
+    @Test
+    void aFullSpoolDropsNewWritesAndCountsThem() throws IOException {
+        var writes = spool(2, "db-1");
+        writes.register("note", Note.class, note -> {
+            throw new DataAccessResourceFailureException("PostgreSQL is away");
+        });
+
+        var outcomes = new ArrayList<Spool.Outcome>();
+        for (var text : List.of("one", "two", "three")) {
+            outcomes.add(writes.submit("note", new Note(text)));
+        }
+
+        assertThat(outcomes).containsExactly(Spool.Outcome.SPOOLED, Spool.Outcome.SPOOLED, Spool.Outcome.DROPPED);
+        assertThat(writes.waiting()).isEqualTo(2);
+        assertThat(files(spool)).hasSize(2);
+        assertThat(meters.get("yuno.chat.spool.dropped").counter().count()).isEqualTo(1);
+        assertThat(meters.get("yuno.chat.spool.delayed").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void whatWaitsIsWrittenInOrderByTheNextInstanceOnTheSameSpool() throws IOException {
+        var before = spool(100, "db-1");
+        before.register("note", Note.class, note -> {
+            throw new DataAccessResourceFailureException("PostgreSQL is away");
+        });
+        for (var text : List.of("one", "two", "three")) {
+            before.submit("note", new Note(text));
+        }
+        assertThat(files(spool)).hasSize(3);
+
+        // A new instance (the old one died without a word) on the same directory.
+        var after = spool(100, "db-1");
+        after.register("note", Note.class, this::write);
+        after.start();
+        try {
+            assertThat(after.waiting()).isEqualTo(3);
+            assertThat(after.drain()).isEqualTo(3);
+        } finally {
+            after.stop();
+        }
+
+        assertThat(written).containsExactly("one", "two", "three");
+        assertThat(after.waiting()).isZero();
+        assertThat(files(spool)).isEmpty();
+    }
+
+    @Test
+    void onlyConnectionLevelFailuresCountAsOutages() {
+        assertThat(Outages.isOutage(new CannotGetJdbcConnectionException("timeout")))
+                .isTrue();
+        assertThat(Outages.isOutage(sql("08006"))).as("connection failure").isTrue();
+        assertThat(Outages.isOutage(sql("57P01"))).as("admin shutdown").isTrue();
+        assertThat(Outages.isOutage(sql("57P03"))).as("cannot connect now").isTrue();
+        assertThat(Outages.isOutage(sql("53300"))).as("too many connections").isTrue();
+        assertThat(Outages.isOutage(sql("40001"))).as("serialization failure").isTrue();
+        assertThat(Outages.isOutage(sql("22021"))).as("NUL byte").isFalse();
+        assertThat(Outages.isOutage(sql("23505"))).as("unique violation").isFalse();
+        assertThat(Outages.isOutage(sql("22001"))).as("value too long").isFalse();
+        assertThat(Outages.isOutage(new IllegalStateException("a bug"))).isFalse();
+    }
+
+    private static RuntimeException sql(String state) {
+        return new UncategorizedSQLException("write", "INSERT", new SQLException("failed", state));
+    }
+
+    private Spool spool(int maxEntries, String databaseId) {
+        var settings = new Binder(new MapConfigurationPropertySource(Map.of(
+                        "yuno.spool.directory", spool.toString(),
+                        "yuno.spool.max-entries", String.valueOf(maxEntries),
+                        "yuno.spool.retry-interval", "1h")))
+                .bindOrCreate("yuno.spool", SpoolSettings.class);
+        return new Spool(settings, new DatabaseIdentity(() -> databaseId), json, meters);
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        }
+    }
+}
