@@ -141,7 +141,7 @@ class AfterAnswer implements SmartLifecycle {
                 caller.visitorId(),
                 question.pageUrl(),
                 "assistant",
-                turn.answer(),
+                storable(turn.answer()),
                 now,
                 rawJson(turn, classification),
                 c == null ? null : c.lang(),
@@ -229,11 +229,30 @@ class AfterAnswer implements SmartLifecycle {
         return value == null ? null : value.toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * A model's text without the C0 control characters PostgreSQL cannot store (U+0000) or that
+     * mean nothing in a message; tab, CR and LF stay. Visitors' text is refused at the JSON
+     * boundary instead; a model's cannot be, and must not cost the turn its history.
+     */
+    static String storable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            var c = text.charAt(i);
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                var clean = new StringBuilder(text.length());
+                text.chars()
+                        .filter(ch -> ch >= 0x20 || ch == '\t' || ch == '\n' || ch == '\r')
+                        .forEach(ch -> clean.append((char) ch));
+                return clean.toString();
+            }
+        }
+        return text;
+    }
+
     private static String clip(@Nullable String value, int max) {
         if (value == null) {
             return "";
         }
-        var stripped = value.strip();
+        var stripped = storable(value).strip();
         return stripped.length() > max ? stripped.substring(0, max) : stripped;
     }
 

@@ -290,6 +290,29 @@ class AskIntegrationTests {
     }
 
     @Test
+    void controlCharactersAModelWritesDoNotCostTheTurnItsHistoryOrLead() {
+        var site = fixtures.site("example.com");
+        var session = "nul-" + UUID.randomUUID().toString().substring(0, 8);
+        openai.enqueue(
+                FakeOpenAi.Reply.chunks("Hello", "\u0000 there", "\u0007."),
+                FakeOpenAi.Reply.json("{\"lang\": \"en\", \"intent\": \"contact\", \"userSentiment\": \"neutral\","
+                        + " \"answerConfidence\": 0.9, \"complianceRedFlag\": false, \"leadName\": \"Ann\\u0000e\","
+                        + " \"leadIntent\": \"call\\u0000back\"}"));
+        var response = fixtures.ask(site.token(), "Write to nul@example.com", session);
+        assertThat(response.status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> rows("chat_history", site.siteId(), session) == 2
+                        && rows("leads", site.siteId(), session) == 1);
+        assertThat(historyRow(site.siteId(), session, "assistant").get("content"))
+                .isEqualTo("Hello there.");
+        var lead = jdbc.sql("SELECT name, intent FROM leads WHERE site_id = ? AND session_id = ?")
+                .params(site.siteId(), session)
+                .query()
+                .singleRow();
+        assertThat(lead).containsEntry("name", "Anne").containsEntry("intent", "callback");
+    }
+
+    @Test
     void aProviderThatErrorsHangsOrRateLimitsGives503WithinTheDeadline() {
         var site = fixtures.site("example.com");
         for (var failure :

@@ -37,10 +37,20 @@ class TestServicesCustomizerFactory implements ContextCustomizerFactory {
             var values = new HashMap<String, Object>(TestServices.properties());
             // Identity secrets sealed, as in production.
             values.put("YUNO_SECRETS_KEY", TestServices.SECRETS_KEY);
+            var sources = context.getEnvironment().getPropertySources();
+            sources.addLast(new MapPropertySource("yunoTestServices", values));
             // A spool of this context's own: never the working directory's, which a local instance
-            // (scripts/run.sh) may have filled with writes for its own database.
-            values.put("yuno.spool.directory", newSpoolDirectory().toString());
-            context.getEnvironment().getPropertySources().addLast(new MapPropertySource("yunoTestServices", values));
+            // (scripts/run.sh) may have filled with writes for its own database, nor YUNO_SPOOL_DIR's.
+            // Above the environment and application.yaml; a test's own properties still win.
+            var spool = new MapPropertySource(
+                    "yunoTestSpool",
+                    java.util.Map.of("yuno.spool.directory", newSpoolDirectory().toString()));
+            var environment = org.springframework.core.env.StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME;
+            if (sources.contains(environment)) {
+                sources.addBefore(environment, spool);
+            } else {
+                sources.addFirst(spool);
+            }
         }
     }
 }
