@@ -53,6 +53,8 @@ public class Spool implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
     private static final String SUFFIX = ".json";
+    private static final Comparator<Path> BY_NAME =
+            Comparator.comparing(p -> p.getFileName().toString());
 
     /** What became of a submitted write. */
     public enum Outcome {
@@ -155,7 +157,7 @@ public class Spool implements SmartLifecycle {
     }
 
     public Status status() {
-        var oldest = spooledFiles().stream().findFirst().map(this::age).orElse(null);
+        var oldest = first(settings.directory()).map(this::age).orElse(null);
         return new Status(waiting(), oldest, (int) quarantinedFiles.get());
     }
 
@@ -238,7 +240,7 @@ public class Spool implements SmartLifecycle {
                 }
                 written++;
             }
-            var left = spooledFiles().size();
+            var left = countJsonFiles(settings.directory());
             spooled.set(left);
             if (written > 0) {
                 log.info("Wrote {} spooled writes; {} still waiting", written, left);
@@ -346,13 +348,24 @@ public class Spool implements SmartLifecycle {
     }
 
     private static List<Path> jsonFiles(Path dir) {
+        return withJsonFiles(dir, files -> files.sorted(BY_NAME).toList(), List.of());
+    }
+
+    /** Counted and looked at without sorting: the health check and the drainer's tick do this often. */
+    private static long countJsonFiles(Path dir) {
+        return withJsonFiles(dir, Stream::count, 0L);
+    }
+
+    private static java.util.Optional<Path> first(Path dir) {
+        return withJsonFiles(dir, files -> files.min(BY_NAME), java.util.Optional.empty());
+    }
+
+    private static <R> R withJsonFiles(Path dir, java.util.function.Function<Stream<Path>, R> use, R none) {
         if (!Files.isDirectory(dir)) {
-            return List.of();
+            return none;
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(SUFFIX) && Files.isRegularFile(p))
-                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
-                    .toList();
+            return use.apply(files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -368,8 +381,8 @@ public class Spool implements SmartLifecycle {
 
     /** Counts what is on disk: an operator may have put quarantined writes back, or removed them. */
     private void recount() {
-        spooled.set(spooledFiles().size());
-        quarantinedFiles.set(jsonFiles(settings.quarantine()).size());
+        spooled.set(countJsonFiles(settings.directory()));
+        quarantinedFiles.set(countJsonFiles(settings.quarantine()));
     }
 
     @Override
