@@ -135,7 +135,8 @@ public class WidgetCors implements CorsConfigurationSource {
      * authenticate again and would show a network error. So a refusal is readable by an origin of
      * the site the token names, when the signature is ours (an expired token's claims are still
      * authentic); a page of another site learns nothing from a token that is not its own. When the
-     * token names no site we can trust (missing, forged, signed with a forgotten secret), the
+     * token names no site we can trust (missing, forged, signed with a forgotten secret, of a
+     * deleted site), the
      * preflight's rule applies: a refusal document holds no site's data, and the widget of any
      * serving site needs to see that it must authenticate again.
      */
@@ -152,9 +153,10 @@ public class WidgetCors implements CorsConfigurationSource {
         boolean readable;
         if (siteId.isPresent()) {
             try {
+                // A deleted site's token names no site any more: the preflight's rule, as below.
                 readable = sites.cached(siteId.get())
                         .map(site -> site.allowsHost(host))
-                        .orElse(false);
+                        .orElseGet(() -> anyServingSiteAllows(host));
             } catch (DataAccessException e) {
                 // The site is not cached and PostgreSQL is away: the request fails with a 503,
                 // which the widget must read to show "try again later" rather than "offline".

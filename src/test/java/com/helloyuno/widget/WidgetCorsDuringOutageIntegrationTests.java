@@ -6,7 +6,12 @@ import com.helloyuno.site.SiteApi;
 import com.helloyuno.testsupport.Http;
 import com.helloyuno.testsupport.TcpProxy;
 import com.helloyuno.testsupport.TestServices;
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.security.Keys;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Date;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "yuno.web.admin-api-key=" + SiteApi.OPERATOR_KEY,
+            "yuno.widget.jwt-secret=" + WidgetTokensTests.SECRET,
             "yuno.llm.openai-api-key=",
             "yuno.chat.spool-retry-interval=300ms",
             "yuno.sites.cache-ttl=1s",
@@ -74,6 +80,7 @@ class WidgetCorsDuringOutageIntegrationTests {
                 .asString();
         // The site is in this instance's cache, as it is for any site whose visitors are chatting.
         assertThat(ask(http, token, origin).status()).isEqualTo(200);
+        var neverRead = siteNeverRead(http);
 
         postgres.cut();
         try {
@@ -98,6 +105,12 @@ class WidgetCorsDuringOutageIntegrationTests {
             var elsewhere = ask(http, token, unknown);
             assertThat(elsewhere.status()).isEqualTo(403);
             assertThat(elsewhere.header("Access-Control-Allow-Origin")).isNull();
+
+            // A site this instance has never read: whatever the answer, its page can read it (a 503
+            // it cannot read would look like "offline" to the widget).
+            var uncached = ask(http, neverRead.token(), neverRead.origin());
+            assertThat(uncached.status()).as(uncached.body()).isIn(200, 503);
+            assertThat(uncached.header("Access-Control-Allow-Origin")).isEqualTo(neverRead.origin());
         } finally {
             postgres.restore();
         }
@@ -106,6 +119,33 @@ class WidgetCorsDuringOutageIntegrationTests {
                 .filter(line -> line.contains("CORS lookups cannot reach PostgreSQL"))
                 .count();
         assertThat(warnings).as("one warning per outage").isEqualTo(1);
+    }
+
+    private record Page(String origin, String token) {}
+
+    /** A site made through the API, with a token signed by hand, so that this instance never read it. */
+    private static Page siteNeverRead(Http http) {
+        var domain = "never-read-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
+        var site = new SiteApi(http, SiteApi.OPERATOR_KEY).create(domain);
+        var secret = WidgetTokensTests.SECRET.getBytes(StandardCharsets.UTF_8);
+        var now = Instant.now();
+        var token = Jwts.builder()
+                .header()
+                .keyId(WidgetTokens.kid(secret))
+                .and()
+                .issuer("yuno")
+                .audience()
+                .add("yuno-widget")
+                .and()
+                .subject(site.siteId())
+                .claim("domain", domain)
+                .id(UUID.randomUUID().toString())
+                .issuedAt(Date.from(now))
+                .notBefore(Date.from(now))
+                .expiration(Date.from(now.plusSeconds(600)))
+                .signWith(Keys.hmacShaKeyFor(secret), Jwts.SIG.HS256)
+                .compact();
+        return new Page("https://" + domain, token);
     }
 
     private static Http.Response ask(Http http, String token, String origin) {
