@@ -212,7 +212,7 @@ public class WidgetAuthentication {
      * page's ({@code null}, {@code file://}, an extension, a malformed value), so that such a
      * request meets the same refusal as a page of another site.
      */
-    static @Nullable String originHost(HttpServletRequest request) {
+    private static @Nullable String originHost(HttpServletRequest request) {
         var origin = request.getHeader(HttpHeaders.ORIGIN);
         if (origin == null) {
             return null;

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -60,7 +59,6 @@ public class WidgetCors implements CorsConfigurationSource {
     private final WidgetTokens tokens;
     private final Clock clock;
     private final AtomicReference<@Nullable Instant> lastFailure = new AtomicReference<>();
-    private final AtomicLong permissiveAnswers = new AtomicLong();
 
     WidgetCors(SiteService sites, WidgetTokens tokens, Clock clock) {
         this.sites = sites;
@@ -194,13 +192,11 @@ public class WidgetCors implements CorsConfigurationSource {
     private boolean permissive(DataAccessException e) {
         var now = clock.instant();
         var previous = lastFailure.getAndSet(now);
-        var answered = permissiveAnswers.incrementAndGet();
         if (previous == null || Duration.between(previous, now).compareTo(OUTAGE_GAP) > 0) {
             log.warn(
-                    "CORS lookups cannot reach PostgreSQL ({}): allowing well-formed http(s) origins of the"
-                            + " widget endpoints until it answers ({} such answers so far)",
-                    e.getClass().getSimpleName(),
-                    answered);
+                    "CORS lookups cannot reach PostgreSQL ({}): allowing every well-formed http(s) origin in"
+                            + " the widget endpoints' CORS until it answers",
+                    e.getClass().getSimpleName());
         }
         return true;
     }
