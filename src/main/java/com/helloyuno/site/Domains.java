@@ -6,9 +6,12 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Normalises domains as the contract says: a scheme, user info, port, path, query, trailing dot
- * and upper case are tolerated and removed; internationalised names become punycode. What is left
- * must be a host name (not an IP address).
+ * Normalises domains as the contract says: a scheme, port, path, query, trailing dot and upper case
+ * are tolerated and removed; internationalised names become punycode. What is left must be a host
+ * name (not an IP address). Forms that parsers read differently are refused rather than guessed
+ * at: {@code https://evil.com\@a.example.com} is {@code a.example.com} to one URL parser and
+ * {@code evil.com} to another (WHATWG reads a {@code \} as {@code /}), so user info ({@code @}
+ * anywhere), backslashes, whitespace inside and control characters make the input no domain.
  */
 public final class Domains {
 
@@ -16,6 +19,8 @@ public final class Domains {
     private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final int MAX_INPUT = 2048;
+    /** What a browser's Origin header is: a scheme, a host and an optional port, nothing more. */
+    private static final Pattern ORIGIN = Pattern.compile("(?i)(https?)://([a-z0-9.-]+)(?::([0-9]{1,5}))?");
 
     private Domains() {}
 
@@ -25,6 +30,9 @@ public final class Domains {
             return Optional.empty();
         }
         var host = input.strip();
+        if (!unambiguous(host)) {
+            return Optional.empty();
+        }
         var scheme = SCHEME.matcher(host);
         if (scheme.find()) {
             host = host.substring(scheme.end());
@@ -32,10 +40,6 @@ public final class Domains {
         host = cutAt(host, '/');
         host = cutAt(host, '?');
         host = cutAt(host, '#');
-        var at = host.lastIndexOf('@');
-        if (at >= 0) {
-            host = host.substring(at + 1);
-        }
         if (host.startsWith("[")) {
             return Optional.empty(); // an IPv6 literal is not a domain
         }
@@ -60,6 +64,47 @@ public final class Domains {
             return Optional.empty();
         }
         return isHostName(ascii) ? Optional.of(ascii) : Optional.empty();
+    }
+
+    /**
+     * The normalised host of a browser's {@code Origin} header, or empty when it is not an {@code
+     * http} or {@code https} origin: {@code null} (sandboxed frames, {@code file:} pages), other
+     * schemes ({@code file://}, {@code chrome-extension://}) and anything with more than a scheme,
+     * a host and a port are not the origin of a web page that a site may allow.
+     */
+    public static Optional<String> originHost(String origin) {
+        if (origin == null || origin.length() > MAX_INPUT) {
+            return Optional.empty();
+        }
+        var matcher = ORIGIN.matcher(origin);
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        var port = matcher.group(3);
+        if (port != null && (Integer.parseInt(port) == 0 || Integer.parseInt(port) > 65535)) {
+            return Optional.empty();
+        }
+        return normalize(matcher.group(2));
+    }
+
+    /**
+     * Whether nothing in the input could be read as two different hosts: no user info, no
+     * backslash, no whitespace, control or invisible formatting character (such as a zero-width
+     * space, which IDN conversion would silently drop) between its first and last visible character.
+     */
+    private static boolean unambiguous(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            var c = value.charAt(i);
+            if (c == '@'
+                    || c == '\\'
+                    || Character.isWhitespace(c)
+                    || Character.isSpaceChar(c)
+                    || Character.isISOControl(c)
+                    || Character.getType(c) == Character.FORMAT) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether an already normalised name is a host name: labels of letters, digits and hyphens. */

@@ -17,6 +17,7 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.web.filter.CorsFilter;
 
 /**
  * Two filter chains: the owner/operator API (keys, no browsers' cross-origin calls) and
@@ -55,16 +56,18 @@ class SecurityConfiguration {
     SecurityFilterChain widgetChain(HttpSecurity http, WidgetAuthentication authentication, WidgetCors cors)
             throws Exception {
         http.securityMatcher("/ask", "/widget/leads")
-                .cors(c -> c.configurationSource(cors))
+                .cors(AbstractHttpConfigurer::disable)
+                .addFilterAt(new WidgetCorsFilter(cors), CorsFilter.class)
                 .authorizeHttpRequests(auth -> auth.anyRequest().hasAuthority(WidgetTokenFilter.WIDGET))
-                .addFilterBefore(new WidgetTokenFilter(authentication), AnonymousAuthenticationFilter.class);
+                .addFilterBefore(new WidgetTokenFilter(authentication, cors), AnonymousAuthenticationFilter.class);
         return common(http).build();
     }
 
     @Bean
     @Order(3)
     SecurityFilterChain publicChain(HttpSecurity http, WidgetCors cors) throws Exception {
-        http.cors(c -> c.configurationSource(cors))
+        http.cors(AbstractHttpConfigurer::disable)
+                .addFilterAt(new WidgetCorsFilter(cors), CorsFilter.class)
                 .authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
         return common(http).build();
     }

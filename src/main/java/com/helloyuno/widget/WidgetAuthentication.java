@@ -22,6 +22,10 @@ import org.springframework.stereotype.Service;
 public class WidgetAuthentication {
 
     private static final String BEARER = "Bearer ";
+    /** Longer than any token we issue; longer ones are not even parsed. */
+    static final int MAX_TOKEN_LENGTH = 8192;
+    /** Not a host name (it has no dot), so no site allows it. */
+    private static final String NO_HOST = "invalid-origin";
 
     private final SiteService sites;
     private final WidgetTokens tokens;
@@ -131,13 +135,10 @@ public class WidgetAuthentication {
         var ipHash = events.ipHash(request.getRemoteAddr());
         var claims = verified(bearer(request), Duration.ZERO, request);
         var site = currentSite(claims, ipHash);
-        var origin = request.getHeader(HttpHeaders.ORIGIN);
-        if (origin != null) {
-            var host = Domains.normalize(origin).orElse(null);
-            if (host == null || !site.allowsHost(host)) {
-                events.refused("origin_not_allowed", site.siteId(), ipHash, origin);
-                throw new WidgetErrors.OriginNotAllowed();
-            }
+        var origin = originHost(request);
+        if (origin != null && !site.allowsHost(origin)) {
+            events.refused("origin_not_allowed", site.siteId(), ipHash, origin);
+            throw new WidgetErrors.OriginNotAllowed();
         }
         return new WidgetCaller(site, claims.domain(), claims.visitorId(), claims.tokenId(), ipHash);
     }
@@ -153,7 +154,7 @@ public class WidgetAuthentication {
     }
 
     private WidgetTokens.TokenClaims verified(@Nullable String token, Duration grace, HttpServletRequest request) {
-        if (token == null || token.length() > 8192) {
+        if (token == null || token.length() > MAX_TOKEN_LENGTH) {
             events.refused("token_missing", null, events.ipHash(request.getRemoteAddr()), null);
             throw new WidgetErrors.TokenInvalid();
         }
@@ -205,11 +206,17 @@ public class WidgetAuthentication {
                 WidgetRequests.WidgetConfig.of(site));
     }
 
+    /**
+     * The host of the request's Origin, {@code null} when it has none (a server, or a same-origin
+     * request of an old browser), or a name that no site allows when the Origin is not an http(s)
+     * page's ({@code null}, {@code file://}, an extension, a malformed value), so that such a
+     * request meets the same refusal as a page of another site.
+     */
     private static @Nullable String originHost(HttpServletRequest request) {
         var origin = request.getHeader(HttpHeaders.ORIGIN);
         if (origin == null) {
             return null;
         }
-        return Domains.normalize(origin).orElse("invalid-origin");
+        return Domains.originHost(origin).orElse(NO_HOST);
     }
 }

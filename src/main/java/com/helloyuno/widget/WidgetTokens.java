@@ -1,5 +1,6 @@
 package com.helloyuno.widget;
 
+import io.jsonwebtoken.ClaimJwtException;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.ExpiredJwtException;
 import io.jsonwebtoken.JwsHeader;
@@ -19,6 +20,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.crypto.SecretKey;
@@ -126,6 +128,24 @@ class WidgetTokens {
         return checked(claims);
     }
 
+    /**
+     * The site named by a token whose signature is ours, whatever its age or other claims: for
+     * deciding whether a refusal may be read by the page that sent the token, never for granting
+     * anything. Empty for a token we did not sign.
+     */
+    Optional<String> signedSiteId(String token) {
+        Claims claims;
+        try {
+            claims = parser().parseSignedClaims(token).getPayload();
+        } catch (ClaimJwtException e) {
+            // Thrown only after the signature was checked: expired or not yet valid, but ours.
+            claims = e.getClaims();
+        } catch (JwtException | WidgetErrors.TokenInvalid | IllegalArgumentException | ClassCastException e) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(claims.getSubject());
+    }
+
     private TokenClaims checked(Claims claims) {
         var audience = claims.getAudience();
         if (!settings.issuer().equals(claims.getIssuer())
@@ -138,6 +158,18 @@ class WidgetTokens {
                 || claims.getNotBefore() == null
                 || claims.getExpiration() == null
                 || !(claims.get(DOMAIN) instanceof String domain)) {
+            throw new WidgetErrors.TokenInvalid();
+        }
+        // A token we issue lives tokenTtl; one that claims longer was not made by this code (a
+        // misconfigured tool, a leaked secret) and must not stay valid for years. The refresh grace
+        // is tolerated on top, so that tokens minted while instances briefly disagree on the
+        // lifetime (a rolling change of token-ttl) are not refused. A token dated in the future
+        // could extend its life the same way.
+        var issuedAt = claims.getIssuedAt().toInstant();
+        var expiresAt = claims.getExpiration().toInstant();
+        var longest = settings.tokenTtl().plus(settings.refreshGrace());
+        if (Duration.between(issuedAt, expiresAt).compareTo(longest) > 0
+                || issuedAt.isAfter(clock.instant().plus(settings.clockSkew()))) {
             throw new WidgetErrors.TokenInvalid();
         }
         var visitor = claims.get(VISITOR) instanceof String v ? v : null;

@@ -13,7 +13,6 @@ class DomainsTests {
         "example.com, example.com",
         "EXAMPLE.com., example.com",
         "https://Shop.Example.COM:443/pricing?x=1#top, shop.example.com",
-        "http://user:pw@example.com/, example.com",
         "  example.com  , example.com",
         "bücher.de, xn--bcher-kva.de",
         "xn--bcher-kva.de, xn--bcher-kva.de",
@@ -44,6 +43,77 @@ class DomainsTests {
             })
     void refusesWhatIsNotAHostName(String input) {
         assertThat(Domains.normalize(input)).isEmpty();
+    }
+
+    /** Forms that URL parsers read as different hosts: refused, never guessed at. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "https://evil.com\\@a.example.com",
+                "evil.com\\@a.example.com",
+                "https://evil.com\\a.example.com",
+                "a.example.com\\",
+                "http://user:pw@example.com/",
+                "https://user@a.example.com",
+                "user@example.com",
+                "a.example.com@evil.com",
+                "@example.com",
+                "example.com@",
+                "https://a.example.com/@evil.com",
+                "https://a.example.com?x=@evil.com",
+                "exa\tmple.com",
+                "example.com /evil.com",
+                "https://example.com\r\nx.com",
+                "example.com\u0000",
+                "example\u0000.com",
+                "exa\u200bmple.com",
+                "exa\u00admple.com",
+                "example.com\u00a0evil.com"
+            })
+    void refusesUserInfoBackslashesWhitespaceAndControlCharacters(String input) {
+        assertThat(Domains.normalize(input)).as(input).isEmpty();
+        assertThat(Domains.originHost(input)).as(input).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "https://a.example.com, a.example.com",
+        "http://a.example.com, a.example.com",
+        "https://a.example.com:8443, a.example.com",
+        "HTTPS://A.Example.COM, a.example.com",
+        "http://localhost:8080, localhost",
+        "https://xn--bcher-kva.de, xn--bcher-kva.de"
+    })
+    void readsTheHostOfAnHttpOrHttpsOrigin(String origin, String host) {
+        assertThat(Domains.originHost(origin)).contains(host);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "null",
+                "file://a.example.com",
+                "file:///home/a.example.com",
+                "chrome-extension://abcdefghijklmnopabcdefghijklmnop",
+                "moz-extension://a.example.com",
+                "ftp://a.example.com",
+                "ws://a.example.com",
+                "a.example.com",
+                "//a.example.com",
+                "https://a.example.com/",
+                "https://a.example.com/page",
+                "https://a.example.com?x",
+                "https://a.example.com:",
+                "https://a.example.com:0",
+                "https://a.example.com:65536",
+                "https://a.example.com:1:2",
+                "https://127.0.0.1",
+                "https://[::1]",
+                "https://",
+                ""
+            })
+    void refusesOriginsThatAreNotAnHttpOrHttpsPage(String origin) {
+        assertThat(Domains.originHost(origin)).isEmpty();
     }
 
     @ParameterizedTest

@@ -270,6 +270,12 @@ class SiteApiIntegrationTests {
                 Arguments.of(
                         "{\"domain\": \"example.com\", \"additional_domains\": [\"ok.com\", \"bad domain\"]}",
                         "additional_domains[1]"),
+                // Read as a.example.com by one URL parser and as evil.com by another: refused.
+                Arguments.of("{\"domain\": \"https://evil.com\\\\@a.example.com\"}", "domain"),
+                Arguments.of("{\"domain\": \"user:pw@example.com\"}", "domain"),
+                Arguments.of(
+                        "{\"domain\": \"example.com\", \"additional_domains\": [\"evil.com@example.org\"]}",
+                        "additional_domains[0]"),
                 Arguments.of("{\"domain\": \"example.com\", \"user_id\": \"" + "u".repeat(256) + "\"}", "user_id"));
     }
 

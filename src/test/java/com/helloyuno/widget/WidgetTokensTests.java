@@ -188,6 +188,68 @@ class WidgetTokensTests {
                 .isInstanceOf(WidgetErrors.TokenInvalid.class);
     }
 
+    @Test
+    void refusesATokenThatClaimsALongerLifeThanWeIssue() {
+        // Signed with the real secret, as a misconfigured tool would: valid in every other way.
+        var tenYears = jjwt(NOW.minusSeconds(60), NOW.plus(Duration.ofDays(3650)));
+        assertInvalid(tenYears);
+        var justOver = jjwt(
+                NOW.minusSeconds(60),
+                NOW.minusSeconds(60).plus(Duration.ofMinutes(65)).plusSeconds(1));
+        assertInvalid(justOver);
+    }
+
+    @Test
+    void acceptsTheLifetimeWeIssuePlusTheRefreshGrace() {
+        var longest = jjwt(NOW.minusSeconds(60), NOW.minusSeconds(60).plus(Duration.ofMinutes(65)));
+        assertThat(tokens.verify(longest).siteId()).isEqualTo("a1B2c3D4e5F6g7H8");
+    }
+
+    @Test
+    void refusesATokenIssuedInTheFutureBeyondTheClockSkew() {
+        var claims = new java.util.HashMap<>(validClaims());
+        claims.put("iat", NOW.plusSeconds(120).getEpochSecond());
+        assertInvalid(sign(header(), claims, SECRET));
+        claims.put("iat", NOW.plusSeconds(20).getEpochSecond());
+        assertThat(tokens.verify(sign(header(), claims, SECRET)).siteId()).isEqualTo("a1B2c3D4e5F6g7H8");
+    }
+
+    @Test
+    void signedSiteIdReadsOurTokensWhateverTheirAgeAndNoOneElses() {
+        var claims = new java.util.HashMap<>(validClaims());
+        claims.put("exp", NOW.minus(Duration.ofDays(2)).getEpochSecond());
+        claims.put("iat", NOW.minus(Duration.ofDays(2)).minusSeconds(3600).getEpochSecond());
+        claims.put("nbf", NOW.minus(Duration.ofDays(2)).minusSeconds(3600).getEpochSecond());
+        assertThat(tokens.signedSiteId(sign(header(), claims, SECRET))).contains("a1B2c3D4e5F6g7H8");
+        assertThat(tokens.signedSiteId(sign(header(), validClaims(), "another-secret-0123456789-0123456789-xx")))
+                .isEmpty();
+        assertThat(tokens.signedSiteId(sign(Map.of("alg", "HS256", "kid", "kunknown0000"), validClaims(), SECRET)))
+                .isEmpty();
+        assertThat(tokens.signedSiteId("garbage")).isEmpty();
+    }
+
+    /** A token made with jjwt, the way another tool holding our secret would make one. */
+    private String jjwt(Instant issuedAt, Instant expiresAt) {
+        return io.jsonwebtoken.Jwts.builder()
+                .header()
+                .keyId(kid)
+                .and()
+                .issuer("yuno")
+                .audience()
+                .add("yuno-widget")
+                .and()
+                .subject("a1B2c3D4e5F6g7H8")
+                .claim("domain", "example.com")
+                .id("8b0b5f8e-0000-4000-8000-000000000002")
+                .issuedAt(java.util.Date.from(issuedAt))
+                .notBefore(java.util.Date.from(issuedAt))
+                .expiration(java.util.Date.from(expiresAt))
+                .signWith(
+                        io.jsonwebtoken.security.Keys.hmacShaKeyFor(SECRET.getBytes(StandardCharsets.UTF_8)),
+                        io.jsonwebtoken.Jwts.SIG.HS256)
+                .compact();
+    }
+
     private void assertInvalid(String token) {
         assertThatThrownBy(() -> tokens.verify(token)).isInstanceOf(WidgetErrors.TokenInvalid.class);
         assertThatThrownBy(() -> tokens.verify(token, Duration.ofMinutes(5)))
