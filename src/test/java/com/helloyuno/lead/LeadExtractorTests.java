@@ -107,6 +107,26 @@ class LeadExtractorTests {
     }
 
     @Test
+    void oneScanTellsWhetherTheLatestMessageGaveContactDetails() {
+        var earlier =
+                extractor.scan(List.of("Mail me at ann@example.com", "And the price?"), "https://shop.example.de/");
+        assertThat(earlier.found()).isTrue();
+        assertThat(earlier.inLatest()).isFalse();
+        assertThat(earlier.email()).isEqualTo("ann@example.com");
+        assertThat(earlier.region()).isEqualTo("DE");
+
+        var latest = extractor.scan(List.of("Hello", "Call me on 030 12345678"), "https://shop.example.de/");
+        assertThat(latest.inLatest()).isTrue();
+        assertThat(latest.phone()).isEqualTo("+493012345678");
+        assertThat(extractor.lead(latest, " Ann ", "pricing"))
+                .contains(new ChatLead("Ann", null, "+493012345678", "pricing"));
+
+        var none = extractor.scan(List.of("What are your opening hours?"), null);
+        assertThat(none.found()).isFalse();
+        assertThat(extractor.lead(none, "Ann", "pricing")).isEmpty();
+    }
+
+    @Test
     void noContactDetailsMeansNoLeadWhateverTheHints() {
         assertThat(extractor.extract(List.of("I'm Jane and I want a demo"), new LeadHints("Jane", "demo", null)))
                 .isEmpty();
