@@ -1,5 +1,6 @@
 package com.helloyuno.analytics;
 
+import com.helloyuno.id.Ids;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -207,18 +208,16 @@ public sealed interface AnalyticsEvent {
     /** The checks of the few strings an event holds. */
     final class Checked {
 
-        private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9]{16}");
-        private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
         private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
         private Checked() {}
 
         static String siteId(@Nullable String value) {
-            return value != null && SITE_ID.matcher(value).matches() ? value : "unknown";
+            return Ids.isSiteId(value) ? value : "unknown";
         }
 
         static @Nullable String sessionId(@Nullable String value) {
-            return value != null && SESSION_ID.matcher(value).matches() ? value : null;
+            return Ids.isSessionId(value) ? value : null;
         }
 
         static String code(@Nullable String value) {

@@ -1,6 +1,6 @@
 package com.helloyuno.knowledge;
 
-import com.helloyuno.problem.InvalidRequest;
+import com.helloyuno.problem.PageSize;
 import com.helloyuno.site.ApiCaller;
 import com.helloyuno.site.SiteService;
 import jakarta.validation.constraints.Min;
@@ -93,9 +93,7 @@ class DocumentController {
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) int size) {
         sites.requireAccessible(caller, siteId);
-        if (size > settings.maxPageSize()) {
-            throw new InvalidRequest("size", "must be at most " + settings.maxPageSize());
-        }
+        PageSize.atMost(size, settings.maxPageSize());
         var items = documents.list(siteId, (long) page * size, size);
         return new DocumentPage(items, page, size, documents.count(siteId));
     }

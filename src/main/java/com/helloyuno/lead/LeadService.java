@@ -2,11 +2,11 @@ package com.helloyuno.lead;
 
 import com.helloyuno.analytics.Analytics;
 import com.helloyuno.analytics.AnalyticsEvent;
+import com.helloyuno.id.Ids;
 import com.helloyuno.problem.InvalidRequest;
 import com.helloyuno.spool.Spool;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +22,6 @@ import org.springframework.stereotype.Service;
 public class LeadService {
 
     private static final Logger log = LoggerFactory.getLogger(LeadService.class);
-    private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     /** Spool kinds; "lead" is the name chat leads were spooled under before form leads were. */
     static final String CHAT_LEAD = "lead";
 
@@ -96,8 +95,8 @@ public class LeadService {
      */
     public FormLeadReceipt submitForm(String siteId, LeadForm form) {
         var sessionId = blankToNull(form.sessionId());
-        if (sessionId != null && !SESSION_ID.matcher(sessionId).matches()) {
-            throw new InvalidRequest("session_id", "must be 1 to 64 letters, digits, '_' or '-'");
+        if (sessionId != null && !Ids.isSessionId(sessionId)) {
+            throw new InvalidRequest("session_id", Ids.SESSION_ID_RULE);
         }
         var rawEmail = blankToNull(form.email());
         var rawPhone = blankToNull(form.phone());

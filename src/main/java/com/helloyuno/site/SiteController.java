@@ -2,6 +2,7 @@ package com.helloyuno.site;
 
 import com.helloyuno.problem.Forbidden;
 import com.helloyuno.problem.InvalidRequest;
+import com.helloyuno.problem.PageSize;
 import com.helloyuno.ratelimit.RateLimiter;
 import com.helloyuno.ratelimit.Usage;
 import jakarta.validation.Valid;
@@ -69,9 +70,7 @@ class SiteController {
             @RequestParam(defaultValue = "0") @Min(0) @Max(1_000_000) int page,
             @RequestParam(defaultValue = "20") @Min(1) int size) {
         requireOperator(caller, "Only the operator lists sites.");
-        if (size > settings.maxPageSize()) {
-            throw new InvalidRequest("size", "must be at most " + settings.maxPageSize());
-        }
+        PageSize.atMost(size, settings.maxPageSize());
         return new SiteResponses.SitePage(service.page(page, size), page, size, service.count());
     }
 

@@ -1,12 +1,12 @@
 package com.helloyuno.site;
 
+import com.helloyuno.id.Ids;
 import com.helloyuno.plan.PlanType;
 import com.helloyuno.problem.ApiException;
 import com.helloyuno.ratelimit.RateLimiter;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +20,6 @@ import org.springframework.stereotype.Service;
 public class SiteService {
 
     private static final Logger log = LoggerFactory.getLogger(SiteService.class);
-    private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9]{16}");
     private static final int SITE_ID_ATTEMPTS = 5;
 
     private final Sites sites;
@@ -40,7 +39,7 @@ public class SiteService {
 
     /** Whether a string has the shape of a site id. */
     public static boolean isSiteId(@Nullable String value) {
-        return value != null && SITE_ID.matcher(value).matches();
+        return Ids.isSiteId(value);
     }
 
     /**

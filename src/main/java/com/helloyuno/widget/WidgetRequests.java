@@ -1,5 +1,6 @@
 package com.helloyuno.widget;
 
+import com.helloyuno.id.Ids;
 import com.helloyuno.site.Site;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -13,7 +14,7 @@ final class WidgetRequests {
     private WidgetRequests() {}
 
     record Authenticate(
-            @NotBlank @Pattern(regexp = "[A-Za-z0-9]{16}", message = "must be 16 letters and digits")
+            @NotBlank @Pattern(regexp = Ids.SITE_ID_REGEX, message = "must be 16 letters and digits")
             String siteId,
 
             @NotBlank @Size(max = 2048) String domain,
