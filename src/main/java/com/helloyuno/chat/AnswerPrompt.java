@@ -3,6 +3,7 @@ package com.helloyuno.chat;
 import com.helloyuno.knowledge.Passage;
 import com.helloyuno.llm.ChatMessage;
 import com.helloyuno.llm.ChatRequest;
+import com.helloyuno.llm.Tokens;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +45,9 @@ class AnswerPrompt {
         return ChatRequest.of(messages);
     }
 
-    /** The most recent earlier turns that fit the history budget (tokens taken as chars / 4). */
+    /** The most recent earlier turns that fit the history budget (tokens estimated from characters). */
     List<ChatMessage> trimmed(List<ChatMessage> earlier) {
-        var budget = settings.historyTokenBudget() * 4L;
+        var budget = (long) settings.historyTokenBudget() * Tokens.CHARS_PER_TOKEN;
         var kept = new ArrayList<ChatMessage>();
         for (int i = earlier.size() - 1; i >= 0; i--) {
             var turn = earlier.get(i);
