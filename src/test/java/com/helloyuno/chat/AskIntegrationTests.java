@@ -37,7 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
             "yuno.llm.timeout=3s",
             // Two attempts of 2.5 s would take 5 s: an answer by 4.5 s shows the 3 s deadline holds.
             "yuno.llm.first-token-timeout=2500ms",
-            "yuno.llm.retries=1",
+            "yuno.llm.max-attempts=2",
             "yuno.llm.initial-backoff=50ms",
             "yuno.analytics.mixpanel-token=test-token",
             "yuno.analytics.flush-interval=200ms",
