@@ -7,7 +7,17 @@
  * becomes {@link com.helloyuno.ratelimit.RateLimitExceeded}, and {@link
  * com.helloyuno.ratelimit.RateLimitHeaders} renders the IETF {@code RateLimit} fields.
  */
+@Room(
+        entryPoints = {
+            RateLimitDecision.class,
+            RateLimitExceeded.class,
+            RateLimitHeaders.class,
+            RateLimiter.class,
+            RateLimitWindow.class,
+            Usage.class
+        })
 @NullMarked
 package com.helloyuno.ratelimit;
 
+import com.helloyuno.Room;
 import org.jspecify.annotations.NullMarked;
