@@ -25,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("yuno.llm.admission")
-public record AdmissionSettings(
+record AdmissionSettings(
         @Min(1) @DefaultValue("4") int minConcurrency,
 
         @DecimalMin("0.1") @DecimalMax("0.95") @DefaultValue("0.7")

@@ -34,7 +34,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("yuno.llm")
-public record LlmSettings(
+record LlmSettings(
         @Nullable String openaiApiKey,
         @NotNull @DefaultValue("https://api.openai.com/v1") URI baseUrl,
         @NotBlank @DefaultValue("gpt-4o-mini") String chatModel,
