@@ -33,6 +33,13 @@ class ProblemErrorController implements ErrorController {
             }
         }
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.apache.tomcat.util.http.InvalidParameterException) {
+                // Parameters read first by a filter: the client's malformed query, not our bug.
+                var problem = ProblemExceptionHandler.malformedParameters();
+                setInstance(problem, request);
+                Problems.write(response, problem);
+                return;
+            }
             if (cause instanceof org.springframework.dao.DataAccessResourceFailureException) {
                 // PostgreSQL is away; a filter that needed it asked. Not the client's fault, not a bug.
                 response.setHeader("Retry-After", "5");

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +64,23 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
                 .map(v -> fieldError(lastNode(v.getPropertyPath().toString()), v.getMessage()))
                 .toList();
         return problemResponse(invalid(errors), new HttpHeaders(), request);
+    }
+
+    /**
+     * Tomcat refuses a query string or form it cannot parse (an empty name as in {@code ?=1}, a
+     * broken {@code %} escape) when the parameters are first read, which may be deep in a handler.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> handleInvalidParameters(InvalidParameterException e, NativeWebRequest request) {
+        return problemResponse(malformedParameters(), new HttpHeaders(), request);
+    }
+
+    static ProblemDetail malformedParameters() {
+        return Problems.of(
+                HttpStatus.BAD_REQUEST,
+                "invalid_request",
+                "The query string or form parameters are malformed: every parameter needs a name, and"
+                        + " '%' must start a valid escape.");
     }
 
     @ExceptionHandler({DataAccessResourceFailureException.class, QueryTimeoutException.class})

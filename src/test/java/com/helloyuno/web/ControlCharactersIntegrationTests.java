@@ -119,6 +119,27 @@ class ControlCharactersIntegrationTests {
     }
 
     @Test
+    void aFileWhoseBytesHoldNulIsStoredWithoutThem() throws Exception {
+        var boundary = "yuno-boundary-43";
+        var multipart = new ByteArrayOutputStream();
+        multipart.write(("--" + boundary
+                        + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"guide\u0001.md\"\r\n"
+                        + "Content-Type: text/markdown\r\n\r\n# Ti\u0000tle\n\nWarranty\u0000 lasts two years.\n\n```\n"
+                        + "code\u0000\tblock\n```\n\r\n--" + boundary + "--\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        var request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/sites/" + site.siteId() + "/documents"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart.toByteArray()));
+        var response = http.send(
+                request,
+                "Authorization",
+                "Bearer " + site.ownerKey(),
+                "Content-Type",
+                "multipart/form-data; boundary=" + boundary);
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+    }
+
+    @Test
     void aNulInASiteIsRefusedNamingTheField() {
         var created = http.post(
                 "/api/sites",
