@@ -109,10 +109,6 @@ class ContainerErrorsIntegrationTests {
         assertProblem(raw.get("/actuator/health", "X-Probe: a\rb\r\n"), 400);
         assertProblem(raw.get("/actuator/health", "X-Probe: a\u0000b\r\n"), 400);
         assertProblem(raw.get("/actuator/health", "X Probe: a\r\n"), 400);
-        assertProblem(
-                raw.send("GET /actuator/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                        .getBytes(StandardCharsets.ISO_8859_1)),
-                400);
     }
 
     @Test
@@ -141,6 +137,9 @@ class ContainerErrorsIntegrationTests {
         var held = RawHttp.heldFor(port, partial, Duration.ofSeconds(30));
         // The configured 2 s, plus time for a busy machine: far from Tomcat's own 60 s or more.
         assertThat(held).isLessThan(Duration.ofSeconds(10));
+        // Headers that stop half-way are let go within the same time.
+        var headersHalfWay = "GET /actuator/health HTTP/1.1\r\nHost: x\r\nX-Probe: a".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(RawHttp.heldFor(port, headersHalfWay, Duration.ofSeconds(30))).isLessThan(Duration.ofSeconds(10));
         // The server is fine afterwards.
         assertThat(new Http(port).get("/actuator/health").status()).isEqualTo(200);
     }
