@@ -53,6 +53,13 @@ class ProblemErrorController implements ErrorController {
             }
         }
         var code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        if (code == null && error == null) {
+            // Someone asked for the error page itself: there is no error, and nothing here for them.
+            var problem = Problems.of(HttpStatus.NOT_FOUND, "not_found", "Not Found.");
+            problem.setInstance(URI.create(request.getRequestURI()));
+            Problems.write(response, problem);
+            return;
+        }
         var status = HttpStatus.resolve(code instanceof Integer i ? i : 500);
         if (status == null || status.is2xxSuccessful()) {
             status = HttpStatus.INTERNAL_SERVER_ERROR;

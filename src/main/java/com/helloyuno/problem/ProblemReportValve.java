@@ -31,6 +31,11 @@ final class ProblemReportValve extends ErrorReportValve {
         if (!ioAllowed.get()) {
             return;
         }
+        if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED.value()) {
+            // A made-up protocol version is a malformed request, not a fault of the server.
+            status = HttpStatus.BAD_REQUEST.value();
+            response.setStatus(status);
+        }
         var resolved = HttpStatus.resolve(status);
         var code = Problems.defaultCode(HttpStatus.valueOf(status));
         var detail = status == 400

@@ -18,6 +18,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.web.filter.CorsFilter;
 
 /**
  * Two filter chains: the owner/operator API (keys, no browsers' cross-origin calls) and
@@ -67,7 +68,8 @@ class SecurityConfiguration {
     SecurityFilterChain widgetChain(HttpSecurity http, WidgetAuthentication authentication, WidgetCors cors)
             throws Exception {
         http.securityMatcher("/ask", "/widget/leads")
-                .cors(c -> c.configurationSource(cors))
+                .cors(AbstractHttpConfigurer::disable)
+                .addFilter(corsFilter(cors))
                 .authorizeHttpRequests(auth -> auth.anyRequest().hasAuthority(WidgetTokenFilter.WIDGET))
                 .addFilterBefore(new WidgetTokenFilter(authentication), AnonymousAuthenticationFilter.class);
         return common(http).build();
@@ -76,9 +78,17 @@ class SecurityConfiguration {
     @Bean
     @Order(3)
     SecurityFilterChain publicChain(HttpSecurity http, WidgetCors cors) throws Exception {
-        http.cors(c -> c.configurationSource(cors))
+        http.cors(AbstractHttpConfigurer::disable)
+                .addFilter(corsFilter(cors))
                 .authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
         return common(http).build();
+    }
+
+    /** The widget's CORS rules; what they refuse is a problem document like every other error. */
+    private static CorsFilter corsFilter(WidgetCors cors) {
+        var filter = new CorsFilter(cors);
+        filter.setCorsProcessor(new ProblemCorsProcessor());
+        return filter;
     }
 
     private static HttpSecurity common(HttpSecurity http) throws Exception {

@@ -94,6 +94,10 @@ public final class RawHttp {
 
         static Response parse(byte[] raw) {
             var text = new String(raw, StandardCharsets.ISO_8859_1);
+            // Interim answers (100 Continue) come before the real one.
+            while (text.startsWith("HTTP/1.1 1") && text.indexOf("\r\n\r\n") > 0) {
+                text = text.substring(text.indexOf("\r\n\r\n") + 4);
+            }
             var end = text.indexOf("\r\n\r\n");
             if (!text.startsWith("HTTP/") || end < 0) {
                 return new Response(0, Map.of(), text);

@@ -138,8 +138,10 @@ class ContainerErrorsIntegrationTests {
         // The configured 2 s, plus time for a busy machine: far from Tomcat's own 60 s or more.
         assertThat(held).isLessThan(Duration.ofSeconds(10));
         // Headers that stop half-way are let go within the same time.
-        var headersHalfWay = "GET /actuator/health HTTP/1.1\r\nHost: x\r\nX-Probe: a".getBytes(StandardCharsets.ISO_8859_1);
-        assertThat(RawHttp.heldFor(port, headersHalfWay, Duration.ofSeconds(30))).isLessThan(Duration.ofSeconds(10));
+        var headersHalfWay =
+                "GET /actuator/health HTTP/1.1\r\nHost: x\r\nX-Probe: a".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(RawHttp.heldFor(port, headersHalfWay, Duration.ofSeconds(30)))
+                .isLessThan(Duration.ofSeconds(10));
         // The server is fine afterwards.
         assertThat(new Http(port).get("/actuator/health").status()).isEqualTo(200);
     }

@@ -112,8 +112,8 @@ class FuzzIntegrationTests {
                                 .incrementAndGet();
                         var problem = check(response);
                         if (problem != null) {
-                            failures.add("#" + i + " " + sent.label() + " -> " + response.status() + " " + problem
-                                    + " " + abbreviate(response.body()));
+                            failures.add("#" + i + " " + sent.label() + " -> " + response.status() + " " + problem + " "
+                                    + abbreviate(response.body()));
                         }
                     }
                 });
@@ -146,7 +146,8 @@ class FuzzIntegrationTests {
         }
         try {
             var json = response.json();
-            if (json.path("status").asInt() != status || json.path("code").asString().isBlank()) {
+            if (json.path("status").asInt() != status
+                    || json.path("code").asString().isBlank()) {
                 return "problem without status or code";
             }
         } catch (RuntimeException e) {
@@ -182,7 +183,9 @@ class FuzzIntegrationTests {
                 "Bearer " + site.ownerKey(),
                 "Content-Type",
                 "application/json");
-        var jobId = crawl.status() == 202 ? crawl.json().path("job_id").asString() : UUID.randomUUID().toString();
+        var jobId = crawl.status() == 202
+                ? crawl.json().path("job_id").asString()
+                : UUID.randomUUID().toString();
         return new Fixture(
                 site.siteId(),
                 domain,
@@ -202,9 +205,34 @@ class FuzzIntegrationTests {
     static final class Generator {
 
         private static final String[] NASTY = {
-            "\u0000", "a\u0000b", "\u0001\u0002\u001f", "\u007f", "\u001b[31m", "\ud800", "\udfff\ud800", "\uffff",
-            "\u202e", "😀", "", " ", "\t\r\n", "%00", "%", "%ZZ", "\\", "../../etc/passwd", "<script>x</script>",
-            "' OR 1=1 --", "${jndi:ldap://x}", "{{7*7}}", "null", "true", "-1", "0", "1e309", "NaN"
+            "\u0000",
+            "a\u0000b",
+            "\u0001\u0002\u001f",
+            "\u007f",
+            "\u001b[31m",
+            "\ud800",
+            "\udfff\ud800",
+            "\uffff",
+            "\u202e",
+            "😀",
+            "",
+            " ",
+            "\t\r\n",
+            "%00",
+            "%",
+            "%ZZ",
+            "\\",
+            "../../etc/passwd",
+            "<script>x</script>",
+            "' OR 1=1 --",
+            "${jndi:ldap://x}",
+            "{{7*7}}",
+            "null",
+            "true",
+            "-1",
+            "0",
+            "1e309",
+            "NaN"
         };
 
         private final Random random;
@@ -232,8 +260,8 @@ class FuzzIntegrationTests {
             list.add(g -> g.json("POST", "/widget/leads", g.widgetAuth(), g.leadBody()));
             list.add(g -> g.json("POST", "/ask", g.widgetAuth(), g.askBody()));
             list.add(g -> g.json("POST", "/ask", g.widgetAuth(), g.askBody()));
-            list.add(g -> g.withHeader(
-                    g.json("POST", "/ask", g.widgetAuth(), g.askBody()), "Accept: text/event-stream"));
+            list.add(g ->
+                    g.withHeader(g.json("POST", "/ask", g.widgetAuth(), g.askBody()), "Accept: text/event-stream"));
             list.add(g -> g.json("OPTIONS", "/ask", null, null));
             list.add(g -> g.json("POST", "/api/sites", g.apiAuth(), g.siteBody()));
             list.add(g -> g.json("GET", "/api/sites" + g.pageQuery(), g.apiAuth(), null));
@@ -247,26 +275,33 @@ class FuzzIntegrationTests {
             list.add(g -> g.multipart("/api/sites/" + g.siteId() + "/documents", g.apiAuth()));
             list.add(g -> g.json("GET", "/api/sites/" + g.siteId() + "/documents" + g.pageQuery(), g.apiAuth(), null));
             list.add(g -> g.json(
-                    "DELETE", "/api/sites/" + g.siteId() + "/documents/" + g.segment(g.f.documentId()), g.apiAuth(), null));
+                    "DELETE",
+                    "/api/sites/" + g.siteId() + "/documents/" + g.segment(g.f.documentId()),
+                    g.apiAuth(),
+                    null));
             list.add(g -> g.json("POST", "/api/sites/" + g.siteId() + "/crawls", g.apiAuth(), g.crawlBody()));
-            list.add(g -> g.json(
-                    "GET", "/api/sites/" + g.siteId() + "/crawls/" + g.segment(g.f.jobId()), g.apiAuth(), null));
+            list.add(g ->
+                    g.json("GET", "/api/sites/" + g.siteId() + "/crawls/" + g.segment(g.f.jobId()), g.apiAuth(), null));
             list.add(g -> g.withHeader(
                     g.json("GET", "/api/sites/" + g.siteId() + "/leads" + g.pageQuery(), g.apiAuth(), null),
                     "Accept: " + g.pick("application/json", "text/csv", "text/html", "*/*", "x/y;q=z", "")));
-            list.add(g -> g.json(
-                    "GET", "/api/sites/" + g.siteId() + "/conversations" + g.pageQuery(), g.apiAuth(), null));
+            list.add(g ->
+                    g.json("GET", "/api/sites/" + g.siteId() + "/conversations" + g.pageQuery(), g.apiAuth(), null));
             list.add(g -> g.json(
                     "GET", "/api/sites/" + g.siteId() + "/conversations/" + g.segment("s-1"), g.apiAuth(), null));
             list.add(g -> g.json(
                     "DELETE", "/api/sites/" + g.siteId() + "/conversations/" + g.segment("s-2"), g.apiAuth(), null));
-            list.add(g -> g.json("GET", g.pick("/actuator/health", "/actuator/health/readiness", "/actuator/info")
-                    + g.pageQuery(), null, null));
+            list.add(g -> g.json(
+                    "GET",
+                    g.pick("/actuator/health", "/actuator/health/readiness", "/actuator/info") + g.pageQuery(),
+                    null,
+                    null));
             list.add(g -> g.json("GET", "/actuator/prometheus", g.apiAuth(), null));
             list.add(g -> g.json("GET", "/yuno.js" + g.pageQuery(), null, null));
             list.add(g -> g.json("GET", "/demo" + g.pageQuery(), null, null));
             list.add(g -> g.json("GET", g.pick("/v3/api-docs", "/swagger-ui.html", "/error"), null, null));
-            list.add(g -> g.json(g.pick("GET", "POST", "PUT", "TRACE", "FOO", "get"), g.junkPath(), g.apiAuth(), g.anyBody()));
+            list.add(g -> g.json(
+                    g.pick("GET", "POST", "PUT", "TRACE", "FOO", "get"), g.junkPath(), g.apiAuth(), g.anyBody()));
             list.add(Generator::brokenRequestLine);
             return list;
         }
@@ -306,7 +341,8 @@ class FuzzIntegrationTests {
                 messages.add(new LinkedHashMap<>(Map.of("role", "user", "content", "And exchanges?")));
             }
             body.put("messages", messages);
-            body.put("session_id", "s-" + random.nextInt(200));
+            // Few sessions, so that some reach their per-session limit and the 429 is checked too.
+            body.put("session_id", "s-" + random.nextInt(20));
             body.put("page_url", "https://" + f.domain() + "/pricing");
             return body;
         }
@@ -427,9 +463,12 @@ class FuzzIntegrationTests {
             var out = new ByteArrayOutputStream();
             var at = random.nextInt(bytes.length + 1);
             out.write(bytes, 0, at);
-            out.writeBytes(pick(new byte[] {(byte) 0xC3, 0x28}, new byte[] {(byte) 0xFF}, new byte[] {(byte) 0xED,
-                (byte) 0xA0, (byte) 0x80}, new byte[] {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80
-            }, new byte[] {0}));
+            out.writeBytes(pick(
+                    new byte[] {(byte) 0xC3, 0x28},
+                    new byte[] {(byte) 0xFF},
+                    new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                    new byte[] {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
+                    new byte[] {0}));
             out.write(bytes, at, bytes.length - at);
             return out.toByteArray();
         }
@@ -448,10 +487,18 @@ class FuzzIntegrationTests {
             var bytes = bodyBytes(body);
             if (body != null) {
                 headers.append("Content-Type: ")
-                        .append(random.nextInt(12) == 0
-                                ? pick("text/plain", "application/json; charset=latin1", "application/xml", "", "*/*",
-                                        "multipart/form-data", "application/x-www-form-urlencoded", "json")
-                                : "application/json")
+                        .append(
+                                random.nextInt(12) == 0
+                                        ? pick(
+                                                "text/plain",
+                                                "application/json; charset=latin1",
+                                                "application/xml",
+                                                "",
+                                                "*/*",
+                                                "multipart/form-data",
+                                                "application/x-www-form-urlencoded",
+                                                "json")
+                                        : "application/json")
                         .append("\r\n");
             }
             headers.append(extraHeaders());
@@ -462,10 +509,11 @@ class FuzzIntegrationTests {
             var boundary = "b" + random.nextInt(1_000_000);
             var title = random.nextBoolean() ? "Guide" : String.valueOf(value());
             var filename = pick("guide.txt", "guide.md", "page.html", "doc.pdf", "a\u0001.txt", "", "x.exe", "../../x");
-            var type = pick("text/plain", "text/markdown", "text/html", "application/pdf", "application/octet-stream", "");
-            var content = random.nextInt(4) == 0 ? new byte[] {0, 1, 2, (byte) 0xFF, (byte) 0xC3, 0x28} : ("Warranty "
-                            + value() + " two years.")
-                    .getBytes(StandardCharsets.UTF_8);
+            var type =
+                    pick("text/plain", "text/markdown", "text/html", "application/pdf", "application/octet-stream", "");
+            var content = random.nextInt(4) == 0
+                    ? new byte[] {0, 1, 2, (byte) 0xFF, (byte) 0xC3, 0x28}
+                    : ("Warranty " + value() + " two years.").getBytes(StandardCharsets.UTF_8);
             var out = new ByteArrayOutputStream();
             out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\""
                             + pick("file", "title", "")
@@ -499,7 +547,8 @@ class FuzzIntegrationTests {
             };
             var headers = random.nextBoolean() ? "X-Probe: a\rb\r\n" : "";
             var head = line + "\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n" + headers + "\r\n";
-            return new Sent(line.length() > 80 ? line.substring(0, 80) : line, head.getBytes(StandardCharsets.ISO_8859_1));
+            return new Sent(
+                    line.length() > 80 ? line.substring(0, 80) : line, head.getBytes(StandardCharsets.ISO_8859_1));
         }
 
         private Sent raw(String method, String target, String headers, byte[] body) {
@@ -526,23 +575,28 @@ class FuzzIntegrationTests {
             var headers = new StringBuilder();
             if (random.nextInt(4) == 0) {
                 headers.append("Origin: ")
-                        .append(pick("https://" + f.domain(), "https://evil.example", "null", "file://" + f.domain(),
-                                "https://evil.com\\@" + f.domain(), ""))
+                        .append(pick(
+                                "https://" + f.domain(),
+                                "https://evil.example",
+                                "null",
+                                "file://" + f.domain(),
+                                "https://evil.com\\@" + f.domain(),
+                                ""))
                         .append("\r\n");
             }
             if (random.nextInt(10) == 0) {
                 headers.append(pick(
-                        "Accept: text/html",
-                        "Accept: application/xml",
-                        "Accept: */*;q=x",
-                        "Accept-Encoding: gzip, br, zstd",
-                        "Content-Encoding: gzip",
-                        "X-Forwarded-For: 1.2.3.4, \u00ff",
-                        "Range: bytes=0-1",
-                        "Expect: 100-continue",
-                        "X-Big: " + "h".repeat(random.nextInt(20_000)),
-                        "Cookie: a=" + "%00".repeat(10),
-                        "Accept-Language: \u00e9\u00e8"))
+                                "Accept: text/html",
+                                "Accept: application/xml",
+                                "Accept: */*;q=x",
+                                "Accept-Encoding: gzip, br, zstd",
+                                "Content-Encoding: gzip",
+                                "X-Forwarded-For: 1.2.3.4, \u00ff",
+                                "Range: bytes=0-1",
+                                "Expect: 100-continue",
+                                "X-Big: " + "h".repeat(random.nextInt(20_000)),
+                                "Cookie: a=" + "%00".repeat(10),
+                                "Accept-Language: \u00e9\u00e8"))
                         .append("\r\n");
             }
             return headers.toString();
@@ -568,9 +622,28 @@ class FuzzIntegrationTests {
         }
 
         private String junkPath() {
-            return pick("/", "/api", "/api/", "/widget", "/widget/", "/actuator", "/actuator/env", "/.env", "/%00",
-                    "/%2F", "/\\", "/a%25", "/%c0%ae%c0%ae/", "/" + "x".repeat(5000), "/ask/", "/yuno.js/",
-                    "/api/sites/" + f.siteId() + "/nothing", "/WIDGET/LEADS", "/%E2%80%AE", "/?=1&=2", "/*");
+            return pick(
+                    "/",
+                    "/api",
+                    "/api/",
+                    "/widget",
+                    "/widget/",
+                    "/actuator",
+                    "/actuator/env",
+                    "/.env",
+                    "/%00",
+                    "/%2F",
+                    "/\\",
+                    "/a%25",
+                    "/%c0%ae%c0%ae/",
+                    "/" + "x".repeat(5000),
+                    "/ask/",
+                    "/yuno.js/",
+                    "/api/sites/" + f.siteId() + "/nothing",
+                    "/WIDGET/LEADS",
+                    "/%E2%80%AE",
+                    "/?=1&=2",
+                    "/*");
         }
 
         private String pageQuery() {
@@ -597,12 +670,30 @@ class FuzzIntegrationTests {
         }
 
         private String randomId() {
-            return pick("AAAAAAAAAAAAAAAA", "x", "%00", "a".repeat(300), UUID.randomUUID().toString(), "%2F", "..");
+            return pick(
+                    "AAAAAAAAAAAAAAAA",
+                    "x",
+                    "%00",
+                    "a".repeat(300),
+                    UUID.randomUUID().toString(),
+                    "%2F",
+                    "..");
         }
 
         private String segment(String valid) {
-            return random.nextInt(3) == 0 ? pick("%00", "a%2Fb", "..", "%", "x".repeat(500), "%E2%80%AE", "a\\b", "%ZZ",
-                    UUID.randomUUID().toString(), "-1") : valid;
+            return random.nextInt(3) == 0
+                    ? pick(
+                            "%00",
+                            "a%2Fb",
+                            "..",
+                            "%",
+                            "x".repeat(500),
+                            "%E2%80%AE",
+                            "a\\b",
+                            "%ZZ",
+                            UUID.randomUUID().toString(),
+                            "-1")
+                    : valid;
         }
 
         private String apiAuth() {
