@@ -112,6 +112,59 @@ class ContainerErrorsIntegrationTests {
     }
 
     @Test
+    void aMalformedMultipartBodyIs400() {
+        var auth = "Authorization: Bearer " + SiteApi.OPERATOR_KEY + "\r\n";
+        // No boundary, on an endpoint that takes none: the multipart resolver looks at every request.
+        assertProblem(
+                raw.send(
+                        "PATCH",
+                        "/api/sites/AAAAAAAAAAAAAAAA",
+                        auth + "Content-Type: multipart/form-data\r\n",
+                        "{}".getBytes(StandardCharsets.UTF_8)),
+                400);
+        assertProblem(
+                raw.send(
+                        "POST",
+                        "/widget/verify",
+                        "Content-Type: multipart/form-data; boundary=x\r\n",
+                        "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb".getBytes(StandardCharsets.UTF_8)),
+                400);
+    }
+
+    @Test
+    void aParameterNameTheFirewallRefusesIs400() {
+        // A control character in a name: the firewall checks names when a handler first reads them.
+        assertProblem(raw.get("/actuator/health?%01=1", ""), 400);
+    }
+
+    @Test
+    void theErrorPageItselfIsNotFound() {
+        assertProblem(raw.get("/error", ""), 404);
+    }
+
+    @Test
+    void anUnknownProtocolVersionIs400() {
+        assertProblem(
+                raw.send("GET /actuator/health HTTP/9.9\r\nHost: x\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1)),
+                400);
+    }
+
+    @Test
+    void aCrossOriginRequestThatIsRefusedIsAProblemDocument() {
+        var domain = "cors-" + java.util.UUID.randomUUID() + ".example.com";
+        new SiteApi(new Http(port), SiteApi.OPERATOR_KEY).create(domain);
+        // An allowed origin, but a method the widget endpoints do not allow across origins.
+        var response = raw.send(
+                "OPTIONS",
+                "/widget/authenticate",
+                "Origin: https://" + domain + "\r\nAccess-Control-Request-Method: DELETE\r\n",
+                new byte[0]);
+        assertProblem(response, 403);
+        assertThat(response.json().path("code").asString()).isEqualTo("origin_not_allowed");
+    }
+
+    @Test
     void aHeaderOverTheLimitIsAProblemDocument() {
         var response = raw.get("/actuator/health", "X-Big: " + "a".repeat(40_000) + "\r\n");
         assertProblem(response, 400, 431);
