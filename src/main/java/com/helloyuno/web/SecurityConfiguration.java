@@ -36,6 +36,13 @@ class SecurityConfiguration {
         return registration;
     }
 
+    @Bean
+    FilterRegistrationBean<WildcardContentTypeFilter> wildcardContentTypeFilter() {
+        var registration = new FilterRegistrationBean<>(new WildcardContentTypeFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 11);
+        return registration;
+    }
+
     /**
      * The firewall's refusals ({@code //}, {@code ;}, {@code %25}, encoded dots, non-printable
      * characters in a header) as a problem document, without Spring Security's error dispatch.

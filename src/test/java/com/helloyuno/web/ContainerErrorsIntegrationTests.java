@@ -132,6 +132,13 @@ class ContainerErrorsIntegrationTests {
     }
 
     @Test
+    void aWildcardContentTypeIs415() {
+        var response = raw.send(
+                "POST", "/widget/verify", "Content-Type: */*\r\n", "{\"token\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+        assertProblem(response, 415);
+    }
+
+    @Test
     void aParameterNameTheFirewallRefusesIs400() {
         // A control character in a name: the firewall checks names when a handler first reads them.
         assertProblem(raw.get("/actuator/health?%01=1", ""), 400);
