@@ -134,7 +134,10 @@ class ContainerErrorsIntegrationTests {
     @Test
     void aWildcardContentTypeIs415() {
         var response = raw.send(
-                "POST", "/widget/verify", "Content-Type: */*\r\n", "{\"token\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+                "POST",
+                "/widget/verify",
+                "Content-Type: */*\r\n",
+                "{\"token\":\"x\"}".getBytes(StandardCharsets.UTF_8));
         assertProblem(response, 415);
     }
 

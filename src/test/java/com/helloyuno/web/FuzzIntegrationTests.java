@@ -48,7 +48,7 @@ import org.springframework.test.context.DynamicPropertySource;
             "yuno.plans.limits.free.hour=1000000",
             "yuno.plans.limits.free.day=1000000",
             "yuno.plans.limits.free.month=1000000",
-            "yuno.plans.session.minute=30",
+            "yuno.plans.session.minute=5",
             "yuno.plans.session.day=1000000",
             // Crawl jobs the fuzz starts stay queued: nothing is fetched from outside.
             "yuno.knowledge.crawler.poll-interval=1h",
@@ -121,6 +121,9 @@ class FuzzIntegrationTests {
         }
         System.out.println("Fuzz statuses: " + new java.util.TreeMap<>(statuses));
         assertThat(failures).as("seed " + SEED).isEmpty();
+        assertThat(statuses)
+                .as("some requests reached a handler, and some a rate limit")
+                .containsKeys(200, 429);
         Thread.sleep(500);
         assertThat(sentry.envelopes()).as("events sent to Sentry").isEmpty();
         var health = new Http(port).get("/actuator/health");
