@@ -6,6 +6,7 @@ import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,7 +38,7 @@ final class ProblemReportValve extends ErrorReportValve {
             response.setStatus(status);
         }
         var resolved = HttpStatus.resolve(status);
-        var code = Problems.defaultCode(HttpStatus.valueOf(status));
+        var code = Problems.defaultCode(HttpStatusCode.valueOf(status));
         var detail = status == 400
                 ? "The request is malformed: its request line, a header or its URL could not be accepted,"
                         + " or its headers are too large."
@@ -49,8 +50,8 @@ final class ProblemReportValve extends ErrorReportValve {
             response.setCharacterEncoding("UTF-8");
             var writer = response.getReporter();
             if (writer != null) {
-                writer.write(
-                        JSON.writeValueAsString(Problems.asMap(Problems.of(HttpStatus.valueOf(status), code, detail))));
+                writer.write(JSON.writeValueAsString(
+                        Problems.asMap(Problems.of(HttpStatusCode.valueOf(status), code, detail))));
                 response.finishResponse();
             }
         } catch (Exception | LinkageError e) {

@@ -15,7 +15,9 @@ class ClientTextBinding {
 
     @InitBinder
     void checkText(WebDataBinder binder) {
-        var field = binder.getObjectName();
+        // The Java name of the argument; the contract's names are snake_case ({site_id}, page).
+        var field =
+                binder.getObjectName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
         binder.registerCustomEditor(String.class, new PropertyEditorSupport() {
             @Override
             public void setAsText(String text) {

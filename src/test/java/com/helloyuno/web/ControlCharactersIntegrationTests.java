@@ -162,6 +162,13 @@ class ControlCharactersIntegrationTests {
     }
 
     @Test
+    void aControlCharacterInAPathSegmentIsRefusedNamingIt() {
+        var response = http.get(
+                "/api/sites/" + site.siteId() + "/conversations/s%01x", "Authorization", "Bearer " + site.ownerKey());
+        assertRefused(response, "session_id");
+    }
+
+    @Test
     void aControlCharacterInAKeyIsRefusedToo() {
         var response = api.patch(site.siteId(), Map.of("custom_config", Map.of("bot\u0000name", "x")));
         assertThat(response.status()).as(response.body()).isEqualTo(400);
