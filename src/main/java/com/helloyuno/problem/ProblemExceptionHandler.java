@@ -100,8 +100,8 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
         return Problems.of(
                 HttpStatus.BAD_REQUEST,
                 "invalid_request",
-                "The query string or form parameters are malformed: every parameter needs a name, and"
-                        + " '%' must start a valid escape.");
+                "The query string or form parameters are malformed: every parameter needs a name without"
+                        + " control characters, and '%' must start a valid escape.");
     }
 
     @ExceptionHandler({DataAccessResourceFailureException.class, QueryTimeoutException.class})

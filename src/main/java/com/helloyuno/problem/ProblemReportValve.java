@@ -13,9 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Tomcat's error page for what it refuses before any servlet runs: a malformed request line or
  * header, headers over {@code server.max-http-request-header-size}, a rejected URL ({@code %2F},
- * {@code %00}, {@code \}), a body that stopped arriving. Tomcat's own valve answers those in
- * HTML; this one answers with the same problem document as every other error. Whatever reaches
- * it was refused by the container, so nothing is logged or sent to Sentry from here.
+ * {@code %00}, {@code \}), an unknown HTTP version. Tomcat's own valve answers those in HTML;
+ * this one answers with the same problem document as every other error. Whatever reaches it was
+ * refused by the container, so nothing is logged or sent to Sentry from here.
  */
 final class ProblemReportValve extends ErrorReportValve {
 
