@@ -32,7 +32,9 @@ import org.springframework.util.unit.DataSize;
         properties = {
             "yuno.web.admin-api-key=" + SiteApi.OPERATOR_KEY,
             // Short here so that the stalled-body test is quick; the default is checked separately.
-            "server.tomcat.connection-timeout=2s"
+            "server.tomcat.connection-timeout=2s",
+            // This cached context's crawler must not claim the crawl tests' jobs while they run.
+            "yuno.knowledge.crawler.poll-interval=1h"
         })
 class ContainerErrorsIntegrationTests {
 

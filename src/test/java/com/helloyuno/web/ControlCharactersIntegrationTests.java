@@ -28,7 +28,11 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "yuno.web.admin-api-key=" + SiteApi.OPERATOR_KEY)
+        properties = {
+            "yuno.web.admin-api-key=" + SiteApi.OPERATOR_KEY,
+            // This cached context's crawler must not claim the crawl tests' jobs while they run.
+            "yuno.knowledge.crawler.poll-interval=1h"
+        })
 class ControlCharactersIntegrationTests {
 
     private static final FakeSentry sentry = new FakeSentry();

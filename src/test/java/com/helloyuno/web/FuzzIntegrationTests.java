@@ -21,10 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Ten thousand generated requests over every endpoint: valid-shaped bodies with mutated values
@@ -50,7 +52,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "yuno.plans.limits.free.month=1000000",
             "yuno.plans.session.minute=5",
             "yuno.plans.session.day=1000000",
-            // Crawl jobs the fuzz starts stay queued: nothing is fetched from outside.
+            // Crawl jobs the fuzz starts stay queued (nothing is fetched from outside) and are removed
+            // after it; nor does this cached context's crawler claim the crawl tests' jobs later.
             "yuno.knowledge.crawler.poll-interval=1h",
             "spring.datasource.hikari.maximum-pool-size=5"
         })
@@ -63,6 +66,9 @@ class FuzzIntegrationTests {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    JdbcClient jdbc;
 
     @DynamicPropertySource
     static void sentry(DynamicPropertyRegistry registry) {
@@ -91,6 +97,17 @@ class FuzzIntegrationTests {
     void nothingAVisitorSendsIsA5xxAndEveryErrorIsAProblem() throws Exception {
         System.out.println("Fuzz seed " + SEED + ", " + REQUESTS + " requests (-Dyuno.fuzz.seed to repeat)");
         var fixture = fixture();
+        try {
+            fuzz(fixture);
+        } finally {
+            // Its queued crawl jobs would otherwise be claimed by the other test contexts' crawlers.
+            jdbc.sql("DELETE FROM crawl_jobs WHERE site_id IN (?, ?)")
+                    .params(fixture.siteId(), fixture.victimSiteId())
+                    .update();
+        }
+    }
+
+    private void fuzz(Fixture fixture) throws Exception {
         var raw = new RawHttp(port);
         var failures = new ConcurrentLinkedQueue<String>();
         var statuses = new ConcurrentHashMap<Integer, AtomicInteger>();
