@@ -283,6 +283,17 @@ class FuzzIntegrationTests {
             list.add(g ->
                     g.withHeader(g.json("POST", "/ask", g.widgetAuth(), g.askBody()), "Accept: text/event-stream"));
             list.add(g -> g.json("OPTIONS", "/ask", null, null));
+            // One session asking again and again, unmutated: its per-session limit answers 429.
+            list.add(g -> g.raw(
+                    "POST",
+                    "/ask",
+                    "Authorization: Bearer " + g.f.token() + "\r\nContent-Type: application/json\r\n",
+                    Http.json(Map.of(
+                                    "messages",
+                                    List.of(Map.of("role", "user", "content", "Refunds?")),
+                                    "session_id",
+                                    "s-burst"))
+                            .getBytes(StandardCharsets.UTF_8)));
             list.add(g -> g.json("POST", "/api/sites", g.apiAuth(), g.siteBody()));
             list.add(g -> g.json("GET", "/api/sites" + g.pageQuery(), g.apiAuth(), null));
             list.add(g -> g.json("GET", "/api/sites/" + g.siteId(), g.apiAuth(), null));
