@@ -96,6 +96,13 @@
     } catch { return null; }
   }
 
+  /**
+   * The text a visitor typed, without the control characters the server refuses (all below U+0020
+   * but tab, line feed and carriage return): a pasted NUL would otherwise cost the whole message.
+   * @param {string} text
+   */
+  const plain = (text) => text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
+
   /** @param {string} href @param {Node | string} label */
   const link = (href, label) => h('a', { href, target: '_blank', rel: 'noopener noreferrer nofollow ugc' }, label);
 
@@ -662,7 +669,7 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       for (let i = all.length - 1; i >= 0 && out.length < 20; i--) {
         const m = all[i];
         if (m.note || !m.content.trim()) continue;
-        const content = m.content.slice(0, 4000);
+        const content = plain(m.content).slice(0, 4000);
         if (total + content.length > 30000) break;
         total += content.length;
         out.unshift({ role: m.role, content });
@@ -674,7 +681,7 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       const input = this.input;
       const conv = this.conv;
       if (!input || !conv || !this.log || this.busy) return;
-      const text = input.value.trim();
+      const text = plain(input.value).trim();
       if (!text) return;
       if (Date.now() < this.until) {
         this.status(`You have sent many messages. Please try again in ${wait((this.until - Date.now()) / 1e3)}.`, true);
@@ -857,7 +864,7 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       const form = /** @type {HTMLFormElement} */ (this.leadForm);
       const get = (/** @type {string} */ n) => /** @type {HTMLInputElement} */ (form.elements.namedItem(n));
       const [name, email, phone, message] = ['name', 'email', 'phone', 'message'].map(get);
-      for (const f of [name, email, phone, message]) f.value = f.value.trim();
+      for (const f of [name, email, phone, message]) f.value = plain(f.value).trim();
       for (const f of [email, phone]) f.removeAttribute('aria-invalid');
       /** @type {[HTMLInputElement, string] | null} */
       let bad = null;

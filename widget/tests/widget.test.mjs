@@ -595,6 +595,37 @@ test('XSS in the question and in the streamed answer stays inert text', { timeou
   await context.close();
 });
 
+test('control characters a visitor pastes are left out of the question and the lead, which the server then accepts', { timeout: 90_000 }, async () => {
+  const siteId = await env.api.createSite();
+  const { context, page } = await newPage();
+  await page.goto(env.pages.add(env.backend.base, { site_id: siteId }));
+  await open(page);
+  const asked = page.waitForResponse((r) => r.url().endsWith('/ask') && r.request().method() === 'POST');
+  // fill() types what a paste would: a NUL, a bell and an escape among the words, a tab kept.
+  const pasted = 'Do you\u0000 ship\u0007 to\tCanada?\u001b';
+  await widget(page, '#q').fill(pasted);
+  assert.equal(await widget(page, '#q').inputValue(), pasted, 'the browser keeps them: the widget must leave them out');
+  await ask(page, pasted);
+  const res = await asked;
+  assert.equal(res.status(), 200);
+  const sent = res.request().postDataJSON();
+  assert.equal(sent.messages.at(-1).content, 'Do you ship to\tCanada?');
+
+  await ask(page, 'Can someone call me back?');
+  await lastAnswer(page).locator('button.offer').click();
+  await widget(page, 'form.lead').waitFor({ state: 'visible' });
+  await widget(page, 'form.lead [name=name]').fill('Ada\u0000 Lovelace');
+  await widget(page, 'form.lead [name=email]').fill(`ada+${Date.now()}@example.com`);
+  await widget(page, 'form.lead [name=message]').fill('Call\u0001 me');
+  const lead = page.waitForResponse((r) => r.url().endsWith('/widget/leads') && r.request().method() === 'POST');
+  await widget(page, 'form.lead [type=submit]').click();
+  const leadRes = await lead;
+  assert.equal(leadRes.status(), 201);
+  assert.equal(leadRes.request().postDataJSON().name, 'Ada Lovelace');
+  assert.equal(leadRes.request().postDataJSON().message, 'Call me');
+  await context.close();
+});
+
 test('offers the contact form when the assistant asks for details, validates it, and the owner API lists the lead', { timeout: 90_000 }, async () => {
   const siteId = await env.api.createSite();
   const { context, page } = await newPage();

@@ -162,7 +162,9 @@ class Ingestion {
             throw new DocumentTooLarge("The document would need " + drafts.size() + " chunks; the limit is "
                     + settings.maxChunksPerDocument() + ".");
         }
-        var name = firstNonBlank(title, extracted.title(), fallbackTitle, url, "Untitled");
+        // A title is one line; a file name may hold any byte but a NUL, and none of those belongs in it.
+        var name = firstNonBlank(
+                title, extracted.title(), fallbackTitle == null ? null : fallbackTitle.replaceAll("\\p{Cc}", ""), url);
         if (name.length() > settings.maxTitleChars()) {
             name = name.substring(0, settings.maxTitleChars());
         }
