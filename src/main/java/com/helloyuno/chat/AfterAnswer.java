@@ -159,7 +159,8 @@ class AfterAnswer implements SmartLifecycle {
                 extractor.regionOf(question.pageUrl()));
         extractor
                 .extract(question.visitorMessages(), hints)
-                .ifPresent(lead -> leads.submitFromChat(caller.siteId(), question.sessionId(), lead));
+                .ifPresent(lead ->
+                        leads.submitFromChat(caller.siteId(), question.sessionId(), lead, carrier(question, lead)));
 
         limiter.recordTokens(caller.siteId(), usage.totalTokens());
         analytics.track(new AnalyticsEvent.AnswerGiven(
@@ -173,6 +174,28 @@ class AfterAnswer implements SmartLifecycle {
                 turn.sources().size(),
                 turn.streamed(),
                 turn.offline()));
+    }
+
+    /**
+     * The visitor's latest message that holds the lead's email or phone number (its digits, however
+     * they were written): the message that carried the contact details; the latest one otherwise.
+     */
+    static String carrier(Question question, com.helloyuno.lead.ChatLead lead) {
+        var messages = question.visitorMessages();
+        var email = lead.email() == null ? null : lead.email().toLowerCase(Locale.ROOT);
+        var phoneTail = lead.phone() == null
+                ? null
+                : lead.phone().substring(Math.max(1, lead.phone().length() - 7));
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            var message = messages.get(i);
+            if (email != null && message.toLowerCase(Locale.ROOT).contains(email)) {
+                return message;
+            }
+            if (phoneTail != null && message.replaceAll("\\D", "").contains(phoneTail)) {
+                return message;
+            }
+        }
+        return question.latest();
     }
 
     private record Classified(@Nullable TurnClassification value, Usage usage) {}

@@ -1,0 +1,9 @@
+/**
+ * Outbound connections to addresses that visitors or owners chose (the crawler's pages, the
+ * owners' webhooks): which addresses such a connection may go to, checked when it connects.
+ * Depends on no feature.
+ */
+@NullMarked
+package com.helloyuno.net;
+
+import org.jspecify.annotations.NullMarked;
