@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,8 @@ class DeliveryWorker implements SmartLifecycle {
     private final Clock clock;
     private final String owner;
     private volatile @Nullable ScheduledExecutorService scheduler;
+    /** Set while polls fail (PostgreSQL away), so that an outage is logged once, not every poll. */
+    private final AtomicBoolean failing = new AtomicBoolean();
 
     DeliveryWorker(
             Outbox outbox,
@@ -82,6 +85,9 @@ class DeliveryWorker implements SmartLifecycle {
             while (scheduler != null) {
                 var claimed = outbox.claim(
                         owner, settings.delivery().lease(), settings.delivery().batchSize());
+                if (failing.compareAndSet(true, false)) {
+                    log.info("The outbox is readable again: deliveries go on");
+                }
                 if (claimed.isEmpty()) {
                     return;
                 }
@@ -96,7 +102,11 @@ class DeliveryWorker implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            log.warn("Outbox poll failed: {}", e.getClass().getSimpleName());
+            if (failing.compareAndSet(false, true)) {
+                log.warn(
+                        "Outbox poll failed ({}): deliveries wait until it can be read again",
+                        e.getClass().getSimpleName());
+            }
         }
     }
 
