@@ -168,9 +168,13 @@ class DataModelIntegrationTests {
             }
             db.createStatement().execute("DELETE FROM sites WHERE site_id = '" + doomed + "'");
         }
-        assertThat(strings("SELECT count(*)::text FROM outbox_attempts a JOIN outbox o ON o.id = a.outbox_id"
-                        + " WHERE o.site_id = '" + doomed + "'"))
+        // The doomed site's delivery attempts went with its outbox rows; the kept site's stayed.
+        assertThat(strings("SELECT count(*)::text FROM outbox_attempts a"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = a.outbox_id)"))
                 .containsExactly("0");
+        assertThat(strings("SELECT count(*)::text FROM outbox_attempts a JOIN outbox o ON o.id = a.outbox_id"
+                        + " WHERE o.site_id = '" + kept + "'"))
+                .containsExactly("1");
         for (var table : List.of("sites", "chat_history", "leads", "documents", "chunks", "crawl_jobs", "outbox")) {
             assertThat(strings("SELECT count(*)::text FROM " + table + " WHERE site_id = '" + doomed + "'"))
                     .as(table)
