@@ -37,7 +37,7 @@ class DeliveryWorker implements SmartLifecycle {
     private final Outbox outbox;
     private final SiteService sites;
     private final WebhookSender webhooks;
-    private final MailSender mail;
+    private final LeadMailer mail;
     private final Analytics analytics;
     private final NotifySettings settings;
     private final RetryPolicy retries;
@@ -51,7 +51,7 @@ class DeliveryWorker implements SmartLifecycle {
             Outbox outbox,
             SiteService sites,
             WebhookSender webhooks,
-            MailSender mail,
+            LeadMailer mail,
             Analytics analytics,
             NotifySettings settings,
             Clock clock) {

@@ -27,13 +27,13 @@ public class Notifications {
     private final Outbox outbox;
     private final SiteService sites;
     private final NotifySettings settings;
-    private final MailSender mail;
+    private final LeadMailer mail;
     private final JsonMapper json;
     private final Clock clock;
     private final AtomicBoolean mailWarned = new AtomicBoolean();
 
     Notifications(
-            Outbox outbox, SiteService sites, NotifySettings settings, MailSender mail, JsonMapper json, Clock clock) {
+            Outbox outbox, SiteService sites, NotifySettings settings, LeadMailer mail, JsonMapper json, Clock clock) {
         this.outbox = outbox;
         this.sites = sites;
         this.settings = settings;

@@ -22,13 +22,13 @@ import tools.jackson.databind.json.JsonMapper;
  * line break of theirs can add a header.
  */
 @Component
-class MailSender {
+class LeadMailer {
 
     private final @Nullable JavaMailSender mail;
     private final NotifySettings.Mail settings;
     private final JsonMapper json;
 
-    MailSender(ObjectProvider<JavaMailSender> mail, NotifySettings settings, JsonMapper json) {
+    LeadMailer(ObjectProvider<JavaMailSender> mail, NotifySettings settings, JsonMapper json) {
         this.mail = mail.getIfAvailable();
         this.settings = settings.mail();
         this.json = json;
@@ -56,7 +56,7 @@ class MailSender {
             helper.setText(text(event, lead, domain), html(event, lead, domain));
             message.setHeader("X-Yuno-Event-Id", event.path("id").asString(""));
             mail.send(message);
-            return Attempted.delivered(250);
+            return new Attempted(Attempted.Verdict.DELIVERED, null, null, null);
         } catch (MessagingException | MailParseException | MailPreparationException | IllegalArgumentException e) {
             return Attempted.giveUp(
                     null, "the e-mail could not be made (" + e.getClass().getSimpleName() + ")");
