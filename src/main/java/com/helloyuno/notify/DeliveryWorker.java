@@ -190,7 +190,9 @@ class DeliveryWorker implements SmartLifecycle {
             return Attempted.retry(null, "the webhook secret cannot be read on this instance", null);
         }
         if (secret == null) {
-            return Attempted.giveUp(null, "the site has no webhook secret");
+            // Only a URL stored before webhooks were sent has none: the owner makes one, then redelivers.
+            return Attempted.giveUp(
+                    null, "the site has no webhook secret: make one with POST /api/sites/{site_id}/webhook-secret");
         }
         return webhooks.send(
                 url,

@@ -118,11 +118,11 @@ class SiteController {
                 site.createdAt(),
                 site.updatedAt());
         checkWebhookUrl(updated.customConfig(), site.customConfig());
-        var saved = service.update(updated);
-        var webhookSecret = saved.customConfig().leadWebhookUrl() != null
+        // The secret exists before the URL is stored, so that no lead event finds a URL without one.
+        var webhookSecret = updated.customConfig().leadWebhookUrl() != null
                 ? service.firstWebhookSecret(siteId).orElse(null)
                 : null;
-        return new SiteResponses.UpdatedSiteBody(saved, webhookSecret);
+        return new SiteResponses.UpdatedSiteBody(service.update(updated), webhookSecret);
     }
 
     /**

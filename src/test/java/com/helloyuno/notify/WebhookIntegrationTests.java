@@ -45,6 +45,9 @@ class WebhookIntegrationTests {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     @BeforeAll
     static void startReceiver() throws Exception {
         receiver = new Receiver();
@@ -245,6 +248,25 @@ class WebhookIntegrationTests {
 
         var leads = owner(site, "GET", "/leads").json().path("items");
         assertThat(leads.get(0).path("message").asString()).isEqualTo(second);
+    }
+
+    @Test
+    void aDeliveryClaimedByAnInstanceThatDiedIsSentWhenItsLeaseEnds() {
+        var site = hooked();
+        var eventId = UUID.randomUUID();
+        // As a dead instance leaves it: claimed, with a lease that runs out in two seconds.
+        jdbc.sql("""
+                        INSERT INTO outbox (event_id, channel, site_id, event_type, payload, retry_until,
+                                            locked_by, locked_until)
+                        VALUES (?, 'webhook', ?, 'webhook.test', CAST(? AS jsonb), now() + interval '1 hour',
+                                'dead-instance', now() + interval '2 seconds')
+                        """)
+                .params(eventId, site.siteId(), "{\"id\": \"" + eventId + "\", \"type\": \"webhook.test\"}")
+                .update();
+        var claimedAt = Instant.now();
+        var request = awaitRequests(site, 1).getFirst();
+        assertThat(request.header("Yuno-Event-Id")).isEqualTo(eventId.toString());
+        assertThat(Duration.between(claimedAt, request.at())).isGreaterThan(Duration.ofMillis(1500));
     }
 
     @Test
