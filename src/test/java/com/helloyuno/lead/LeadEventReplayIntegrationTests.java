@@ -47,7 +47,11 @@ class LeadEventReplayIntegrationTests {
         var domain = "replay-" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
         // Nothing listens on the discard port: deliveries only wait to be retried, which is all right here.
         return hooked
-                ? api.create(Map.of("domain", domain, "custom_config", Map.of("lead_webhook_url", "http://127.0.0.1:9/hook")))
+                ? api.create(Map.of(
+                                "domain",
+                                domain,
+                                "custom_config",
+                                Map.of("lead_webhook_url", "http://127.0.0.1:9/hook")))
                         .siteId()
                 : api.create(domain).siteId();
     }
@@ -70,8 +74,8 @@ class LeadEventReplayIntegrationTests {
         assertThat(events(siteId, "lead.updated")).isZero();
 
         // Another form on the same session is another event: the lead was updated.
-        var second = new LeadService.FormLeadWrite(
-                UUID.randomUUID(), siteId, "s-1", null, "ada@work.example", null, null);
+        var second =
+                new LeadService.FormLeadWrite(UUID.randomUUID(), siteId, "s-1", null, "ada@work.example", null, null);
         spool.submit(LeadService.FORM_LEAD, second);
         assertThat(events(siteId, "lead.updated")).isEqualTo(1);
     }
@@ -91,7 +95,11 @@ class LeadEventReplayIntegrationTests {
         spool.submit(
                 LeadService.CHAT_LEAD,
                 new LeadService.ChatLeadWrite(
-                        siteId, "s-chat", new ChatLead(null, "grace@example.com", null, null), UUID.randomUUID(), "again"));
+                        siteId,
+                        "s-chat",
+                        new ChatLead(null, "grace@example.com", null, null),
+                        UUID.randomUUID(),
+                        "again"));
         assertThat(events(siteId, "lead.created")).isEqualTo(1);
         assertThat(events(siteId, "lead.updated")).isZero();
         assertThat(jdbc.sql("SELECT message FROM leads WHERE site_id = ? AND session_id = 's-chat'")
