@@ -206,6 +206,65 @@ public sealed interface AnalyticsEvent {
     }
 
     /** The checks of the few strings an event holds. */
+    /** How a lead reached its site's owner. */
+    enum DeliveryChannel {
+        WEBHOOK,
+        EMAIL
+    }
+
+    /**
+     * A lead event reached the owner's webhook or inbox.
+     *
+     * @param attempts how many attempts it took
+     */
+    record LeadDelivered(String siteId, DeliveryChannel channel, int attempts) implements AnalyticsEvent {
+        public LeadDelivered {
+            siteId = Checked.siteId(siteId);
+        }
+
+        @Override
+        public @Nullable String sessionId() {
+            return null;
+        }
+
+        @Override
+        public String name() {
+            return "lead_delivered";
+        }
+
+        @Override
+        public Map<String, Object> properties() {
+            return Map.of("channel", channel.name().toLowerCase(Locale.ROOT), "attempts", attempts);
+        }
+    }
+
+    /**
+     * A lead event was given up: the receiver refused it, or retries ran out.
+     *
+     * @param status the receiver's last HTTP status, 0 without one (a timeout, a refused address, mail)
+     */
+    record LeadDeliveryFailed(String siteId, DeliveryChannel channel, int attempts, int status)
+            implements AnalyticsEvent {
+        public LeadDeliveryFailed {
+            siteId = Checked.siteId(siteId);
+        }
+
+        @Override
+        public @Nullable String sessionId() {
+            return null;
+        }
+
+        @Override
+        public String name() {
+            return "lead_delivery_failed";
+        }
+
+        @Override
+        public Map<String, Object> properties() {
+            return Map.of("channel", channel.name().toLowerCase(Locale.ROOT), "attempts", attempts, "status", status);
+        }
+    }
+
     final class Checked {
 
         private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9_]{0,63}");

@@ -110,7 +110,11 @@ class AfterAnswer implements SmartLifecycle {
 
         extractor
                 .lead(turn.contact(), classification.leadName(), classification.leadIntent())
-                .ifPresent(lead -> leads.submitFromChat(caller.siteId(), question.sessionId(), lead));
+                .ifPresent(lead -> leads.submitFromChat(
+                        caller.siteId(),
+                        question.sessionId(),
+                        lead,
+                        turn.contact().carrier()));
 
         limiter.recordTokens(caller.siteId(), usage.totalTokens());
         analytics.track(new AnalyticsEvent.AnswerGiven(

@@ -12,12 +12,15 @@ import org.jspecify.annotations.Nullable;
  * @param email the latest valid email address, normalised
  * @param phone the latest phone number, in E.164 form
  * @param inLatest whether the latest message holds an email or a phone number
+ * @param carrier the latest visitor message that gave contact details: what the visitor wanted
+ *     when they left them, kept as the lead's message
  */
 public record ContactScan(
         @Nullable String region,
         @Nullable String email,
         @Nullable String phone,
-        boolean inLatest) {
+        boolean inLatest,
+        @Nullable String carrier) {
 
     /** Whether the messages hold contact details: the turn captures a lead. */
     public boolean found() {
@@ -27,6 +30,6 @@ public record ContactScan(
     @Override
     public String toString() {
         return "ContactScan[region=" + region + ", email=" + (email != null) + ", phone=" + (phone != null)
-                + ", inLatest=" + inLatest + "]";
+                + ", inLatest=" + inLatest + ", carrier=" + (carrier != null) + "]";
     }
 }

@@ -93,6 +93,7 @@ public class LeadExtractor {
         String email = null;
         String phone = null;
         var inLatest = false;
+        String carrier = null;
         var budget = settings.maxScanCharacters();
         var latest = true;
         for (var message : visitorMessages.reversed()) {
@@ -101,18 +102,24 @@ public class LeadExtractor {
             }
             var text = message.length() > budget ? message.substring(message.length() - budget) : message;
             budget -= text.length();
+            var found = false;
             if (email == null) {
                 email = lastEmail(text);
+                found = email != null;
             }
             if (phone == null) {
                 phone = lastPhone(text, region);
+                found |= phone != null;
+            }
+            if (found && carrier == null) {
+                carrier = message;
             }
             if (latest) {
                 inLatest = email != null || phone != null;
                 latest = false;
             }
         }
-        return new ContactScan(pageRegion, email, phone, inLatest);
+        return new ContactScan(pageRegion, email, phone, inLatest, carrier);
     }
 
     /**

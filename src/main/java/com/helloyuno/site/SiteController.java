@@ -36,11 +36,13 @@ class SiteController {
     private final SiteService service;
     private final SiteSettings settings;
     private final RateLimiter rateLimiter;
+    private final LeadWebhookRule webhookRule;
 
-    SiteController(SiteService service, SiteSettings settings, RateLimiter rateLimiter) {
+    SiteController(SiteService service, SiteSettings settings, RateLimiter rateLimiter, LeadWebhookRule webhookRule) {
         this.service = service;
         this.settings = settings;
         this.rateLimiter = rateLimiter;
+        this.webhookRule = webhookRule;
     }
 
     @PostMapping
@@ -58,10 +60,11 @@ class SiteController {
                 body.customConfig() != null
                         ? body.customConfig().applyTo(CustomConfig.DEFAULTS)
                         : CustomConfig.DEFAULTS);
+        checkWebhookUrl(draft.customConfig(), null);
         var created = service.create(draft);
         return ResponseEntity.status(HttpStatus.CREATED)
                 .header("Location", "/api/sites/" + created.site().siteId())
-                .body(new SiteResponses.CreatedSiteBody(created.site(), created.ownerKey()));
+                .body(new SiteResponses.CreatedSiteBody(created.site(), created.ownerKey(), created.webhookSecret()));
     }
 
     @GetMapping
@@ -80,7 +83,7 @@ class SiteController {
     }
 
     @PatchMapping("/{siteId}")
-    Site update(
+    SiteResponses.UpdatedSiteBody update(
             @AuthenticationPrincipal ApiCaller caller,
             @PathVariable String siteId,
             @Valid @RequestBody SiteRequests.UpdateSite body) {
@@ -113,7 +116,31 @@ class SiteController {
                 body.identityRequired() != null ? body.identityRequired() : site.identityRequired(),
                 site.createdAt(),
                 site.updatedAt());
-        return service.update(updated);
+        checkWebhookUrl(updated.customConfig(), site.customConfig());
+        // The secret exists before the URL is stored, so that no lead event finds a URL without one.
+        var webhookSecret = updated.customConfig().leadWebhookUrl() != null
+                ? service.firstWebhookSecret(siteId).orElse(null)
+                : null;
+        return new SiteResponses.UpdatedSiteBody(service.update(updated), webhookSecret);
+    }
+
+    /**
+     * Makes a new secret that signs the site's webhooks (the {@code Yuno-Signature} header); shown
+     * once, and the previous one stops signing at once.
+     */
+    @PostMapping("/{siteId}/webhook-secret")
+    SiteResponses.WebhookSecretBody rotateWebhookSecret(
+            @AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
+        service.requireAccessible(caller, siteId);
+        return new SiteResponses.WebhookSecretBody(siteId, service.rotateWebhookSecret(siteId));
+    }
+
+    /** A new or changed webhook URL must be one the webhooks may be sent to; one kept as it was is not checked again. */
+    private void checkWebhookUrl(CustomConfig config, @Nullable CustomConfig before) {
+        var url = config.leadWebhookUrl();
+        if (url != null && (before == null || !url.equals(before.leadWebhookUrl()))) {
+            webhookRule.check("custom_config.lead_webhook_url", url);
+        }
     }
 
     @DeleteMapping("/{siteId}")

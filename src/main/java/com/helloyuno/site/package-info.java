@@ -11,6 +11,7 @@
             CustomConfig.class,
             DemoSiteCreated.class,
             Domains.class,
+            LeadWebhookRule.class,
             Site.class,
             SiteNotFound.class,
             SiteService.class,
