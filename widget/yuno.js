@@ -10,6 +10,7 @@
 (() => {
   'use strict';
 
+  /** @typedef {{max_message_chars: number, max_messages: number, max_total_chars: number}} Limits */
   /** @typedef {{theme?: string, position?: string, primary_color?: string, welcome_message?: string, bot_name?: string, lead_capture?: boolean}} WidgetConfig */
   /** @typedef {{token: string, exp: number, widget: WidgetConfig}} Auth */
   /** @typedef {{title?: unknown, url?: unknown}} Source */
@@ -255,6 +256,234 @@
     return { status: res.status, code: String(body?.code || ''), detail: String(body?.detail || ''), retryAfter };
   }
 
+  // ---- The connection: the token, the calls and the answer's stream; no element in here ----
+
+  /** @typedef {{session?: (id: string) => void, update?: (answer: Message) => void}} AskHandlers */
+  /** @typedef {{answer: Message, lead: boolean, cut: boolean}} Answered */
+
+  /**
+   * The widget's connection to Yuno, for one site: a token (kept in session storage, refreshed ahead
+   * of expiry and again when the server refuses it), the site's settings that come with it, and the
+   * calls. Every failure is thrown as a Problem (status 0 when the server could not be reached).
+   */
+  class YunoConnection {
+    /**
+     * @param {string} siteId
+     * @param {string} base the backend's URL, ending in /
+     * @param {Record<string, string>} visitor visitor_id, visitor_hash and visitor_token, where the tag gives them
+     */
+    constructor(siteId, base, visitor) {
+      this.siteId = siteId;
+      this.base = base;
+      this.visitor = visitor;
+      this.authKey = `yuno:token:${siteId}`;
+      /** @type {Auth | null} */
+      this.auth = null;
+      /** @type {Promise<string> | null} */
+      this.authing = null;
+      /** @type {ReturnType<typeof setTimeout> | undefined} */
+      this.timer = undefined;
+    }
+
+    /** The site's settings for the widget, as the server sent them with the token. @returns {WidgetConfig} */
+    get config() {
+      return this.auth?.widget || {};
+    }
+
+    /**
+     * The limits of /ask the widget keeps to (the contract's): characters per message, at most 20
+     * turns and 30,000 characters of history.
+     * @returns {Limits}
+     */
+    get limits() {
+      return { max_message_chars: 4000, max_messages: 20, max_total_chars: 30000 };
+    }
+
+    /**
+     * Gets a token, then calls ready; a refused site never does. Offline, rate limited or with the
+     * server away, it tries again later and when the browser is back online (ready may then be called
+     * more than once).
+     * @param {() => void} ready @param {number} [attempt]
+     */
+    async connect(ready, attempt = 0) {
+      const stored = /** @type {Auth | null} */ (session.get(this.authKey));
+      if (stored && typeof stored.token === 'string' && stored.exp > Date.now() + 30e3) this.keep(stored);
+      else if (stored && typeof stored.token === 'string' && stored.exp + GRACE > Date.now()) this.auth = stored; // to refresh
+      try {
+        await this.token();
+      } catch (e) {
+        const p = /** @type {Problem} */ (e);
+        if (p.status === 403 || p.status === 404 || p.status === 400) {
+          console.info(`Yuno: the widget is not available here (${p.code || p.status}).`);
+          return;
+        }
+        // Offline, rate limited or the server is away: try again later, without showing anything yet.
+        if (attempt < 5) setTimeout(() => this.connect(ready, attempt + 1), Math.max(p.retryAfter || 0, 5 * 2 ** attempt) * 1e3);
+        if (p.status === 0) addEventListener('online', () => this.connect(ready, 0), { once: true });
+        return;
+      }
+      ready();
+    }
+
+    /** Stops refreshing the token. */
+    close() {
+      clearTimeout(this.timer);
+    }
+
+    /** @param {string} path @param {unknown} body @param {string} [token] @param {AbortSignal} [signal] */
+    post(path, body, token, signal) {
+      /** @type {Record<string, string>} */
+      const headers = { 'Content-Type': 'application/json', Accept: path === 'ask' ? 'text/event-stream' : 'application/json' };
+      if (token) headers.Authorization = `Bearer ${token}`;
+      return fetch(new URL(path, this.base).href, {
+        method: 'POST', headers, body: JSON.stringify(body), mode: 'cors', credentials: 'omit', cache: 'no-store', signal,
+      });
+    }
+
+    /** @param {Auth} auth */
+    keep(auth) {
+      this.auth = auth;
+      session.set(this.authKey, auth);
+      clearTimeout(this.timer);
+      const left = auth.exp - Date.now();
+      // Refresh ahead of expiry: a minute before (for short lives, a fifth of it), and never later
+      // than the 30 seconds before it within which token() stops trusting it.
+      this.timer = setTimeout(() => this.token(true).catch(() => {}), Math.max(1e3, left - Math.max(30e3, Math.min(60e3, left / 5))));
+    }
+
+    /**
+     * A usable token: the current one, else a refreshed one, else a new one. With force, the
+     * current one is not trusted (the server refused it).
+     * @param {boolean} [force]
+     * @returns {Promise<string>}
+     */
+    token(force) {
+      const auth = this.auth;
+      if (auth && !force && auth.exp - Date.now() > 30e3) return Promise.resolve(auth.token);
+      if (!this.authing) {
+        this.authing = (async () => {
+          try {
+            if (auth && auth.exp + GRACE > Date.now()) {
+              const res = await this.post('widget/refresh', {}, auth.token);
+              if (res.ok) return this.accept(await res.json());
+              const p = await problem(res);
+              if (p.status !== 401) throw p;
+            }
+            /** @type {Record<string, string>} */
+            const body = { site_id: this.siteId || '', domain: location.hostname, nonce: random(32) };
+            for (const k of ['visitor_id', 'visitor_hash', 'visitor_token']) if (this.visitor[k]) body[k] = this.visitor[k];
+            const res = await this.post('widget/authenticate', body);
+            if (res.ok) return this.accept(await res.json());
+            throw await problem(res);
+          } catch (e) {
+            if (e instanceof Error) throw /** @type {Problem} */ ({ status: 0, code: 'offline', detail: e.message, retryAfter: 0 });
+            throw e;
+          } finally {
+            this.authing = null;
+          }
+        })();
+      }
+      return this.authing;
+    }
+
+    /** @param {any} body the answer of authenticate or refresh @returns {string} */
+    accept(body) {
+      const exp = Date.parse(body.expires_at) || Date.now() + (Number(body.expires_in) || 3600) * 1e3;
+      this.keep({ token: String(body.token), exp, widget: body.widget || {} });
+      return String(body.token);
+    }
+
+    /**
+     * POSTs with the token; on a 401 refreshes or re-authenticates once and POSTs again.
+     * @param {string} path @param {unknown} body @param {AbortSignal} [signal]
+     * @returns {Promise<Response>} the answer, when it is a success
+     */
+    async call(path, body, signal) {
+      /** @type {Response | undefined} */
+      let res;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const token = await this.token(attempt > 0);
+        res = await this.post(path, body, token, signal);
+        if (res.status !== 401) break;
+      }
+      res = /** @type {Response} */ (res);
+      if (!res.ok) throw await problem(res);
+      return res;
+    }
+
+    /** Sends the contact details of the lead form. @param {Record<string, string | undefined>} body */
+    async lead(body) {
+      await this.call('widget/leads', body);
+    }
+
+    /**
+     * Asks, streaming the answer: on.session hears the session the server names, on.update the
+     * answer as it grows. An answer that stalls for 60 seconds is aborted; one that breaks off after
+     * some text keeps that text (cut).
+     * @param {unknown} body @param {AbortSignal} signal aborted when the visitor leaves the conversation
+     * @param {AskHandlers} on
+     * @returns {Promise<Answered>}
+     */
+    async ask(body, signal, on) {
+      const controller = new AbortController();
+      const abort = () => controller.abort();
+      if (signal.aborted) abort();
+      signal.addEventListener('abort', abort);
+      let idle = setTimeout(abort, 60e3);
+      try {
+        const res = await this.call('ask', body, controller.signal);
+        /** @type {Message} */
+        const answer = { role: 'assistant', content: '' };
+        let lead = false;
+        /** @type {any} */
+        let failure = null;
+        if (!/event-stream/.test(res.headers.get('Content-Type') || '') || !res.body) {
+          const json = await res.json();
+          answer.content = String(json.answer || '');
+          if (Array.isArray(json.sources)) answer.sources = json.sources;
+          lead = json.lead_captured === true;
+          if (typeof json.session_id === 'string') on.session?.(json.session_id);
+        } else {
+          try {
+            for await (const ev of events(res.body)) {
+              clearTimeout(idle);
+              idle = setTimeout(abort, 60e3);
+              /** @type {any} */
+              let data;
+              try { data = JSON.parse(ev.data); } catch { continue; }
+              if (ev.event === 'token' && typeof data?.text === 'string') {
+                answer.content += data.text;
+                on.update?.(answer);
+              } else if (ev.event === 'meta' && typeof data?.session_id === 'string') on.session?.(data.session_id);
+              else if (ev.event === 'sources' && Array.isArray(data)) answer.sources = data;
+              else if (ev.event === 'done') lead = data?.lead_captured === true;
+              else if (ev.event === 'error') failure = data || {};
+            }
+          } catch (e) {
+            // The stream broke or stalled: keep what arrived, unless the visitor left the conversation.
+            if (!answer.content.trim() || signal.aborted) throw e;
+            failure = { code: 'interrupted' };
+          }
+        }
+        if (!answer.content.trim()) {
+          throw /** @type {Problem} */ ({ status: failure ? 503 : 502, code: String(failure?.code || 'no_answer'), detail: '', retryAfter: 0 });
+        }
+        return { answer, lead, cut: failure != null };
+      } catch (e) {
+        if (e instanceof Error) {
+          // fetch failed (offline, server away) or the stream broke or stalled
+          throw /** @type {Problem} */ ({ status: 0, code: controller.signal.aborted ? 'timeout' : 'offline', detail: e.message, retryAfter: 0 });
+        }
+        throw e;
+      } finally {
+        clearTimeout(idle);
+        signal.removeEventListener('abort', abort);
+      }
+    }
+  }
+
+  // ---- The element: what the visitor sees, the conversation, the lead form ----
+
   /** "45 seconds", "3 minutes", "about 2 hours". @param {number} s */
   function wait(s) {
     s = Math.max(1, Math.ceil(s));
@@ -349,12 +578,8 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
     constructor() {
       super();
       this.root = this.attachShadow({ mode: 'open' });
-      /** @type {Auth | null} */
-      this.auth = null;
-      /** @type {Promise<string> | null} */
-      this.authing = null;
-      /** @type {ReturnType<typeof setTimeout> | undefined} */
-      this.timer = undefined;
+      /** @type {YunoConnection | null} */
+      this.connection = null;
       /** @type {AbortController | null} */
       this.inflight = null;
       this.busy = false;
@@ -363,9 +588,7 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       /** @type {Record<string, string>} what the tag itself says */
       this.tag = {};
       this.siteId = '';
-      this.base = '';
       this.convKey = '';
-      this.authKey = '';
       this.openKey = '';
       /** @type {Conversation | null} */
       this.conv = null;
@@ -384,100 +607,20 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
         console.warn('Yuno: the script tag needs a site_id of 16 letters and digits.');
         return;
       }
-      this.base = this.tag.api_base || location.origin + '/';
-      if (!/\/$/.test(this.base)) this.base += '/';
+      let base = this.tag.api_base || location.origin + '/';
+      if (!/\/$/.test(base)) base += '/';
       this.convKey = `yuno:conversation:${this.siteId}`;
-      this.authKey = `yuno:token:${this.siteId}`;
       this.openKey = `yuno:open:${this.siteId}`;
-      this.start(0);
+      /** @type {Record<string, string>} */
+      const visitor = {};
+      for (const k of ['visitor_id', 'visitor_hash', 'visitor_token']) if (this.tag[k]) visitor[k] = this.tag[k];
+      this.connection = new YunoConnection(this.siteId, base, visitor);
+      // The launcher shows once there is a token; a refused site never shows it.
+      this.connection.connect(() => this.build());
     }
 
     disconnectedCallback() {
-      clearTimeout(this.timer);
-    }
-
-    /** Authenticates, then shows the launcher; a refused site never shows it. @param {number} attempt */
-    async start(attempt) {
-      const stored = /** @type {Auth | null} */ (session.get(this.authKey));
-      if (stored && typeof stored.token === 'string' && stored.exp > Date.now() + 30e3) this.keep(stored);
-      else if (stored && typeof stored.token === 'string' && stored.exp + GRACE > Date.now()) this.auth = stored; // to refresh
-      try {
-        await this.token();
-      } catch (e) {
-        const p = /** @type {Problem} */ (e);
-        if (p.status === 403 || p.status === 404 || p.status === 400) {
-          console.info(`Yuno: the widget is not available here (${p.code || p.status}).`);
-          return;
-        }
-        // Offline, rate limited or the server is away: try again later, without showing anything yet.
-        if (attempt < 5) setTimeout(() => this.start(attempt + 1), Math.max(p.retryAfter || 0, 5 * 2 ** attempt) * 1e3);
-        if (p.status === 0) addEventListener('online', () => this.start(0), { once: true });
-        return;
-      }
-      this.build();
-    }
-
-    /** @param {string} path @param {unknown} body @param {string} [token] @param {AbortSignal} [signal] */
-    post(path, body, token, signal) {
-      /** @type {Record<string, string>} */
-      const headers = { 'Content-Type': 'application/json', Accept: path === 'ask' ? 'text/event-stream' : 'application/json' };
-      if (token) headers.Authorization = `Bearer ${token}`;
-      return fetch(new URL(path, this.base).href, {
-        method: 'POST', headers, body: JSON.stringify(body), mode: 'cors', credentials: 'omit', cache: 'no-store', signal,
-      });
-    }
-
-    /** @param {Auth} auth */
-    keep(auth) {
-      this.auth = auth;
-      session.set(this.authKey, auth);
-      clearTimeout(this.timer);
-      const left = auth.exp - Date.now();
-      // Refresh ahead of expiry: a minute before (for short lives, a fifth of it), and never later
-      // than the 30 seconds before it within which token() stops trusting it.
-      this.timer = setTimeout(() => this.token(true).catch(() => {}), Math.max(1e3, left - Math.max(30e3, Math.min(60e3, left / 5))));
-    }
-
-    /**
-     * A usable token: the current one, else a refreshed one, else a new one. With force, the
-     * current one is not trusted (the server refused it).
-     * @param {boolean} [force]
-     * @returns {Promise<string>}
-     */
-    token(force) {
-      const auth = this.auth;
-      if (auth && !force && auth.exp - Date.now() > 30e3) return Promise.resolve(auth.token);
-      if (!this.authing) {
-        this.authing = (async () => {
-          try {
-            if (auth && auth.exp + GRACE > Date.now()) {
-              const res = await this.post('widget/refresh', {}, auth.token);
-              if (res.ok) return this.accept(await res.json());
-              const p = await problem(res);
-              if (p.status !== 401) throw p;
-            }
-            /** @type {Record<string, string>} */
-            const body = { site_id: this.siteId || '', domain: location.hostname, nonce: random(32) };
-            for (const k of ['visitor_id', 'visitor_hash', 'visitor_token']) if (this.tag?.[k]) body[k] = this.tag[k];
-            const res = await this.post('widget/authenticate', body);
-            if (res.ok) return this.accept(await res.json());
-            throw await problem(res);
-          } catch (e) {
-            if (e instanceof Error) throw /** @type {Problem} */ ({ status: 0, code: 'offline', detail: e.message, retryAfter: 0 });
-            throw e;
-          } finally {
-            this.authing = null;
-          }
-        })();
-      }
-      return this.authing;
-    }
-
-    /** @param {any} body the answer of authenticate or refresh @returns {string} */
-    accept(body) {
-      const exp = Date.parse(body.expires_at) || Date.now() + (Number(body.expires_in) || 3600) * 1e3;
-      this.keep({ token: String(body.token), exp, widget: body.widget || {} });
-      return String(body.token);
+      this.connection?.close();
     }
 
     /** The stored conversation, or a new one. @returns {Conversation} */
@@ -499,8 +642,8 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
     }
 
     build() {
-      if (this.launcher) return; // already built (a retried start may finish twice)
-      const w = this.auth?.widget || {};
+      if (this.launcher || !this.connection) return; // already built (a retried start may finish twice)
+      const w = this.connection.config;
       const tag = this.tag;
       const pick = (/** @type {unknown[]} */ values, /** @type {string[]} */ allowed, /** @type {string} */ fallback) =>
         /** @type {string[]} */ (values.filter((v) => typeof v === 'string')).map((v) => v.toLowerCase()).find((v) => allowed.includes(v)) || fallback;
@@ -528,7 +671,7 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       this.log = h('div', { class: 'log', part: 'messages', role: 'region', 'aria-label': 'Conversation', tabindex: 0 });
       this.live = h('div', { class: 'sr', 'aria-live': 'polite', 'aria-atomic': 'true' });
       this.statusEl = h('div', { class: 'status', part: 'status', role: 'status', hidden: true });
-      this.input = h('textarea', { id: 'q', rows: 1, maxlength: 4000, placeholder: 'Type your message…', part: 'input', enterkeyhint: 'send',
+      this.input = h('textarea', { id: 'q', rows: 1, maxlength: this.connection.limits.max_message_chars, placeholder: 'Type your message…', part: 'input', enterkeyhint: 'send',
         oninput: () => this.grow(), onkeydown: (/** @type {KeyboardEvent} */ e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); this.send(); }
         } });
@@ -660,17 +803,18 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       return ul.childElementCount ? h('div', { class: 'sources', part: 'sources' }, h('span', {}, 'Sources'), ul) : null;
     }
 
-    /** The turns sent to /ask: the latest, within the contract's limits. */
+    /** The turns sent to /ask: the latest, within the server's limits. */
     history() {
       /** @type {{role: string, content: string}[]} */
       const out = [];
       let total = 0;
+      const limits = /** @type {YunoConnection} */ (this.connection).limits;
       const all = this.conv?.messages || [];
-      for (let i = all.length - 1; i >= 0 && out.length < 20; i--) {
+      for (let i = all.length - 1; i >= 0 && out.length < limits.max_messages; i--) {
         const m = all[i];
         if (m.note || !m.content.trim()) continue;
-        const content = plain(m.content).slice(0, 4000);
-        if (total + content.length > 30000) break;
+        const content = plain(m.content).slice(0, limits.max_message_chars);
+        if (total + content.length > limits.max_total_chars) break;
         total += content.length;
         out.unshift({ role: m.role, content });
       }
@@ -695,7 +839,7 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       input.value = '';
       this.grow();
       /** @type {Message} */
-      const question = { role: 'user', content: text.slice(0, 4000) };
+      const question = { role: 'user', content: text.slice(0, /** @type {YunoConnection} */ (this.connection).limits.max_message_chars) };
       conv.messages.push(question);
       this.save();
       const mine = this.bubble(question);
@@ -707,7 +851,7 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       const controller = new AbortController();
       this.inflight = controller;
       try {
-        await this.ask(controller, typing);
+        await this.ask(controller.signal, typing);
       } catch (e) {
         if (controller.signal.aborted && this.inflight !== controller) return; // a new conversation began
         typing.remove();
@@ -729,86 +873,40 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
     }
 
     /**
-     * Asks, streaming the answer into the conversation; on a 401 refreshes or re-authenticates
-     * once and asks again.
-     * @param {AbortController} controller @param {HTMLElement} typing
+     * Asks, streaming the answer into the conversation as it arrives.
+     * @param {AbortSignal} signal @param {HTMLElement} typing
      */
-    async ask(controller, typing) {
+    async ask(signal, typing) {
       const conv = /** @type {Conversation} */ (this.conv);
       const body = { messages: this.history(), session_id: conv.session_id, page_url: /^https?:$/.test(location.protocol) ? location.origin + location.pathname : undefined };
-      /** @type {Response | undefined} */
-      let res;
-      let idle = setTimeout(() => controller.abort(), 60e3);
+      let el = /** @type {HTMLElement | null} */ (null);
+      /** @param {Message} answer */
+      const show = (answer) => {
+        if (!el) {
+          el = this.bubble(answer);
+          typing.replaceWith(el);
+        } else this.bubble(answer, el);
+        this.toBottom();
+      };
+      let pending = 0;
+      /** @type {Answered} */
+      let answered;
       try {
-        for (let attempt = 0; attempt < 2; attempt++) {
-          const token = await this.token(attempt > 0);
-          res = await this.post('ask', body, token, controller.signal);
-          if (res.status !== 401) break;
-        }
-        res = /** @type {Response} */ (res);
-        if (!res.ok) throw await problem(res);
-        /** @type {Message} */
-        const answer = { role: 'assistant', content: '' };
-        let el = /** @type {HTMLElement | null} */ (null);
-        let lead = false;
-        /** @type {any} */
-        let failure = null;
-        const show = () => {
-          if (!el) {
-            el = this.bubble(answer);
-            typing.replaceWith(el);
-          } else this.bubble(answer, el);
-          this.toBottom();
-        };
-        if (!/event-stream/.test(res.headers.get('Content-Type') || '') || !res.body) {
-          const json = await res.json();
-          answer.content = String(json.answer || '');
-          if (Array.isArray(json.sources)) answer.sources = json.sources;
-          lead = json.lead_captured === true;
-          if (typeof json.session_id === 'string') conv.session_id = json.session_id;
-        } else {
-          let pending = 0;
-          try {
-            for await (const ev of events(res.body)) {
-              clearTimeout(idle);
-              idle = setTimeout(() => controller.abort(), 60e3);
-              /** @type {any} */
-              let data;
-              try { data = JSON.parse(ev.data); } catch { continue; }
-              if (ev.event === 'token' && typeof data?.text === 'string') {
-                answer.content += data.text;
-                pending ||= window.setTimeout(() => { pending = 0; show(); }, 40);
-              } else if (ev.event === 'meta' && typeof data?.session_id === 'string') conv.session_id = data.session_id;
-              else if (ev.event === 'sources' && Array.isArray(data)) answer.sources = data;
-              else if (ev.event === 'done') lead = data?.lead_captured === true;
-              else if (ev.event === 'error') failure = data || {};
-            }
-          } catch (e) {
-            // The stream broke or stalled: keep what arrived, unless a new conversation began.
-            if (!answer.content.trim() || this.inflight !== controller) throw e;
-            failure = { code: 'interrupted' };
-          }
-          clearTimeout(pending);
-        }
-        if (!answer.content.trim()) {
-          throw /** @type {Problem} */ ({ status: failure ? 503 : 502, code: String(failure?.code || 'no_answer'), detail: '', retryAfter: 0 });
-        }
-        if (lead) conv.lead = true;
-        answer.offer = this.leadCapture && !conv.lead && ASKS_FOR_CONTACT.test(answer.content);
-        conv.messages.push(answer);
-        this.save();
-        show();
-        this.announce(`${this.botName}: ${markdown(answer.content).textContent}`);
-        if (failure) this.status('The answer was cut short. Please ask again.', true);
-      } catch (e) {
-        if (e instanceof Error) {
-          // fetch failed (offline, server away) or the stream broke or stalled
-          throw /** @type {Problem} */ ({ status: 0, code: controller.signal.aborted ? 'timeout' : 'offline', detail: e.message, retryAfter: 0 });
-        }
-        throw e;
+        answered = await /** @type {YunoConnection} */ (this.connection).ask(body, signal, {
+          session: (id) => { conv.session_id = id; },
+          update: (answer) => { pending ||= window.setTimeout(() => { pending = 0; show(answer); }, 40); },
+        });
       } finally {
-        clearTimeout(idle);
+        clearTimeout(pending);
       }
+      const { answer, lead, cut } = answered;
+      if (lead) conv.lead = true;
+      answer.offer = this.leadCapture && !conv.lead && ASKS_FOR_CONTACT.test(answer.content);
+      conv.messages.push(answer);
+      this.save();
+      show(answer);
+      this.announce(`${this.botName}: ${markdown(answer.content).textContent}`);
+      if (cut) this.status('The answer was cut short. Please ask again.', true);
     }
 
     /** The friendly state of a failure. @param {Problem} p */
@@ -885,14 +983,7 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       const conv = /** @type {Conversation} */ (this.conv);
       const body = { session_id: conv.session_id, name: name.value || undefined, email: email.value || undefined, phone: phone.value || undefined, message: message.value || undefined };
       try {
-        /** @type {Response | undefined} */
-        let res;
-        for (let attempt = 0; attempt < 2; attempt++) {
-          res = await this.post('widget/leads', body, await this.token(attempt > 0));
-          if (res.status !== 401) break;
-        }
-        res = /** @type {Response} */ (res);
-        if (!res.ok) throw await problem(res);
+        await /** @type {YunoConnection} */ (this.connection).lead(body);
         conv.lead = true;
         form.reset();
         const note = { role: /** @type {const} */ ('assistant'), content: 'Thank you! We have your details and will get back to you soon.', note: true };
