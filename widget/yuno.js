@@ -11,7 +11,7 @@
   'use strict';
 
   /** @typedef {{max_message_chars: number, max_messages: number, max_total_chars: number}} Limits */
-  /** @typedef {{theme?: string, position?: string, primary_color?: string, welcome_message?: string, bot_name?: string, lead_capture?: boolean}} WidgetConfig */
+  /** @typedef {{theme?: string, position?: string, primary_color?: string, welcome_message?: string, bot_name?: string, lead_capture?: boolean, limits?: Partial<Limits>}} WidgetConfig */
   /** @typedef {{token: string, exp: number, widget: WidgetConfig}} Auth */
   /** @typedef {{title?: unknown, url?: unknown}} Source */
   /** @typedef {{role: 'user' | 'assistant', content: string, sources?: Source[], offer?: boolean, note?: boolean}} Message */
@@ -291,12 +291,18 @@
     }
 
     /**
-     * The limits of /ask the widget keeps to (the contract's): characters per message, at most 20
-     * turns and 30,000 characters of history.
+     * The limits of /ask the widget keeps to: the server's (sent with the token), and never more
+     * than 20 turns and 30,000 characters of history.
      * @returns {Limits}
      */
     get limits() {
-      return { max_message_chars: 4000, max_messages: 20, max_total_chars: 30000 };
+      const served = this.config.limits || {};
+      const n = (/** @type {unknown} */ v, /** @type {number} */ fallback) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : fallback);
+      return {
+        max_message_chars: n(served.max_message_chars, 4000),
+        max_messages: Math.min(20, n(served.max_messages, 50)),
+        max_total_chars: Math.min(30000, n(served.max_total_chars, 32000)),
+      };
     }
 
     /**

@@ -626,6 +626,37 @@ test('control characters a visitor pastes are left out of the question and the l
   await context.close();
 });
 
+test("keeps to the server's limit on a message, which comes with the token", { timeout: 90_000 }, async () => {
+  const siteId = await env.api.createSite();
+  const { context, page, errors } = await newPage();
+  // The server's own answer, with the limit an operator could set (yuno.chat.max-message-chars=40).
+  /** @type {any} */
+  let served = null;
+  await page.route('**/widget/authenticate', async (route) => {
+    const response = await route.fetch();
+    served = await response.json();
+    const body = { ...served, widget: { ...served.widget, limits: { ...served.widget.limits, max_message_chars: 40 } } };
+    const headers = { ...response.headers() };
+    delete headers['content-length'];
+    await route.fulfill({ status: response.status(), headers, body: JSON.stringify(body) });
+  });
+  await page.goto(env.pages.add(env.backend.base, { site_id: siteId }));
+  await open(page);
+  assert.equal(served?.widget?.limits?.max_message_chars, 4000, 'the backend serves its limit (application.yaml)');
+  assert.equal(await widget(page, '#q').getAttribute('maxlength'), '40');
+  const asked = page.waitForResponse((r) => r.url().endsWith('/ask') && r.request().method() === 'POST');
+  // fill() sets the value as a script would, past maxlength: the widget cuts the question itself.
+  const question = `What are your opening hours? ${'Please tell me. '.repeat(10)}`;
+  await ask(page, question);
+  const res = await asked;
+  assert.equal(res.status(), 200);
+  const sent = res.request().postDataJSON();
+  assert.equal(sent.messages.at(-1).content, question.slice(0, 40));
+  assert.equal(await shown(widget(page, '.msg.user').last()), question.slice(0, 40).trim());
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('offers the contact form when the assistant asks for details, validates it, and the owner API lists the lead', { timeout: 90_000 }, async () => {
   const siteId = await env.api.createSite();
   const { context, page } = await newPage();
