@@ -73,17 +73,19 @@ class ChatPipeline {
         var started = System.nanoTime();
         var messageId = UUID.randomUUID().toString();
         var siteId = question.caller().siteId();
-        // The one contact scan of the turn: the query's scrub, the offline thanks, lead_captured and
-        // the stored lead all use it (patterns only, in microseconds; the model adds name and intent later).
-        var contact = leads.scan(question.visitorMessages(), question.pageUrl());
         sink.meta(question.sessionId(), messageId);
 
+        // Forward only: the model rewrites (llm), one contact scan reads the messages and scrubs the
+        // query (lead), retrieval searches (knowledge), the model answers (llm).
         var query = rewriter.query(question);
         var usage = query.usage();
         analytics.track(new AnalyticsEvent.QuestionAsked(
                 siteId, question.sessionId(), question.earlier().size() / 2 + 1, query.rewritten()));
+        // The one contact scan of the turn: the query's scrub, the offline thanks, lead_captured and
+        // the stored lead all use it (patterns only, in microseconds; the model adds name and intent later).
+        var contact = leads.scan(question.visitorMessages(), question.pageUrl(), query.text());
 
-        var passages = passages(siteId, leads.withoutContactDetails(query.text(), contact.region()));
+        var passages = passages(siteId, contact.searchQuery());
         var sources = sources(passages);
 
         String answer;

@@ -14,13 +14,16 @@ import org.jspecify.annotations.Nullable;
  * @param inLatest whether the latest message holds an email or a phone number
  * @param carrier the latest visitor message that gave contact details: what the visitor wanted
  *     when they left them, kept as the lead's message
+ * @param searchQuery the turn's search query with the emails and phone numbers the scan would find
+ *     taken out: they must not reach the embeddings provider, nor match unrelated passages
  */
 public record ContactScan(
         @Nullable String region,
         @Nullable String email,
         @Nullable String phone,
         boolean inLatest,
-        @Nullable String carrier) {
+        @Nullable String carrier,
+        String searchQuery) {
 
     /** Whether the messages hold contact details: the turn captures a lead. */
     public boolean found() {

@@ -65,7 +65,7 @@ public class LeadExtractor {
      * @param visitorMessages what the visitor wrote, oldest first (never the assistant's words)
      */
     Optional<ChatLead> extract(List<String> visitorMessages, LeadHints hints) {
-        return lead(find(visitorMessages, hints.region()), hints.name(), hints.intent());
+        return lead(find(visitorMessages, hints.region(), ""), hints.name(), hints.intent());
     }
 
     /**
@@ -75,8 +75,9 @@ public class LeadExtractor {
      *
      * @param visitorMessages what the visitor wrote, oldest first (never the assistant's words)
      */
-    public ContactScan scan(List<String> visitorMessages, @Nullable String pageUrl) {
-        return find(visitorMessages, regionOf(pageUrl));
+    public ContactScan scan(List<String> visitorMessages, @Nullable String pageUrl, String searchQuery) {
+        var region = regionOf(pageUrl);
+        return find(visitorMessages, region, withoutContactDetails(searchQuery, region));
     }
 
     /** The lead of a scan, with the name and intent the classification found; empty without contact details. */
@@ -88,7 +89,7 @@ public class LeadExtractor {
     }
 
     /** The latest email and phone, newest message first, within the scan budget. */
-    private ContactScan find(List<String> visitorMessages, @Nullable String pageRegion) {
+    private ContactScan find(List<String> visitorMessages, @Nullable String pageRegion, String searchQuery) {
         var region = pageRegion != null ? pageRegion : settings.defaultRegion();
         String email = null;
         String phone = null;
@@ -119,7 +120,7 @@ public class LeadExtractor {
                 latest = false;
             }
         }
-        return new ContactScan(pageRegion, email, phone, inLatest, carrier);
+        return new ContactScan(pageRegion, email, phone, inLatest, carrier, searchQuery);
     }
 
     /**
@@ -128,7 +129,7 @@ public class LeadExtractor {
      * embeddings provider (contact details are no help to a search either). Order numbers, amounts
      * and the like stay, as {@code extract} leaves them too.
      */
-    public String withoutContactDetails(String text, @Nullable String pageRegion) {
+    String withoutContactDetails(String text, @Nullable String pageRegion) {
         var region = pageRegion != null ? pageRegion : settings.defaultRegion();
         var cuts = new ArrayList<>(emails(text));
         cuts.addAll(phoneNumbers(text, region));
