@@ -78,7 +78,7 @@ class NonceStoreTests {
     @Test
     void theWidgetsFallbacksAreCounted() {
         var meters = new SimpleMeterRegistry();
-        var widgetGate = new WidgetRedisGate().widgetRedisGate(meters);
+        var widgetGate = new WidgetRedis().widgetRedisGate(meters);
 
         widgetGate.call(
                 () -> {

@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
  * their fallbacks counted as {@code yuno.widget.redis.fallbacks}.
  */
 @Configuration(proxyBeanMethods = false)
-class WidgetRedisGate {
+class WidgetRedis {
 
     /** How often, while Redis is down, one widget request tries it again. */
     static final Duration RETRY_INTERVAL = Duration.ofSeconds(2);
