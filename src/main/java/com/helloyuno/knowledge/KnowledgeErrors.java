@@ -8,7 +8,10 @@ final class KnowledgeErrors {
 
     private KnowledgeErrors() {}
 
-    /** The URL's host resolves to an address the crawler may not reach: loopback, private, link-local, multicast, unspecified or cloud metadata. */
+    /**
+     * The URL's host resolves to an address the crawler may not reach: loopback, private,
+     * link-local, multicast, unspecified or cloud metadata.
+     */
     static final class AddressNotAllowed extends ApiException {
         AddressNotAllowed(String detail) {
             super(HttpStatus.BAD_REQUEST, "address_not_allowed", detail);
