@@ -44,11 +44,12 @@ class Crawls {
     /** Queues a crawl of a page or sitemap of the site; returns the job's id. */
     UUID start(String siteId, @Nullable String url, @Nullable Integer maxPages, AllowedHosts hosts) {
         if (url == null || url.isBlank()) {
-            throw new CrawlRequestInvalid("url is required.");
+            throw new KnowledgeErrors.CrawlRequestInvalid("url is required.");
         }
         var pages = maxPages == null ? settings.defaultMaxPages() : maxPages;
         if (pages < 1 || pages > settings.maxPagesLimit()) {
-            throw new CrawlRequestInvalid("max_pages must be between 1 and " + settings.maxPagesLimit() + ".");
+            throw new KnowledgeErrors.CrawlRequestInvalid(
+                    "max_pages must be between 1 and " + settings.maxPagesLimit() + ".");
         }
         var uri = PageFetcher.normalize(UrlGuard.parse(url));
         guard.check(uri, hosts);
@@ -58,6 +59,7 @@ class Crawls {
     }
 
     Status status(String siteId, UUID jobId) {
-        return jobs.find(siteId, jobId).orElseThrow(() -> new CrawlNotFound("No crawl " + jobId + " in this site."));
+        return jobs.find(siteId, jobId)
+                .orElseThrow(() -> new KnowledgeErrors.CrawlNotFound("No crawl " + jobId + " in this site."));
     }
 }

@@ -103,9 +103,9 @@ class DocumentController {
     void delete(
             @AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId, @PathVariable String documentId) {
         sites.requireAccessible(caller, siteId);
-        var id = PathIds.uuid(documentId, () -> new DocumentNotFound("No such document in this site."));
+        var id = PathIds.uuid(documentId, () -> new KnowledgeErrors.DocumentNotFound("No such document in this site."));
         if (!documents.delete(siteId, id)) {
-            throw new DocumentNotFound("No such document in this site.");
+            throw new KnowledgeErrors.DocumentNotFound("No such document in this site.");
         }
     }
 
@@ -121,17 +121,17 @@ class DocumentController {
             return null;
         }
         if (url.length() > MAX_URL_LENGTH) {
-            throw new DocumentRequestInvalid("url must be at most " + MAX_URL_LENGTH + " characters.");
+            throw new KnowledgeErrors.DocumentRequestInvalid("url must be at most " + MAX_URL_LENGTH + " characters.");
         }
         try {
             var uri = new URI(url.strip());
             var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw new DocumentRequestInvalid("url must be an absolute http or https URL.");
+                throw new KnowledgeErrors.DocumentRequestInvalid("url must be an absolute http or https URL.");
             }
             return uri.toString();
         } catch (URISyntaxException e) {
-            throw new DocumentRequestInvalid("url must be an absolute http or https URL.");
+            throw new KnowledgeErrors.DocumentRequestInvalid("url must be an absolute http or https URL.");
         }
     }
 }

@@ -75,7 +75,7 @@ class PageFetcher implements DisposableBean {
     private List<InetAddress> lookup(String host) throws UnknownHostException {
         try {
             return guard.allowedAddresses(host);
-        } catch (AddressNotAllowed e) {
+        } catch (KnowledgeErrors.AddressNotAllowed e) {
             throw new RefusedAddress(e.getMessage());
         }
     }

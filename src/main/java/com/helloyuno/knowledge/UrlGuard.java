@@ -53,7 +53,7 @@ class UrlGuard {
         try {
             uri = new URI(url.strip());
         } catch (java.net.URISyntaxException e) {
-            throw new UrlInvalid("url is not a valid URL.");
+            throw new KnowledgeErrors.UrlInvalid("url is not a valid URL.");
         }
         checkScheme(uri);
         return uri;
@@ -62,13 +62,13 @@ class UrlGuard {
     static void checkScheme(URI uri) {
         var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new UrlSchemeNotAllowed("Only http and https URLs can be crawled.");
+            throw new KnowledgeErrors.UrlSchemeNotAllowed("Only http and https URLs can be crawled.");
         }
         if (uri.getRawAuthority() == null || uri.getHost() == null) {
-            throw new UrlInvalid("url must be an absolute URL with a host name.");
+            throw new KnowledgeErrors.UrlInvalid("url must be an absolute URL with a host name.");
         }
         if (uri.getRawUserInfo() != null) {
-            throw new UrlInvalid("url must not carry a user name or password.");
+            throw new KnowledgeErrors.UrlInvalid("url must not carry a user name or password.");
         }
     }
 
@@ -76,20 +76,20 @@ class UrlGuard {
     void check(URI uri, AllowedHosts hosts) {
         checkScheme(uri);
         if (!hosts.permits(uri.getHost())) {
-            throw new UrlOutsideSite(
+            throw new KnowledgeErrors.UrlOutsideSite(
                     "The URL's host " + AllowedHosts.normalize(uri.getHost()) + " is not one of the site's domains.");
         }
         try {
             allowedAddresses(AllowedHosts.normalize(uri.getHost()));
         } catch (UnknownHostException e) {
-            throw new UrlInvalid("The URL's host name does not resolve.");
+            throw new KnowledgeErrors.UrlInvalid("The URL's host name does not resolve.");
         }
     }
 
     /**
      * The addresses of a host, when every one of them is allowed.
      *
-     * @throws AddressNotAllowed when any is not: a name with one private address among public ones
+     * @throws KnowledgeErrors.AddressNotAllowed when any is not: a name with one private address among public ones
      *     is refused whole, since the connection could go to any of them
      * @throws UnknownHostException when the name does not resolve
      */
@@ -97,7 +97,8 @@ class UrlGuard {
         try {
             return addresses.allowedAddresses(host);
         } catch (AddressRefused e) {
-            throw new AddressNotAllowed("The URL's host resolves to an address the crawler may not reach.");
+            throw new KnowledgeErrors.AddressNotAllowed(
+                    "The URL's host resolves to an address the crawler may not reach.");
         }
     }
 

@@ -48,7 +48,7 @@ class UrlGuardTests {
         }) {
             assertThatThrownBy(() -> guard.check(URI.create(url), everyTestHost))
                     .as(url)
-                    .isInstanceOf(AddressNotAllowed.class);
+                    .isInstanceOf(KnowledgeErrors.AddressNotAllowed.class);
         }
     }
 
@@ -65,11 +65,13 @@ class UrlGuardTests {
                 }) {
             assertThatThrownBy(() -> guard.check(URI.create(url), everyTestHost))
                     .as(url)
-                    .isInstanceOf(UrlSchemeNotAllowed.class);
+                    .isInstanceOf(KnowledgeErrors.UrlSchemeNotAllowed.class);
         }
-        assertThatThrownBy(() -> UrlGuard.parse("file:///etc/passwd")).isInstanceOf(UrlSchemeNotAllowed.class);
-        assertThatThrownBy(() -> UrlGuard.parse("http://user:pw@example.com/")).isInstanceOf(UrlInvalid.class);
-        assertThatThrownBy(() -> UrlGuard.parse("not a url")).isInstanceOf(UrlInvalid.class);
+        assertThatThrownBy(() -> UrlGuard.parse("file:///etc/passwd"))
+                .isInstanceOf(KnowledgeErrors.UrlSchemeNotAllowed.class);
+        assertThatThrownBy(() -> UrlGuard.parse("http://user:pw@example.com/"))
+                .isInstanceOf(KnowledgeErrors.UrlInvalid.class);
+        assertThatThrownBy(() -> UrlGuard.parse("not a url")).isInstanceOf(KnowledgeErrors.UrlInvalid.class);
     }
 
     @Test
@@ -77,11 +79,11 @@ class UrlGuardTests {
         var site = new AllowedHosts(Set.of("example.com"), true);
 
         assertThatThrownBy(() -> guard.check(URI.create("https://evil.example.net/"), site))
-                .isInstanceOf(UrlOutsideSite.class);
+                .isInstanceOf(KnowledgeErrors.UrlOutsideSite.class);
         assertThatThrownBy(() -> guard.check(URI.create("https://badexample.com/"), site))
-                .isInstanceOf(UrlOutsideSite.class);
+                .isInstanceOf(KnowledgeErrors.UrlOutsideSite.class);
         assertThatThrownBy(() -> guard.check(URI.create("https://example.com.evil.net/"), site))
-                .isInstanceOf(UrlOutsideSite.class);
+                .isInstanceOf(KnowledgeErrors.UrlOutsideSite.class);
     }
 
     @Test
