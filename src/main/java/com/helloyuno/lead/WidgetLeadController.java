@@ -5,6 +5,7 @@ import com.helloyuno.analytics.AnalyticsEvent;
 import com.helloyuno.id.Ids;
 import com.helloyuno.ratelimit.RateLimitExceeded;
 import com.helloyuno.ratelimit.RateLimiter;
+import com.helloyuno.spool.Spool;
 import com.helloyuno.widget.WidgetCaller;
 import java.util.Map;
 import java.util.UUID;
@@ -51,8 +52,11 @@ class WidgetLeadController {
             case SPOOLED, QUARANTINED -> HttpStatus.ACCEPTED;
             case DROPPED -> throw new LeadNotKept();
         };
-        analytics.track(new AnalyticsEvent.LeadCaptured(
-                caller.siteId(), form.sessionId(), AnalyticsEvent.LeadCaptured.Channel.FORM));
+        if (receipt.outcome() != Spool.Outcome.QUARANTINED) {
+            // A lead PostgreSQL refused waits for an operator: not captured yet, as far as anyone counts.
+            analytics.track(new AnalyticsEvent.LeadCaptured(
+                    caller.siteId(), form.sessionId(), AnalyticsEvent.LeadCaptured.Channel.FORM));
+        }
         return ResponseEntity.status(status).body(Map.of("lead_id", receipt.leadId()));
     }
 

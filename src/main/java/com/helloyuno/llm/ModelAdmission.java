@@ -18,9 +18,9 @@ import org.springframework.stereotype.Component;
  * The one admission of model calls toward the provider, chat and embeddings alike, per instance.
  *
  * <p>The allowed concurrency adapts to the provider (additive increase, multiplicative decrease):
- * it starts at {@code yuno.llm.max-concurrency}, a 429 multiplies it by {@code decrease-factor} (at
- * most once per {@code decrease-interval}, down to {@code min-concurrency}), and every call that
- * succeeds raises it by one again. A {@code Retry-After} pauses new admissions until it has passed.
+ * it starts at {@code yuno.llm.max-concurrency}; a 429 sets it to the calls in flight times {@code
+ * decrease-factor} (at most once per {@code decrease-interval}, down to {@code min-concurrency}); a
+ * call that succeeds while the limit is what holds calls back raises it by one again. A {@code Retry-After} pauses new admissions until it has passed.
  * Optional per-minute budgets of requests and tokens hold calls back to what the provider account
  * allows. A call waits for admission at most {@code yuno.llm.acquire-timeout} (and never past its
  * deadline); then it is refused as {@link UpstreamUnavailable.Reason#BUSY}, counted in {@code
@@ -95,12 +95,18 @@ final class ModelAdmission {
 
         private Permit() {}
 
-        /** The provider answered: the allowed concurrency grows back by one. */
+        /**
+         * The provider answered. Where the allowed concurrency was what held calls back (this call
+         * and the others in flight fill it), it grows by one: a limit far above what is in flight
+         * proves nothing and does not grow.
+         */
         void succeeded() {
             lock.lock();
             try {
-                limit = Math.min(ceiling, limit + 1);
-                changed.signalAll();
+                if (inFlight + 1 >= (int) limit && limit < ceiling) {
+                    limit = Math.min(ceiling, limit + 1);
+                    changed.signalAll();
+                }
             } finally {
                 lock.unlock();
             }
@@ -114,7 +120,9 @@ final class ModelAdmission {
                 var now = nanoTime.getAsLong();
                 if (now - lastDecrease >= settings.decreaseInterval().toNanos()) {
                     var before = (int) limit;
-                    limit = Math.max(settings.minConcurrency(), limit * settings.decreaseFactor());
+                    // From what is really in flight, not from a ceiling that was never reached, so
+                    // that one decrease already slows the instance down.
+                    limit = Math.max(settings.minConcurrency(), Math.min(limit, inFlight) * settings.decreaseFactor());
                     lastDecrease = now;
                     log.warn(
                             "The model provider answers 429: model calls in flight lowered from {} to {}", before, (int)

@@ -75,6 +75,17 @@ class WebhookSender implements DisposableBean {
         } catch (ApiException | IllegalArgumentException e) {
             return Attempted.giveUp(null, "the webhook URL is not one Yuno sends to");
         }
+        if (isAddressLiteral(httpUrl.host())) {
+            // OkHttp connects to an IP literal without asking its Dns (the guard), so check it here;
+            // a URL saved before the save-time check existed may hold one.
+            try {
+                urls.guard().allowedAddresses(httpUrl.host());
+            } catch (AddressRefused e) {
+                return Attempted.giveUp(null, "the webhook host resolves to an address Yuno may not reach");
+            } catch (UnknownHostException e) {
+                return Attempted.giveUp(null, "the webhook URL is not one Yuno sends to");
+            }
+        }
         var timestamp = clock.instant().getEpochSecond();
         var request = new Request.Builder()
                 .url(httpUrl)
@@ -142,5 +153,10 @@ class WebhookSender implements DisposableBean {
     public void destroy() {
         client.dispatcher().executorService().shutdown();
         client.connectionPool().evictAll();
+    }
+
+    /** An IPv4 or IPv6 address written as the host (OkHttp gives IPv6 without brackets). */
+    static boolean isAddressLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> Character.isDigit(c) || c == '.');
     }
 }

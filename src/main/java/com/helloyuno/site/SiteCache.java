@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -15,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.stereotype.Component;
@@ -28,14 +30,27 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>While PostgreSQL is unavailable, an expired entry is served rather than failing the request;
  * a site this instance has not cached (it started during the outage, or the site was evicted) is
- * served from the snapshot every load and change leaves in Redis ({@code yuno.sites.snapshot-ttl}),
+ * served from the snapshot every load and change leaves in Redis ({@code yuno:site-snapshot:<id>},
+ * {@code yuno.sites.snapshot-ttl}; a newer version is never overwritten by an older one),
  * so that a widget keeps chatting and its leads reach the spool.
  */
 @Component
 class SiteCache {
 
     static final String CHANNEL = "yuno:sites:changed";
-    private static final String SNAPSHOT = "yuno:site:";
+    static final String SNAPSHOT = "yuno:site-snapshot:";
+    /**
+     * Writes a snapshot unless Redis holds a newer one (by the site's {@code updated_at}): the
+     * writes go out on their own threads, and a load that read the site just before a change must
+     * not land after the change's own snapshot.
+     */
+    private static final RedisScript<Long> NEWER_WINS = RedisScript.of("""
+            local held = redis.call('HGET', KEYS[1], 'v')
+            if held and tonumber(held) > tonumber(ARGV[2]) then return 0 end
+            redis.call('HSET', KEYS[1], 'site', ARGV[1], 'v', ARGV[2])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return 1
+            """, Long.class);
     /** After a failed Redis call, snapshots are not written for this long (each would wait its timeout). */
     private static final Duration REDIS_BACK_OFF = Duration.ofSeconds(5);
 
@@ -142,8 +157,8 @@ class SiteCache {
     /** The site as Redis last saw it, for an outage of PostgreSQL; empty if Redis has none or fails. */
     private Optional<Site> snapshot(String siteId) {
         try {
-            var stored = redis.opsForValue().get(SNAPSHOT + siteId);
-            return stored == null ? Optional.empty() : Optional.of(json.readValue(stored, Site.class));
+            var stored = redis.opsForHash().get(SNAPSHOT + siteId, "site");
+            return stored == null ? Optional.empty() : Optional.of(json.readValue((String) stored, Site.class));
         } catch (RuntimeException e) {
             log.warn(
                     "No snapshot of site {} from Redis ({})",
@@ -158,14 +173,21 @@ class SiteCache {
      * for Redis, and a Redis outage only pauses snapshots for a few seconds.
      */
     private void keepSnapshot(String siteId, Optional<Site> site) {
-        if (clock.instant().isBefore(redisQuietUntil)) {
+        // A deletion always goes out: a deleted site must not serve from its snapshot.
+        if (site.isPresent() && clock.instant().isBefore(redisQuietUntil)) {
             return;
         }
         Thread.ofVirtual().name("site-snapshot").start(() -> {
             try {
                 if (site.isPresent()) {
-                    redis.opsForValue()
-                            .set(SNAPSHOT + siteId, json.writeValueAsString(site.get()), settings.snapshotTtl());
+                    var updated = site.get().updatedAt();
+                    var version = updated.getEpochSecond() * 1_000_000 + updated.getNano() / 1_000;
+                    redis.execute(
+                            NEWER_WINS,
+                            List.of(SNAPSHOT + siteId),
+                            json.writeValueAsString(site.get()),
+                            Long.toString(version),
+                            Long.toString(settings.snapshotTtl().toMillis()));
                 } else {
                     redis.delete(SNAPSHOT + siteId);
                 }

@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 /**
  * The id this instance's database gave itself ({@code database_identity}, made by its first
  * migration run). Every spool entry carries it, so that a spool folder shared by mistake, or
- * carried to an instance of another database, is never written into the wrong one. Read once,
- * when PostgreSQL first answers.
+ * carried to an instance of another database, is never written into the wrong one. Read at
+ * start, when PostgreSQL answers (it must, for the migrations), and kept.
  */
 @Component
 class DatabaseIdentity {
@@ -30,8 +30,16 @@ class DatabaseIdentity {
         this.reader = reader;
     }
 
-    /** The id, or empty while PostgreSQL has not answered since this instance started. */
+    /**
+     * The id, as last read: never a query, so that spooling during an outage does not wait for a
+     * connection. Empty only when PostgreSQL has not answered since this instance started.
+     */
     Optional<String> current() {
+        return Optional.ofNullable(id.get());
+    }
+
+    /** Reads the id if it is not known yet: at start (Flyway has just run), and before a drain. */
+    Optional<String> load() {
         var known = id.get();
         if (known != null) {
             return Optional.of(known);

@@ -94,6 +94,13 @@ public class Spool implements SmartLifecycle {
     private final Counter delayed;
     private final Counter quarantined;
     private final Object drainLock = new Object();
+    /**
+     * Held while a write is spooled and counted, and while a drain counts what is left: otherwise a
+     * write spooled between the drain's count and its update of the counter would leave the counter
+     * at 0 with a file waiting, and the next writes would overtake it.
+     */
+    private final Object countLock = new Object();
+
     private volatile boolean running;
     private volatile @Nullable Thread drainer;
 
@@ -162,30 +169,32 @@ public class Spool implements SmartLifecycle {
     }
 
     private Outcome spool(String kind, Object payload) {
-        if (spooled.get() >= settings.maxEntries()) {
-            dropped.increment();
-            log.error("Spool full ({} writes): a {} write is lost", settings.maxEntries(), kind);
-            return Outcome.DROPPED;
-        }
-        try {
-            var dir = directory();
-            var name = String.format("%020d%s", nextSequence(), SUFFIX);
-            var entry = new LinkedHashMap<String, Object>();
-            entry.put("kind", kind);
-            database.current().ifPresent(id -> entry.put("database", id));
-            entry.put("spooled_at", clock.instant().toString());
-            entry.put("payload", payload);
-            writeDurably(dir, name, json.writeValueAsBytes(entry));
-            spooled.incrementAndGet();
-            delayed.increment();
-            return Outcome.SPOOLED;
-        } catch (IOException | RuntimeException e) {
-            dropped.increment();
-            log.error(
-                    "Could not spool a {} write ({}): it is lost",
-                    kind,
-                    e.getClass().getSimpleName());
-            return Outcome.DROPPED;
+        synchronized (countLock) {
+            if (spooled.get() >= settings.maxEntries()) {
+                dropped.increment();
+                log.error("Spool full ({} writes): a {} write is lost", settings.maxEntries(), kind);
+                return Outcome.DROPPED;
+            }
+            try {
+                var dir = directory();
+                var name = String.format("%020d%s", nextSequence(), SUFFIX);
+                var entry = new LinkedHashMap<String, Object>();
+                entry.put("kind", kind);
+                database.current().ifPresent(id -> entry.put("database", id));
+                entry.put("spooled_at", clock.instant().toString());
+                entry.put("payload", payload);
+                writeDurably(dir, name, json.writeValueAsBytes(entry));
+                spooled.incrementAndGet();
+                delayed.increment();
+                return Outcome.SPOOLED;
+            } catch (IOException | RuntimeException e) {
+                dropped.increment();
+                log.error(
+                        "Could not spool a {} write ({}): it is lost",
+                        kind,
+                        e.getClass().getSimpleName());
+                return Outcome.DROPPED;
+            }
         }
     }
 
@@ -204,10 +213,19 @@ public class Spool implements SmartLifecycle {
     public int drain() {
         synchronized (drainLock) {
             var written = 0;
+            database.load();
             for (var file : spooledFiles()) {
+                if (Thread.currentThread().isInterrupted()) {
+                    // Stopping: what is left waits for the stop's own drain or the next start. An
+                    // interrupted thread cannot read files, and must not take them for unreadable.
+                    break;
+                }
                 ObjectNode entry;
                 try {
                     entry = (ObjectNode) json.readTree(Files.readAllBytes(file));
+                } catch (java.nio.channels.ClosedByInterruptException e) {
+                    Thread.currentThread().interrupt();
+                    break;
                 } catch (IOException | RuntimeException e) {
                     quarantineFile(file, null, "unreadable", e);
                     continue;
@@ -240,8 +258,11 @@ public class Spool implements SmartLifecycle {
                 }
                 written++;
             }
-            var left = countJsonFiles(settings.directory());
-            spooled.set(left);
+            long left;
+            synchronized (countLock) {
+                left = countJsonFiles(settings.directory());
+                spooled.set(left);
+            }
             if (written > 0) {
                 log.info("Wrote {} spooled writes; {} still waiting", written, left);
             }
@@ -381,12 +402,15 @@ public class Spool implements SmartLifecycle {
 
     /** Counts what is on disk: an operator may have put quarantined writes back, or removed them. */
     private void recount() {
-        spooled.set(countJsonFiles(settings.directory()));
+        synchronized (countLock) {
+            spooled.set(countJsonFiles(settings.directory()));
+        }
         quarantinedFiles.set(countJsonFiles(settings.quarantine()));
     }
 
     @Override
     public void start() {
+        database.load();
         recount();
         if (spooled.get() > 0) {
             log.info("{} writes wait in the spool from before this start", spooled.get());

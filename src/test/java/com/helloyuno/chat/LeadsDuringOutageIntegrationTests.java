@@ -89,8 +89,8 @@ class LeadsDuringOutageIntegrationTests {
                         .status())
                 .isEqualTo(200);
         await().atMost(Duration.ofSeconds(5)).until(() -> {
-            var snapshot = redis.opsForValue().get("yuno:site:" + changed.siteId());
-            return snapshot != null && snapshot.contains("Ada");
+            var snapshot = redis.opsForHash().get("yuno:site-snapshot:" + changed.siteId(), "site");
+            return snapshot != null && snapshot.toString().contains("Ada");
         });
 
         postgres.cut();

@@ -58,19 +58,21 @@ class ModelAdmissionTests {
     void aRateLimitCutsTheAllowedConcurrencyOncePerIntervalDownToTheFloorAndSuccessesGrowItBack() {
         var settings = new AdmissionSettings(4, 0.5, Duration.ofMillis(200), 0, 0);
         var admission = admission(100, Duration.ofMillis(50), settings);
+        var busy = new ArrayList<ModelAdmission.Permit>();
+        for (int i = 0; i < 60; i++) {
+            busy.add(admission.admit(deadline, 1));
+        }
 
+        // 60 in flight of 100 allowed: a 429 halves what is really in flight, not the ceiling.
+        busy.getLast().throttled(null);
+        busy.getFirst().throttled(null); // the same burst: counted, but cuts once
+        assertThat(admission.limit()).isEqualTo(30);
+        assertThat(meters.get("yuno.llm.admission.throttled").counter().count()).isEqualTo(2);
+        busy.forEach(ModelAdmission.Permit::close);
+
+        sleep(Duration.ofMillis(210));
         try (var permit = admission.admit(deadline, 1)) {
             permit.throttled(null);
-            permit.throttled(null); // the same burst: counted once
-        }
-        assertThat(admission.limit()).isEqualTo(50);
-        assertThat(meters.get("yuno.llm.admission.throttled").counter().count()).isEqualTo(2);
-
-        for (int round = 0; round < 10; round++) {
-            sleep(Duration.ofMillis(210));
-            try (var permit = admission.admit(deadline, 1)) {
-                permit.throttled(null);
-            }
         }
         assertThat(admission.limit()).as("never below min-concurrency").isEqualTo(4);
 
@@ -80,11 +82,15 @@ class ModelAdmissionTests {
             held.add(admission.admit(deadline, 1));
         }
         assertThatThrownBy(() -> admission.admit(deadline, 1)).isInstanceOf(UpstreamUnavailable.class);
-        held.forEach(p -> {
-            p.succeeded();
-            p.close();
-        });
-        assertThat(admission.limit()).isEqualTo(8);
+        // Successes while the limit is full raise it (4 in flight of 4, then of 5); once the
+        // limit no longer binds, more successes do not.
+        held.forEach(ModelAdmission.Permit::succeeded);
+        assertThat(admission.limit()).isEqualTo(6);
+        held.forEach(ModelAdmission.Permit::close);
+        try (var alone = admission.admit(deadline, 1)) {
+            alone.succeeded();
+        }
+        assertThat(admission.limit()).isEqualTo(6);
     }
 
     @Test

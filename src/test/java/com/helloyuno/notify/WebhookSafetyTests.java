@@ -98,6 +98,28 @@ class WebhookSafetyTests {
     }
 
     @Test
+    void aUrlWithALoopbackOrPrivateAddressWrittenAsTheHostIsNotConnectedToEither() throws Exception {
+        // As a URL stored before the save-time check could be: OkHttp never asks the guard-as-Dns
+        // about an IP literal, so the sender must check it itself.
+        try (var receiver = new Receiver()) {
+            var sender = new WebhookSender(
+                    new WebhookUrls(true, new AddressGuard(false)), SETTINGS, java.time.Clock.systemUTC());
+            try {
+                for (var url :
+                        java.util.List.of(receiver.url("/hook"), "http://10.0.0.5/hook", "http://[::1]:9/hook")) {
+                    var attempted =
+                            sender.send(url, "whsec_x", "e", "lead.created", "{}".getBytes(StandardCharsets.UTF_8));
+                    assertThat(attempted.verdict()).as(url).isEqualTo(Attempted.Verdict.GIVE_UP);
+                    assertThat(attempted.error()).as(url).contains("may not reach");
+                }
+                assertThat(receiver.received()).isEmpty();
+            } finally {
+                sender.destroy();
+            }
+        }
+    }
+
+    @Test
     void aRedirectIsNotFollowedAndALongAnswerIsNotReadToItsEnd() throws Exception {
         try (var receiver = new Receiver()) {
             receiver.answer(new Receiver.Answer(307, java.util.Map.of("Location", receiver.url("/elsewhere")), 0));

@@ -98,6 +98,61 @@ class SpoolTests {
     }
 
     @Test
+    void aDrainInterruptedByAShutdownLeavesTheRestWaitingInsteadOfQuarantiningIt() throws Exception {
+        var writes = spool(100, "db-1");
+        writes.register("note", Note.class, this::write);
+        away.set(true);
+        for (var text : List.of("one", "two", "three")) {
+            writes.submit("note", new Note(text));
+        }
+        away.set(false);
+
+        // The drainer thread is interrupted (as stop() does) while it drains.
+        var drainer = Thread.ofVirtual().unstarted(() -> {
+            Thread.currentThread().interrupt();
+            writes.drain();
+        });
+        drainer.start();
+        drainer.join();
+
+        assertThat(files(spool.resolve("quarantine"))).isEmpty();
+        assertThat(files(spool)).hasSize(3);
+        assertThat(writes.drain()).isEqualTo(3);
+        assertThat(written).containsExactly("one", "two", "three");
+    }
+
+    @Test
+    void anEntrySpooledDuringAnOutageNamesTheDatabaseReadAtStart() throws IOException {
+        var reads = new java.util.concurrent.atomic.AtomicInteger();
+        var writes = new Spool(
+                new Binder(new MapConfigurationPropertySource(
+                                Map.of("yuno.spool.directory", spool.toString(), "yuno.spool.retry-interval", "1h")))
+                        .bindOrCreate("yuno.spool", SpoolSettings.class),
+                new DatabaseIdentity(() -> {
+                    reads.incrementAndGet();
+                    return "db-read-at-start";
+                }),
+                json,
+                meters);
+        writes.register("note", Note.class, this::write);
+        writes.start();
+        try {
+            away.set(true);
+            writes.submit("note", new Note("one"));
+            writes.submit("note", new Note("two"));
+        } finally {
+            writes.stop();
+        }
+
+        // Read once, at start: spooling during the outage never waits on PostgreSQL for it.
+        assertThat(reads.get()).isEqualTo(1);
+        for (var file : files(spool)) {
+            assertThat(json.readTree(Files.readAllBytes(file)).path("database").asString())
+                    .isEqualTo("db-read-at-start");
+        }
+    }
+
+    @Test
     void whileWritesWaitNewOnesQueueBehindThemSoOrderIsKept() {
         var writes = spool(100, "db-1");
         writes.register("note", Note.class, this::write);
@@ -118,7 +173,9 @@ class SpoolTests {
         other.register("note", Note.class, note -> {
             throw new DataAccessResourceFailureException("away");
         });
+        other.start(); // reads its database's id, as every instance does when it starts
         other.submit("note", new Note("for the other database"));
+        other.stop();
 
         var mine = spool(100, "db-mine");
         mine.register("note", Note.class, this::write);
