@@ -122,16 +122,20 @@ class LocalCountersTests {
 
     @Test
     void overTheBoundEndedCountersGoBeforeAnyRunningOne() {
-        var small = new LocalCounters(12);
-        for (var session : List.of("a", "b", "c", "d")) {
-            small.check(generous("site1", session, NOW), NOW);
+        var small = new LocalCounters(20);
+        for (int i = 0; i < 14; i++) {
+            small.add("yuno:rl:{t" + i + "}:tk:d:0", 1, NOW.plus(Duration.ofDays(1)), NOW);
         }
-        // The minute has ended, but the once-a-minute sweep is not due yet.
-        var nextMinute = NOW.plusSeconds(25);
-        small.check(generous("site1", "e", nextMinute), nextMinute);
+        small.check(generous("site1", "a", NOW), NOW);
+        assertThat(small.size()).isEqualTo(20);
 
-        // 15 counters, 5 of them ended: sweeping them is enough, no running counter is dropped.
-        assertThat(small.size()).isEqualTo(10);
+        // The minute has ended, but the once-a-minute sweep is not due yet: two new minute
+        // counters make 22, of which two have ended. Sweeping them is enough, back to the bound,
+        // and no running counter is dropped.
+        var nextMinute = NOW.plusSeconds(25);
+        small.check(generous("site1", "a", nextMinute), nextMinute);
+
+        assertThat(small.size()).isEqualTo(20);
     }
 
     @Test

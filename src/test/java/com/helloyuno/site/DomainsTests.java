@@ -156,6 +156,12 @@ class DomainsTests {
         assertThat(Domains.originHost("https://shop.example.com:1")).contains("shop.example.com");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"-a.com", "a-.com", "a..com", ".a.com", "a_b.com", "A.com", "a.com.", "1.2.3.4", "a.b.12"})
+    void aNormalisedNameMadeOfAnythingButValidLabelsIsNoHostName(String name) {
+        assertThat(Domains.isHostName(name)).as(name).isFalse();
+    }
+
     /** Any name made of valid labels normalises to itself, in lower case. */
     @Property(tries = 500)
     void aNameOfValidLabelsIsItsOwnNormalForm(@ForAll("hostNames") String host) {
