@@ -358,6 +358,18 @@ class UrlGuardTests {
         assertThat(everything.allowed(InetAddress.getByName("93.184.216.34"))).isTrue();
     }
 
+    @Test
+    void theApplicationsGuardAddsNoAddressOfItsOwn() throws Exception {
+        var crawler = org.mockito.Mockito.mock(KnowledgeSettings.Crawler.class);
+        var settings = org.mockito.Mockito.mock(KnowledgeSettings.class);
+        org.mockito.Mockito.when(settings.crawler()).thenReturn(crawler);
+        var guard = new UrlGuard(settings);
+
+        assertThat(guard.allowed(InetAddress.getByName("10.0.0.1"))).isFalse();
+        assertThat(guard.allowed(InetAddress.getByName("127.0.0.1"))).isFalse();
+        assertThat(guard.allowed(InetAddress.getByName("93.184.216.34"))).isTrue();
+    }
+
     @Provide
     Arbitrary<Integer> ipv4() {
         // Every address, with the edges of each refused range (and one past them) drawn often.
