@@ -249,4 +249,20 @@ class LeadExtractorTests {
         assertThat(small.email("ab@example.co")).contains("ab@example.co");
         assertThat(small.email("abc@example.co")).isEmpty();
     }
+
+    @Test
+    void withoutHintsALeadHasNoNameNorIntent() {
+        var lead =
+                extractor.extract(List.of("jane@example.com"), LeadHints.NONE).orElseThrow();
+
+        assertThat(lead.name()).isNull();
+        assertThat(lead.intent()).isNull();
+    }
+
+    @Test
+    void aTextWithoutContactDetailsIsLeftExactlyAsItWas() {
+        var text = "  where is   my order 4155552671?  ";
+
+        assertThat(extractor.withoutContactDetails(text, null)).isSameAs(text);
+    }
 }
