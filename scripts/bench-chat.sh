@@ -72,8 +72,8 @@ log "fresh database $database"
 PGPASSWORD="$DATABASE_PASSWORD" psql -q -h 127.0.0.1 -p "$pg_port" -U "$DATABASE_USERNAME" -d postgres \
   -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database" >&2
 
-log "compiling the load generator and fake provider (bench/ChatBench.java)"
-javac -d "$work/classes" bench/ChatBench.java
+log "compiling the load generator and fake provider (bench/*.java)"
+javac -d "$work/classes" bench/*.java
 
 java -Xmx512m -Dsun.net.httpserver.nodelay=true -cp "$work/classes" ChatBench fake --port-file "$work/fake.port" 2>"$work/fake.log" &
 fake_pid=$!

@@ -10,7 +10,8 @@
 (() => {
   'use strict';
 
-  /** @typedef {{theme?: string, position?: string, primary_color?: string, welcome_message?: string, bot_name?: string, lead_capture?: boolean}} WidgetConfig */
+  /** @typedef {{max_message_chars: number, max_messages: number, max_total_chars: number}} Limits */
+  /** @typedef {{theme?: string, position?: string, primary_color?: string, welcome_message?: string, bot_name?: string, lead_capture?: boolean, limits?: Partial<Limits>}} WidgetConfig */
   /** @typedef {{token: string, exp: number, widget: WidgetConfig}} Auth */
   /** @typedef {{title?: unknown, url?: unknown}} Source */
   /** @typedef {{role: 'user' | 'assistant', content: string, sources?: Source[], offer?: boolean, note?: boolean}} Message */
@@ -18,29 +19,52 @@
   /** @typedef {{status: number, code: string, detail: string, retryAfter: number}} Problem */
 
   const TAG = 'yuno-chat';
-  const ATTRS = ['site_id', 'theme', 'position', 'primary_color', 'welcome_message', 'api_base', 'visitor_id', 'visitor_hash', 'visitor_token'];
+  const ATTRS = [
+    'site_id',
+    'theme',
+    'position',
+    'primary_color',
+    'welcome_message',
+    'api_base',
+    'visitor_id',
+    'visitor_hash',
+    'visitor_token',
+  ];
   const THEMES = ['dark', 'light', 'blue', 'green'];
   const POSITIONS = ['bottom-right', 'bottom-left', 'top-right', 'top-left'];
   const HEX = /^#(?:[0-9a-f]{3}){1,2}$/i;
   const SVG = 'http://www.w3.org/2000/svg';
   const MAX_STORED = 100;
   const GRACE = 4 * 60e3; // the server refreshes tokens expired by at most 5 minutes
-  const ASKS_FOR_CONTACT = /\b(e-?mail|phone|contact (details|info)|reach (you|out)|get in touch|call you|your (name|number))\b/i;
+  const ASKS_FOR_CONTACT =
+    /\b(e-?mail|phone|contact (details|info)|reach (you|out)|get in touch|call you|your (name|number))\b/i;
 
   /** @param {number} n @returns {string} n random characters of [A-Za-z0-9_-] */
-  const random = (n) => Array.from(crypto.getRandomValues(new Uint8Array(n)),
-    (b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[b & 63]).join('');
+  const random = (n) =>
+    Array.from(
+      crypto.getRandomValues(new Uint8Array(n)),
+      (b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[b & 63],
+    ).join('');
 
   /** Storage that never throws (storage may be blocked or full). @param {'local' | 'session'} area */
   const storage = (area) => ({
     /** @param {string} key @returns {any} */
-    get(key) { try { return JSON.parse(window[`${area}Storage`].getItem(key) || 'null'); } catch { return null; } },
+    get(key) {
+      try {
+        return JSON.parse(window[`${area}Storage`].getItem(key) || 'null');
+      } catch {
+        return null;
+      }
+    },
     /** @param {string} key @param {unknown} [value] */
     set(key, value) {
       try {
         const s = window[`${area}Storage`];
-        if (value === undefined) s.removeItem(key); else s.setItem(key, JSON.stringify(value));
-      } catch { /* not kept: the widget still works for this page */ }
+        if (value === undefined) s.removeItem(key);
+        else s.setItem(key, JSON.stringify(value));
+      } catch {
+        /* not kept: the widget still works for this page */
+      }
     },
   });
   const local = storage('local');
@@ -93,8 +117,17 @@
     try {
       const u = new URL(url.trim());
       return schemes.test(u.protocol) ? u.href : null;
-    } catch { return null; }
+    } catch {
+      return null;
+    }
   }
+
+  /**
+   * The text a visitor typed, without the control characters the server refuses (all below U+0020
+   * but tab, line feed and carriage return): a pasted NUL would otherwise cost the whole message.
+   * @param {string} text
+   */
+  const plain = (text) => text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
 
   /** @param {string} href @param {Node | string} label */
   const link = (href, label) => h('a', { href, target: '_blank', rel: 'noopener noreferrer nofollow ugc' }, label);
@@ -105,13 +138,22 @@
   const LIST = /^\s*([-*+]|\d{1,9}[.)])\s+/;
   const TABLE_RULE = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$/;
   /** A row's cells; \| is a pipe inside a cell. @param {string} row */
-  const cells = (row) => row.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '').split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|'));
+  const cells = (row) =>
+    row
+      .trim()
+      .replace(/^\|/, '')
+      .replace(/(?<!\\)\|$/, '')
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim().replace(/\\\|/g, '|'));
   /** A table starts at a row of cells followed by a |---|---| rule with as many cells. @param {string[]} lines @param {number} i */
-  const tableAt = (lines, i) => lines[i].includes('|') && TABLE_RULE.test(lines[i + 1] || '')
-    && cells(lines[i]).length === cells(lines[i + 1]).length;
+  const tableAt = (lines, i) =>
+    lines[i].includes('|') &&
+    TABLE_RULE.test(lines[i + 1] || '') &&
+    cells(lines[i]).length === cells(lines[i + 1]).length;
   const FENCE = /^\s*(```|~~~)/;
   const HEADING = /^\s*#{1,6}\s+/;
-  const INLINE = /`([^`\n]+)`|\[([^\]\n]+)\]\(\s*<?([^\s)>]+)>?\s*\)|\*\*(?=\S)(.+?\S)\*\*|__(?=\S)(.+?\S)__|\*(?=[^\s*])(.+?[^\s*])\*|_(?=[^\s_])(.+?[^\s_])_|(https?:\/\/[^\s<>()]*[^\s<>().,;:!?'"])/g;
+  const INLINE =
+    /`([^`\n]+)`|\[([^\]\n]+)\]\(\s*<?([^\s)>]+)>?\s*\)|\*\*(?=\S)(.+?\S)\*\*|__(?=\S)(.+?\S)__|\*(?=[^\s*])(.+?[^\s*])\*|_(?=[^\s_])(.+?[^\s_])_|(https?:\/\/[^\s<>()]*[^\s<>().,;:!?'"])/g;
 
   /** @param {string} text @returns {DocumentFragment} */
   function inline(text) {
@@ -166,8 +208,13 @@
           const row = cells(lines[i]);
           body.append(h('tr', {}, ...head.map((_, k) => h('td', {}, inline(row[k] || '')))));
         }
-        out.append(h('div', { class: 'table' },
-          h('table', {}, h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, inline(c))))), body)));
+        out.append(
+          h(
+            'div',
+            { class: 'table' },
+            h('table', {}, h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, inline(c))))), body),
+          ),
+        );
       } else if (HEADING.test(line)) {
         out.append(h('p', {}, h('strong', {}, inline(line.replace(HEADING, '')))));
         i++;
@@ -186,7 +233,11 @@
         out.append(list);
       } else {
         const p = h('p');
-        for (let first = true; i < lines.length && lines[i].trim() && !starts(lines[i]) && !tableAt(lines, i); i++, first = false) {
+        for (
+          let first = true;
+          i < lines.length && lines[i].trim() && !starts(lines[i]) && !tableAt(lines, i);
+          i++, first = false
+        ) {
           if (!first) p.append(h('br'));
           p.append(inline(lines[i]));
         }
@@ -243,10 +294,278 @@
   async function problem(res) {
     /** @type {any} */
     let body = {};
-    try { body = await res.json(); } catch { /* not JSON */ }
+    try {
+      body = await res.json();
+    } catch {
+      /* not JSON */
+    }
     const retryAfter = Number(res.headers.get('Retry-After')) || Number(body && body.retry_after) || 0;
     return { status: res.status, code: String(body?.code || ''), detail: String(body?.detail || ''), retryAfter };
   }
+
+  // ---- The connection: the token, the calls and the answer's stream; no element in here ----
+
+  /** @typedef {{session?: (id: string) => void, update?: (answer: Message) => void}} AskHandlers */
+  /** @typedef {{answer: Message, lead: boolean, cut: boolean}} Answered */
+
+  /**
+   * The widget's connection to Yuno, for one site: a token (kept in session storage, refreshed ahead
+   * of expiry and again when the server refuses it), the site's settings that come with it, and the
+   * calls. Every failure is thrown as a Problem (status 0 when the server could not be reached).
+   */
+  class YunoConnection {
+    /**
+     * @param {string} siteId
+     * @param {string} base the backend's URL, ending in /
+     * @param {Record<string, string>} visitor visitor_id, visitor_hash and visitor_token, where the tag gives them
+     */
+    constructor(siteId, base, visitor) {
+      this.siteId = siteId;
+      this.base = base;
+      this.visitor = visitor;
+      this.authKey = `yuno:token:${siteId}`;
+      /** @type {Auth | null} */
+      this.auth = null;
+      /** @type {Promise<string> | null} */
+      this.authing = null;
+      /** @type {ReturnType<typeof setTimeout> | undefined} */
+      this.timer = undefined;
+    }
+
+    /** The site's settings for the widget, as the server sent them with the token. @returns {WidgetConfig} */
+    get config() {
+      return this.auth?.widget || {};
+    }
+
+    /**
+     * The limits of /ask the widget keeps to: the server's (sent with the token), and never more
+     * than 20 turns and 30,000 characters of history.
+     * @returns {Limits}
+     */
+    get limits() {
+      const served = this.config.limits || {};
+      const n = (/** @type {unknown} */ v, /** @type {number} */ fallback) =>
+        typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : fallback;
+      return {
+        max_message_chars: n(served.max_message_chars, 4000),
+        max_messages: Math.min(20, n(served.max_messages, 50)),
+        max_total_chars: Math.min(30000, n(served.max_total_chars, 32000)),
+      };
+    }
+
+    /**
+     * Gets a token, then calls ready; a refused site never does. Offline, rate limited or with the
+     * server away, it tries again later and when the browser is back online (ready may then be called
+     * more than once).
+     * @param {() => void} ready @param {number} [attempt]
+     */
+    async connect(ready, attempt = 0) {
+      const stored = /** @type {Auth | null} */ (session.get(this.authKey));
+      if (stored && typeof stored.token === 'string' && stored.exp > Date.now() + 30e3) this.keep(stored);
+      else if (stored && typeof stored.token === 'string' && stored.exp + GRACE > Date.now()) this.auth = stored; // to refresh
+      try {
+        await this.token();
+      } catch (e) {
+        const p = /** @type {Problem} */ (e);
+        if (p.status === 403 || p.status === 404 || p.status === 400) {
+          console.info(`Yuno: the widget is not available here (${p.code || p.status}).`);
+          return;
+        }
+        // Offline, rate limited or the server is away: try again later, without showing anything yet.
+        if (attempt < 5)
+          setTimeout(() => this.connect(ready, attempt + 1), Math.max(p.retryAfter || 0, 5 * 2 ** attempt) * 1e3);
+        if (p.status === 0) addEventListener('online', () => this.connect(ready, 0), { once: true });
+        return;
+      }
+      ready();
+    }
+
+    /** Stops refreshing the token. */
+    close() {
+      clearTimeout(this.timer);
+    }
+
+    /** @param {string} path @param {unknown} body @param {string} [token] @param {AbortSignal} [signal] */
+    post(path, body, token, signal) {
+      /** @type {Record<string, string>} */
+      const headers = {
+        'Content-Type': 'application/json',
+        Accept: path === 'ask' ? 'text/event-stream' : 'application/json',
+      };
+      if (token) headers.Authorization = `Bearer ${token}`;
+      return fetch(new URL(path, this.base).href, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        mode: 'cors',
+        credentials: 'omit',
+        cache: 'no-store',
+        signal,
+      });
+    }
+
+    /** @param {Auth} auth */
+    keep(auth) {
+      this.auth = auth;
+      session.set(this.authKey, auth);
+      clearTimeout(this.timer);
+      const left = auth.exp - Date.now();
+      // Refresh ahead of expiry: a minute before (for short lives, a fifth of it), and never later
+      // than the 30 seconds before it within which token() stops trusting it.
+      this.timer = setTimeout(
+        () => this.token(true).catch(() => {}),
+        Math.max(1e3, left - Math.max(30e3, Math.min(60e3, left / 5))),
+      );
+    }
+
+    /**
+     * A usable token: the current one, else a refreshed one, else a new one. With force, the
+     * current one is not trusted (the server refused it).
+     * @param {boolean} [force]
+     * @returns {Promise<string>}
+     */
+    token(force) {
+      const auth = this.auth;
+      if (auth && !force && auth.exp - Date.now() > 30e3) return Promise.resolve(auth.token);
+      if (!this.authing) {
+        this.authing = (async () => {
+          try {
+            if (auth && auth.exp + GRACE > Date.now()) {
+              const res = await this.post('widget/refresh', {}, auth.token);
+              if (res.ok) return this.accept(await res.json());
+              const p = await problem(res);
+              if (p.status !== 401) throw p;
+            }
+            /** @type {Record<string, string>} */
+            const body = { site_id: this.siteId || '', domain: location.hostname, nonce: random(32) };
+            for (const k of ['visitor_id', 'visitor_hash', 'visitor_token'])
+              if (this.visitor[k]) body[k] = this.visitor[k];
+            const res = await this.post('widget/authenticate', body);
+            if (res.ok) return this.accept(await res.json());
+            throw await problem(res);
+          } catch (e) {
+            if (e instanceof Error)
+              throw /** @type {Problem} */ ({ status: 0, code: 'offline', detail: e.message, retryAfter: 0 });
+            throw e;
+          } finally {
+            this.authing = null;
+          }
+        })();
+      }
+      return this.authing;
+    }
+
+    /** @param {any} body the answer of authenticate or refresh @returns {string} */
+    accept(body) {
+      const exp = Date.parse(body.expires_at) || Date.now() + (Number(body.expires_in) || 3600) * 1e3;
+      this.keep({ token: String(body.token), exp, widget: body.widget || {} });
+      return String(body.token);
+    }
+
+    /**
+     * POSTs with the token; on a 401 refreshes or re-authenticates once and POSTs again.
+     * @param {string} path @param {unknown} body @param {AbortSignal} [signal]
+     * @returns {Promise<Response>} the answer, when it is a success
+     */
+    async call(path, body, signal) {
+      /** @type {Response | undefined} */
+      let res;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const token = await this.token(attempt > 0);
+        res = await this.post(path, body, token, signal);
+        if (res.status !== 401) break;
+      }
+      res = /** @type {Response} */ (res);
+      if (!res.ok) throw await problem(res);
+      return res;
+    }
+
+    /** Sends the contact details of the lead form. @param {Record<string, string | undefined>} body */
+    async lead(body) {
+      await this.call('widget/leads', body);
+    }
+
+    /**
+     * Asks, streaming the answer: on.session hears the session the server names, on.update the
+     * answer as it grows. An answer that stalls for 60 seconds is aborted; one that breaks off after
+     * some text keeps that text (cut).
+     * @param {unknown} body @param {AbortSignal} signal aborted when the visitor leaves the conversation
+     * @param {AskHandlers} on
+     * @returns {Promise<Answered>}
+     */
+    async ask(body, signal, on) {
+      const controller = new AbortController();
+      const abort = () => controller.abort();
+      if (signal.aborted) abort();
+      signal.addEventListener('abort', abort);
+      let idle = setTimeout(abort, 60e3);
+      try {
+        const res = await this.call('ask', body, controller.signal);
+        /** @type {Message} */
+        const answer = { role: 'assistant', content: '' };
+        let lead = false;
+        /** @type {any} */
+        let failure = null;
+        if (!/event-stream/.test(res.headers.get('Content-Type') || '') || !res.body) {
+          const json = await res.json();
+          answer.content = String(json.answer || '');
+          if (Array.isArray(json.sources)) answer.sources = json.sources;
+          lead = json.lead_captured === true;
+          if (typeof json.session_id === 'string') on.session?.(json.session_id);
+        } else {
+          try {
+            for await (const ev of events(res.body)) {
+              clearTimeout(idle);
+              idle = setTimeout(abort, 60e3);
+              /** @type {any} */
+              let data;
+              try {
+                data = JSON.parse(ev.data);
+              } catch {
+                continue;
+              }
+              if (ev.event === 'token' && typeof data?.text === 'string') {
+                answer.content += data.text;
+                on.update?.(answer);
+              } else if (ev.event === 'meta' && typeof data?.session_id === 'string') on.session?.(data.session_id);
+              else if (ev.event === 'sources' && Array.isArray(data)) answer.sources = data;
+              else if (ev.event === 'done') lead = data?.lead_captured === true;
+              else if (ev.event === 'error') failure = data || {};
+            }
+          } catch (e) {
+            // The stream broke or stalled: keep what arrived, unless the visitor left the conversation.
+            if (!answer.content.trim() || signal.aborted) throw e;
+            failure = { code: 'interrupted' };
+          }
+        }
+        if (!answer.content.trim()) {
+          throw /** @type {Problem} */ ({
+            status: failure ? 503 : 502,
+            code: String(failure?.code || 'no_answer'),
+            detail: '',
+            retryAfter: 0,
+          });
+        }
+        return { answer, lead, cut: failure != null };
+      } catch (e) {
+        if (e instanceof Error) {
+          // fetch failed (offline, server away) or the stream broke or stalled
+          throw /** @type {Problem} */ ({
+            status: 0,
+            code: controller.signal.aborted ? 'timeout' : 'offline',
+            detail: e.message,
+            retryAfter: 0,
+          });
+        }
+        throw e;
+      } finally {
+        clearTimeout(idle);
+        signal.removeEventListener('abort', abort);
+      }
+    }
+  }
+
+  // ---- The element: what the visitor sees, the conversation, the lead form ----
 
   /** "45 seconds", "3 minutes", "about 2 hours". @param {number} s */
   function wait(s) {
@@ -342,12 +661,8 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
     constructor() {
       super();
       this.root = this.attachShadow({ mode: 'open' });
-      /** @type {Auth | null} */
-      this.auth = null;
-      /** @type {Promise<string> | null} */
-      this.authing = null;
-      /** @type {ReturnType<typeof setTimeout> | undefined} */
-      this.timer = undefined;
+      /** @type {YunoConnection | null} */
+      this.connection = null;
       /** @type {AbortController | null} */
       this.inflight = null;
       this.busy = false;
@@ -356,9 +671,7 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       /** @type {Record<string, string>} what the tag itself says */
       this.tag = {};
       this.siteId = '';
-      this.base = '';
       this.convKey = '';
-      this.authKey = '';
       this.openKey = '';
       /** @type {Conversation | null} */
       this.conv = null;
@@ -377,107 +690,29 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
         console.warn('Yuno: the script tag needs a site_id of 16 letters and digits.');
         return;
       }
-      this.base = this.tag.api_base || location.origin + '/';
-      if (!/\/$/.test(this.base)) this.base += '/';
+      let base = this.tag.api_base || location.origin + '/';
+      if (!/\/$/.test(base)) base += '/';
       this.convKey = `yuno:conversation:${this.siteId}`;
-      this.authKey = `yuno:token:${this.siteId}`;
       this.openKey = `yuno:open:${this.siteId}`;
-      this.start(0);
+      /** @type {Record<string, string>} */
+      const visitor = {};
+      for (const k of ['visitor_id', 'visitor_hash', 'visitor_token']) if (this.tag[k]) visitor[k] = this.tag[k];
+      this.connection = new YunoConnection(this.siteId, base, visitor);
+      // The launcher shows once there is a token; a refused site never shows it.
+      this.connection.connect(() => this.build());
     }
 
     disconnectedCallback() {
-      clearTimeout(this.timer);
-    }
-
-    /** Authenticates, then shows the launcher; a refused site never shows it. @param {number} attempt */
-    async start(attempt) {
-      const stored = /** @type {Auth | null} */ (session.get(this.authKey));
-      if (stored && typeof stored.token === 'string' && stored.exp > Date.now() + 30e3) this.keep(stored);
-      else if (stored && typeof stored.token === 'string' && stored.exp + GRACE > Date.now()) this.auth = stored; // to refresh
-      try {
-        await this.token();
-      } catch (e) {
-        const p = /** @type {Problem} */ (e);
-        if (p.status === 403 || p.status === 404 || p.status === 400) {
-          console.info(`Yuno: the widget is not available here (${p.code || p.status}).`);
-          return;
-        }
-        // Offline, rate limited or the server is away: try again later, without showing anything yet.
-        if (attempt < 5) setTimeout(() => this.start(attempt + 1), Math.max(p.retryAfter || 0, 5 * 2 ** attempt) * 1e3);
-        if (p.status === 0) addEventListener('online', () => this.start(0), { once: true });
-        return;
-      }
-      this.build();
-    }
-
-    /** @param {string} path @param {unknown} body @param {string} [token] @param {AbortSignal} [signal] */
-    post(path, body, token, signal) {
-      /** @type {Record<string, string>} */
-      const headers = { 'Content-Type': 'application/json', Accept: path === 'ask' ? 'text/event-stream' : 'application/json' };
-      if (token) headers.Authorization = `Bearer ${token}`;
-      return fetch(new URL(path, this.base).href, {
-        method: 'POST', headers, body: JSON.stringify(body), mode: 'cors', credentials: 'omit', cache: 'no-store', signal,
-      });
-    }
-
-    /** @param {Auth} auth */
-    keep(auth) {
-      this.auth = auth;
-      session.set(this.authKey, auth);
-      clearTimeout(this.timer);
-      const left = auth.exp - Date.now();
-      // Refresh ahead of expiry: a minute before (for short lives, a fifth of it), and never later
-      // than the 30 seconds before it within which token() stops trusting it.
-      this.timer = setTimeout(() => this.token(true).catch(() => {}), Math.max(1e3, left - Math.max(30e3, Math.min(60e3, left / 5))));
-    }
-
-    /**
-     * A usable token: the current one, else a refreshed one, else a new one. With force, the
-     * current one is not trusted (the server refused it).
-     * @param {boolean} [force]
-     * @returns {Promise<string>}
-     */
-    token(force) {
-      const auth = this.auth;
-      if (auth && !force && auth.exp - Date.now() > 30e3) return Promise.resolve(auth.token);
-      if (!this.authing) {
-        this.authing = (async () => {
-          try {
-            if (auth && auth.exp + GRACE > Date.now()) {
-              const res = await this.post('widget/refresh', {}, auth.token);
-              if (res.ok) return this.accept(await res.json());
-              const p = await problem(res);
-              if (p.status !== 401) throw p;
-            }
-            /** @type {Record<string, string>} */
-            const body = { site_id: this.siteId || '', domain: location.hostname, nonce: random(32) };
-            for (const k of ['visitor_id', 'visitor_hash', 'visitor_token']) if (this.tag?.[k]) body[k] = this.tag[k];
-            const res = await this.post('widget/authenticate', body);
-            if (res.ok) return this.accept(await res.json());
-            throw await problem(res);
-          } catch (e) {
-            if (e instanceof Error) throw /** @type {Problem} */ ({ status: 0, code: 'offline', detail: e.message, retryAfter: 0 });
-            throw e;
-          } finally {
-            this.authing = null;
-          }
-        })();
-      }
-      return this.authing;
-    }
-
-    /** @param {any} body the answer of authenticate or refresh @returns {string} */
-    accept(body) {
-      const exp = Date.parse(body.expires_at) || Date.now() + (Number(body.expires_in) || 3600) * 1e3;
-      this.keep({ token: String(body.token), exp, widget: body.widget || {} });
-      return String(body.token);
+      this.connection?.close();
     }
 
     /** The stored conversation, or a new one. @returns {Conversation} */
     conversation() {
       const c = local.get(this.convKey || '');
       if (c && typeof c.session_id === 'string' && Array.isArray(c.messages)) {
-        c.messages = c.messages.filter((/** @type {any} */ m) => m && (m.role === 'user' || m.role === 'assistant') && typeof m.content === 'string');
+        c.messages = c.messages.filter(
+          (/** @type {any} */ m) => m && (m.role === 'user' || m.role === 'assistant') && typeof m.content === 'string',
+        );
         return c;
       }
       return { session_id: random(24), messages: [] };
@@ -492,15 +727,21 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
     }
 
     build() {
-      if (this.launcher) return; // already built (a retried start may finish twice)
-      const w = this.auth?.widget || {};
+      if (this.launcher || !this.connection) return; // already built (a retried start may finish twice)
+      const w = this.connection.config;
       const tag = this.tag;
       const pick = (/** @type {unknown[]} */ values, /** @type {string[]} */ allowed, /** @type {string} */ fallback) =>
-        /** @type {string[]} */ (values.filter((v) => typeof v === 'string')).map((v) => v.toLowerCase()).find((v) => allowed.includes(v)) || fallback;
+        /** @type {string[]} */ (values.filter((v) => typeof v === 'string'))
+          .map((v) => v.toLowerCase())
+          .find((v) => allowed.includes(v)) || fallback;
       const theme = pick([tag.theme, w.theme], THEMES, 'dark');
-      const colour = [tag.primary_color, w.primary_color].find((v) => typeof v === 'string' && HEX.test(v)) || '#FF6B35';
+      const colour =
+        [tag.primary_color, w.primary_color].find((v) => typeof v === 'string' && HEX.test(v)) || '#FF6B35';
       this.botName = (typeof w.bot_name === 'string' && w.bot_name.trim()) || 'Yuno';
-      this.welcome = tag.welcome_message || (typeof w.welcome_message === 'string' && w.welcome_message) || 'Hi! How can I help you today?';
+      this.welcome =
+        tag.welcome_message ||
+        (typeof w.welcome_message === 'string' && w.welcome_message) ||
+        'Hi! How can I help you today?';
       this.leadCapture = w.lead_capture === true;
       this.setAttribute('theme', theme);
       this.setAttribute('position', pick([tag.position, w.position], POSITIONS, 'bottom-right'));
@@ -515,59 +756,175 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
         this.root.append(h('style', {}, STYLE));
       }
       const name = this.botName;
-      this.launcher = h('button', { class: 'launcher', part: 'launcher', type: 'button', 'aria-label': `Open chat with ${name}`,
-        'aria-expanded': 'false', 'aria-controls': 'panel', onclick: () => this.toggle(true) }, icon(ICONS.chat));
+      this.launcher = h(
+        'button',
+        {
+          class: 'launcher',
+          part: 'launcher',
+          type: 'button',
+          'aria-label': `Open chat with ${name}`,
+          'aria-expanded': 'false',
+          'aria-controls': 'panel',
+          onclick: () => this.toggle(true),
+        },
+        icon(ICONS.chat),
+      );
       // Not role=log: that is a live region too, and would read out every streamed fragment.
-      this.log = h('div', { class: 'log', part: 'messages', role: 'region', 'aria-label': 'Conversation', tabindex: 0 });
+      this.log = h('div', {
+        class: 'log',
+        part: 'messages',
+        role: 'region',
+        'aria-label': 'Conversation',
+        tabindex: 0,
+      });
       this.live = h('div', { class: 'sr', 'aria-live': 'polite', 'aria-atomic': 'true' });
       this.statusEl = h('div', { class: 'status', part: 'status', role: 'status', hidden: true });
-      this.input = h('textarea', { id: 'q', rows: 1, maxlength: 4000, placeholder: 'Type your message…', part: 'input', enterkeyhint: 'send',
-        oninput: () => this.grow(), onkeydown: (/** @type {KeyboardEvent} */ e) => {
-          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); this.send(); }
-        } });
-      this.sendBtn = h('button', { class: 'send', part: 'send', type: 'submit', 'aria-label': 'Send message' }, icon(ICONS.send));
-      this.compose = h('form', { class: 'compose', part: 'composer', onsubmit: (/** @type {Event} */ e) => { e.preventDefault(); this.send(); } },
-        h('label', { class: 'sr', for: 'q' }, `Message to ${name}`), this.input, this.sendBtn);
+      this.input = h('textarea', {
+        id: 'q',
+        rows: 1,
+        maxlength: this.connection.limits.max_message_chars,
+        placeholder: 'Type your message…',
+        part: 'input',
+        enterkeyhint: 'send',
+        oninput: () => this.grow(),
+        onkeydown: (/** @type {KeyboardEvent} */ e) => {
+          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            this.send();
+          }
+        },
+      });
+      this.sendBtn = h(
+        'button',
+        { class: 'send', part: 'send', type: 'submit', 'aria-label': 'Send message' },
+        icon(ICONS.send),
+      );
+      this.compose = h(
+        'form',
+        {
+          class: 'compose',
+          part: 'composer',
+          onsubmit: (/** @type {Event} */ e) => {
+            e.preventDefault();
+            this.send();
+          },
+        },
+        h('label', { class: 'sr', for: 'q' }, `Message to ${name}`),
+        this.input,
+        this.sendBtn,
+      );
       this.leadForm = this.leadCapture ? this.buildLeadForm() : null;
       this.root.addEventListener('keydown', (/** @type {any} */ e) => {
         if (e.key !== 'Escape' || !this.panel || this.panel.hidden) return;
         e.stopPropagation();
-        if (this.leadForm && !this.leadForm.hidden) this.showLead(false); else this.toggle(false);
+        if (this.leadForm && !this.leadForm.hidden) this.showLead(false);
+        else this.toggle(false);
       });
-      this.panel = h('section', { class: 'panel', part: 'panel', id: 'panel', role: 'dialog', 'aria-labelledby': 'title', hidden: true },
-        h('header', { part: 'header' },
+      this.panel = h(
+        'section',
+        { class: 'panel', part: 'panel', id: 'panel', role: 'dialog', 'aria-labelledby': 'title', hidden: true },
+        h(
+          'header',
+          { part: 'header' },
           h('h2', { id: 'title' }, name),
-          this.leadCapture && h('button', { class: 'icon', type: 'button', 'aria-label': 'Leave your contact details', title: 'Leave your contact details',
-            onclick: () => this.showLead(true) }, icon(ICONS.mail)),
-          h('button', { class: 'icon', type: 'button', 'aria-label': 'New conversation', title: 'New conversation', onclick: () => this.reset() }, icon(ICONS.plus)),
-          h('button', { class: 'icon', type: 'button', 'aria-label': 'Close chat', title: 'Close chat', onclick: () => this.toggle(false) }, icon(ICONS.close))),
-        this.log, this.leadForm, this.statusEl, this.compose, this.live);
+          this.leadCapture &&
+            h(
+              'button',
+              {
+                class: 'icon',
+                type: 'button',
+                'aria-label': 'Leave your contact details',
+                title: 'Leave your contact details',
+                onclick: () => this.showLead(true),
+              },
+              icon(ICONS.mail),
+            ),
+          h(
+            'button',
+            {
+              class: 'icon',
+              type: 'button',
+              'aria-label': 'New conversation',
+              title: 'New conversation',
+              onclick: () => this.reset(),
+            },
+            icon(ICONS.plus),
+          ),
+          h(
+            'button',
+            {
+              class: 'icon',
+              type: 'button',
+              'aria-label': 'Close chat',
+              title: 'Close chat',
+              onclick: () => this.toggle(false),
+            },
+            icon(ICONS.close),
+          ),
+        ),
+        this.log,
+        this.leadForm,
+        this.statusEl,
+        this.compose,
+        this.live,
+      );
       this.root.append(this.launcher, this.panel);
 
       this.conv = this.conversation();
       this.renderAll();
-      addEventListener('offline', () => this.status('You are offline. Your messages will send once you are back online.', true));
-      addEventListener('online', () => { if (/offline/.test(this.statusEl?.textContent || '')) this.status(''); });
+      addEventListener('offline', () =>
+        this.status('You are offline. Your messages will send once you are back online.', true),
+      );
+      addEventListener('online', () => {
+        if (/offline/.test(this.statusEl?.textContent || '')) this.status('');
+      });
       this.hidden = false;
       if (session.get(this.openKey)) this.toggle(true, false);
     }
 
     buildLeadForm() {
       /** @param {string} label @param {string} name @param {Record<string, string | number>} attrs */
-      const field = (label, name, attrs) => h('label', {}, label,
-        name === 'message' ? h('textarea', { name, rows: 3, maxlength: 2000, ...attrs }) : h('input', { name, ...attrs }));
+      const field = (label, name, attrs) =>
+        h(
+          'label',
+          {},
+          label,
+          name === 'message'
+            ? h('textarea', { name, rows: 3, maxlength: 2000, ...attrs })
+            : h('input', { name, ...attrs }),
+        );
       this.leadError = h('p', { class: 'err', id: 'lead-err', role: 'alert' });
-      return h('form', { class: 'lead', part: 'lead-form', hidden: true, novalidate: true, 'aria-labelledby': 'lead-title',
-        onsubmit: (/** @type {Event} */ e) => { e.preventDefault(); this.submitLead(); } },
+      return h(
+        'form',
+        {
+          class: 'lead',
+          part: 'lead-form',
+          hidden: true,
+          novalidate: true,
+          'aria-labelledby': 'lead-title',
+          onsubmit: (/** @type {Event} */ e) => {
+            e.preventDefault();
+            this.submitLead();
+          },
+        },
         h('h3', { id: 'lead-title' }, 'Leave your details and we will get back to you.'),
         field('Name', 'name', { autocomplete: 'name', maxlength: 200 }),
-        field('Email', 'email', { type: 'email', autocomplete: 'email', maxlength: 254, 'aria-describedby': 'lead-err' }),
+        field('Email', 'email', {
+          type: 'email',
+          autocomplete: 'email',
+          maxlength: 254,
+          'aria-describedby': 'lead-err',
+        }),
         field('Phone', 'phone', { type: 'tel', autocomplete: 'tel', maxlength: 32, 'aria-describedby': 'lead-err' }),
         field('Message', 'message', {}),
         this.leadError,
-        h('div', { class: 'row' },
+        h(
+          'div',
+          { class: 'row' },
           h('button', { class: 'ghost', type: 'button', onclick: () => this.showLead(false) }, 'Cancel'),
-          h('button', { class: 'primary', type: 'submit' }, 'Send details')));
+          h('button', { class: 'primary', type: 'submit' }, 'Send details'),
+        ),
+      );
     }
 
     /** @param {boolean} open @param {boolean} [focus] */
@@ -626,13 +983,25 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
      */
     bubble(m, into) {
       const user = m.role === 'user';
-      const el = into || h('div', { class: `msg ${m.note ? 'note' : user ? 'user' : 'bot'}`, part: `message ${user ? 'user' : 'assistant'}-message` });
+      const el =
+        into ||
+        h('div', {
+          class: `msg ${m.note ? 'note' : user ? 'user' : 'bot'}`,
+          part: `message ${user ? 'user' : 'assistant'}-message`,
+        });
       el.replaceChildren(h('span', { class: 'sr' }, user ? 'You: ' : `${this.botName}: `));
-      if (user || m.note) el.append(m.content); else el.append(markdown(m.content));
+      if (user || m.note) el.append(m.content);
+      else el.append(markdown(m.content));
       const sources = Array.isArray(m.sources) ? this.sources(m.sources) : null;
       if (sources) el.append(sources);
       if (m.offer && this.leadCapture && !this.conv?.lead) {
-        el.append(h('button', { class: 'offer', type: 'button', onclick: () => this.showLead(true) }, 'Leave your contact details'));
+        el.append(
+          h(
+            'button',
+            { class: 'offer', type: 'button', onclick: () => this.showLead(true) },
+            'Leave your contact details',
+          ),
+        );
       }
       return el;
     }
@@ -650,20 +1019,23 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
         const href = safeUrl(url, /^https?:$/);
         ul.append(h('li', {}, href ? link(href, title) : h('span', {}, title)));
       }
-      return ul.childElementCount ? h('div', { class: 'sources', part: 'sources' }, h('span', {}, 'Sources'), ul) : null;
+      return ul.childElementCount
+        ? h('div', { class: 'sources', part: 'sources' }, h('span', {}, 'Sources'), ul)
+        : null;
     }
 
-    /** The turns sent to /ask: the latest, within the contract's limits. */
+    /** The turns sent to /ask: the latest, within the server's limits. */
     history() {
       /** @type {{role: string, content: string}[]} */
       const out = [];
       let total = 0;
+      const limits = /** @type {YunoConnection} */ (this.connection).limits;
       const all = this.conv?.messages || [];
-      for (let i = all.length - 1; i >= 0 && out.length < 20; i--) {
+      for (let i = all.length - 1; i >= 0 && out.length < limits.max_messages; i--) {
         const m = all[i];
         if (m.note || !m.content.trim()) continue;
-        const content = m.content.slice(0, 4000);
-        if (total + content.length > 30000) break;
+        const content = plain(m.content).slice(0, limits.max_message_chars);
+        if (total + content.length > limits.max_total_chars) break;
         total += content.length;
         out.unshift({ role: m.role, content });
       }
@@ -674,7 +1046,7 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       const input = this.input;
       const conv = this.conv;
       if (!input || !conv || !this.log || this.busy) return;
-      const text = input.value.trim();
+      const text = plain(input.value).trim();
       if (!text) return;
       if (Date.now() < this.until) {
         this.status(`You have sent many messages. Please try again in ${wait((this.until - Date.now()) / 1e3)}.`, true);
@@ -688,11 +1060,21 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       input.value = '';
       this.grow();
       /** @type {Message} */
-      const question = { role: 'user', content: text.slice(0, 4000) };
+      const question = {
+        role: 'user',
+        content: text.slice(0, /** @type {YunoConnection} */ (this.connection).limits.max_message_chars),
+      };
       conv.messages.push(question);
       this.save();
       const mine = this.bubble(question);
-      const typing = h('div', { class: 'msg bot typing', part: 'typing' }, h('span', { class: 'sr' }, `${this.botName} is typing`), h('i'), h('i'), h('i'));
+      const typing = h(
+        'div',
+        { class: 'msg bot typing', part: 'typing' },
+        h('span', { class: 'sr' }, `${this.botName} is typing`),
+        h('i'),
+        h('i'),
+        h('i'),
+      );
       this.log.append(mine, typing);
       this.toBottom(true);
       this.busy = true;
@@ -700,7 +1082,7 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       const controller = new AbortController();
       this.inflight = controller;
       try {
-        await this.ask(controller, typing);
+        await this.ask(controller.signal, typing);
       } catch (e) {
         if (controller.signal.aborted && this.inflight !== controller) return; // a new conversation began
         typing.remove();
@@ -709,7 +1091,10 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
           mine.remove();
           conv.messages.splice(conv.messages.indexOf(question), 1);
           this.save();
-          if (!input.value) { input.value = text; this.grow(); }
+          if (!input.value) {
+            input.value = text;
+            this.grow();
+          }
         }
         this.failed(/** @type {Problem} */ (e));
       } finally {
@@ -722,86 +1107,51 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
     }
 
     /**
-     * Asks, streaming the answer into the conversation; on a 401 refreshes or re-authenticates
-     * once and asks again.
-     * @param {AbortController} controller @param {HTMLElement} typing
+     * Asks, streaming the answer into the conversation as it arrives.
+     * @param {AbortSignal} signal @param {HTMLElement} typing
      */
-    async ask(controller, typing) {
+    async ask(signal, typing) {
       const conv = /** @type {Conversation} */ (this.conv);
-      const body = { messages: this.history(), session_id: conv.session_id, page_url: /^https?:$/.test(location.protocol) ? location.origin + location.pathname : undefined };
-      /** @type {Response | undefined} */
-      let res;
-      let idle = setTimeout(() => controller.abort(), 60e3);
+      const body = {
+        messages: this.history(),
+        session_id: conv.session_id,
+        page_url: /^https?:$/.test(location.protocol) ? location.origin + location.pathname : undefined,
+      };
+      let el = /** @type {HTMLElement | null} */ (null);
+      /** @param {Message} answer */
+      const show = (answer) => {
+        if (!el) {
+          el = this.bubble(answer);
+          typing.replaceWith(el);
+        } else this.bubble(answer, el);
+        this.toBottom();
+      };
+      let pending = 0;
+      /** @type {Answered} */
+      let answered;
       try {
-        for (let attempt = 0; attempt < 2; attempt++) {
-          const token = await this.token(attempt > 0);
-          res = await this.post('ask', body, token, controller.signal);
-          if (res.status !== 401) break;
-        }
-        res = /** @type {Response} */ (res);
-        if (!res.ok) throw await problem(res);
-        /** @type {Message} */
-        const answer = { role: 'assistant', content: '' };
-        let el = /** @type {HTMLElement | null} */ (null);
-        let lead = false;
-        /** @type {any} */
-        let failure = null;
-        const show = () => {
-          if (!el) {
-            el = this.bubble(answer);
-            typing.replaceWith(el);
-          } else this.bubble(answer, el);
-          this.toBottom();
-        };
-        if (!/event-stream/.test(res.headers.get('Content-Type') || '') || !res.body) {
-          const json = await res.json();
-          answer.content = String(json.answer || '');
-          if (Array.isArray(json.sources)) answer.sources = json.sources;
-          lead = json.lead_captured === true;
-          if (typeof json.session_id === 'string') conv.session_id = json.session_id;
-        } else {
-          let pending = 0;
-          try {
-            for await (const ev of events(res.body)) {
-              clearTimeout(idle);
-              idle = setTimeout(() => controller.abort(), 60e3);
-              /** @type {any} */
-              let data;
-              try { data = JSON.parse(ev.data); } catch { continue; }
-              if (ev.event === 'token' && typeof data?.text === 'string') {
-                answer.content += data.text;
-                pending ||= window.setTimeout(() => { pending = 0; show(); }, 40);
-              } else if (ev.event === 'meta' && typeof data?.session_id === 'string') conv.session_id = data.session_id;
-              else if (ev.event === 'sources' && Array.isArray(data)) answer.sources = data;
-              else if (ev.event === 'done') lead = data?.lead_captured === true;
-              else if (ev.event === 'error') failure = data || {};
-            }
-          } catch (e) {
-            // The stream broke or stalled: keep what arrived, unless a new conversation began.
-            if (!answer.content.trim() || this.inflight !== controller) throw e;
-            failure = { code: 'interrupted' };
-          }
-          clearTimeout(pending);
-        }
-        if (!answer.content.trim()) {
-          throw /** @type {Problem} */ ({ status: failure ? 503 : 502, code: String(failure?.code || 'no_answer'), detail: '', retryAfter: 0 });
-        }
-        if (lead) conv.lead = true;
-        answer.offer = this.leadCapture && !conv.lead && ASKS_FOR_CONTACT.test(answer.content);
-        conv.messages.push(answer);
-        this.save();
-        show();
-        this.announce(`${this.botName}: ${markdown(answer.content).textContent}`);
-        if (failure) this.status('The answer was cut short. Please ask again.', true);
-      } catch (e) {
-        if (e instanceof Error) {
-          // fetch failed (offline, server away) or the stream broke or stalled
-          throw /** @type {Problem} */ ({ status: 0, code: controller.signal.aborted ? 'timeout' : 'offline', detail: e.message, retryAfter: 0 });
-        }
-        throw e;
+        answered = await /** @type {YunoConnection} */ (this.connection).ask(body, signal, {
+          session: (id) => {
+            conv.session_id = id;
+          },
+          update: (answer) => {
+            pending ||= window.setTimeout(() => {
+              pending = 0;
+              show(answer);
+            }, 40);
+          },
+        });
       } finally {
-        clearTimeout(idle);
+        clearTimeout(pending);
       }
+      const { answer, lead, cut } = answered;
+      if (lead) conv.lead = true;
+      answer.offer = this.leadCapture && !conv.lead && ASKS_FOR_CONTACT.test(answer.content);
+      conv.messages.push(answer);
+      this.save();
+      show(answer);
+      this.announce(`${this.botName}: ${markdown(answer.content).textContent}`);
+      if (cut) this.status('The answer was cut short. Please ask again.', true);
     }
 
     /** The friendly state of a failure. @param {Problem} p */
@@ -814,7 +1164,9 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       } else if (p.status === 503 || p.status === 502 || p.code === 'timeout') {
         text = 'The assistant is not available right now. Please try again in a moment.';
       } else if (p.status === 0) {
-        text = navigator.onLine ? 'Cannot reach the assistant. Check your connection and try again.' : 'You are offline. Check your connection, then send your message again.';
+        text = navigator.onLine
+          ? 'Cannot reach the assistant. Check your connection and try again.'
+          : 'You are offline. Check your connection, then send your message again.';
       } else if (p.status === 403) {
         text = 'This chat is not available right now.';
         if (this.input) this.input.disabled = true;
@@ -857,14 +1209,16 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       const form = /** @type {HTMLFormElement} */ (this.leadForm);
       const get = (/** @type {string} */ n) => /** @type {HTMLInputElement} */ (form.elements.namedItem(n));
       const [name, email, phone, message] = ['name', 'email', 'phone', 'message'].map(get);
-      for (const f of [name, email, phone, message]) f.value = f.value.trim();
+      for (const f of [name, email, phone, message]) f.value = plain(f.value).trim();
       for (const f of [email, phone]) f.removeAttribute('aria-invalid');
       /** @type {[HTMLInputElement, string] | null} */
       let bad = null;
       const digits = phone.value.replace(/\D/g, '');
       if (!email.value && !phone.value) bad = [email, 'Please give an email address or a phone number.'];
-      else if (email.value && !/^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/.test(email.value)) bad = [email, 'Please check the email address.'];
-      else if (phone.value && (!/^\+?[\d\s().-]+$/.test(phone.value) || digits.length < 7 || digits.length > 15)) bad = [phone, 'Please check the phone number (7 to 15 digits, with + and the country code if you can).'];
+      else if (email.value && !/^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/.test(email.value))
+        bad = [email, 'Please check the email address.'];
+      else if (phone.value && (!/^\+?[\d\s().-]+$/.test(phone.value) || digits.length < 7 || digits.length > 15))
+        bad = [phone, 'Please check the phone number (7 to 15 digits, with + and the country code if you can).'];
       const error = /** @type {HTMLElement} */ (this.leadError);
       if (bad) {
         bad[0].setAttribute('aria-invalid', 'true');
@@ -876,19 +1230,22 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
       const submit = /** @type {HTMLButtonElement} */ (form.querySelector('[type=submit]'));
       submit.disabled = true;
       const conv = /** @type {Conversation} */ (this.conv);
-      const body = { session_id: conv.session_id, name: name.value || undefined, email: email.value || undefined, phone: phone.value || undefined, message: message.value || undefined };
+      const body = {
+        session_id: conv.session_id,
+        name: name.value || undefined,
+        email: email.value || undefined,
+        phone: phone.value || undefined,
+        message: message.value || undefined,
+      };
       try {
-        /** @type {Response | undefined} */
-        let res;
-        for (let attempt = 0; attempt < 2; attempt++) {
-          res = await this.post('widget/leads', body, await this.token(attempt > 0));
-          if (res.status !== 401) break;
-        }
-        res = /** @type {Response} */ (res);
-        if (!res.ok) throw await problem(res);
+        await /** @type {YunoConnection} */ (this.connection).lead(body);
         conv.lead = true;
         form.reset();
-        const note = { role: /** @type {const} */ ('assistant'), content: 'Thank you! We have your details and will get back to you soon.', note: true };
+        const note = {
+          role: /** @type {const} */ ('assistant'),
+          content: 'Thank you! We have your details and will get back to you soon.',
+          note: true,
+        };
         conv.messages.push(note);
         this.save();
         this.showLead(false);
@@ -896,10 +1253,14 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
         this.announce(note.content);
       } catch (e) {
         const p = /** @type {Problem} */ (e);
-        error.textContent = p.status === 429 ? `Too many attempts. Please try again in ${wait(p.retryAfter || 60)}.`
-          : p.status === 400 && p.detail ? `Please check your details: ${p.detail}`
-            : p.status ? 'Your details could not be sent. Please try again later.'
-              : 'Cannot reach the server. Check your connection and try again.';
+        error.textContent =
+          p.status === 429
+            ? `Too many attempts. Please try again in ${wait(p.retryAfter || 60)}.`
+            : p.status === 400 && p.detail
+              ? `Please check your details: ${p.detail}`
+              : p.status
+                ? 'Your details could not be sent. Please try again later.'
+                : 'Cannot reach the server. Check your connection and try again.';
       } finally {
         submit.disabled = false;
       }
@@ -909,8 +1270,9 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
   if (!customElements.get(TAG)) customElements.define(TAG, YunoChat);
 
   // The install snippet: read our own <script> tag and put one <yuno-chat> on the page.
-  const script = /** @type {HTMLScriptElement | null} */ (document.currentScript)
-    || document.querySelector('script[site_id][src*="yuno.js"]');
+  const script =
+    /** @type {HTMLScriptElement | null} */ (document.currentScript) ||
+    document.querySelector('script[site_id][src*="yuno.js"]');
   if (!script || !script.getAttribute('site_id')) return;
   const mount = () => {
     if (document.querySelector(`${TAG}[site_id="${CSS.escape(script.getAttribute('site_id') || '')}"]`)) return;
@@ -922,5 +1284,6 @@ textarea::placeholder{color:var(--y-muted);opacity:1}
     if (!el.hasAttribute('api_base')) el.setAttribute('api_base', new URL('.', script.src || location.href).href);
     document.body.append(el);
   };
-  if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
+  if (document.body) mount();
+  else document.addEventListener('DOMContentLoaded', mount);
 })();

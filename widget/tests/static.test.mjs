@@ -19,8 +19,18 @@ test('yuno.js is type-checked JavaScript with no build step', () => {
 });
 
 test('yuno.js never parses text as HTML or code', () => {
-  for (const sink of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'srcdoc', 'createContextualFragment',
-    'DOMParser', 'eval(', 'new Function', 'setHTML']) {
+  for (const sink of [
+    'innerHTML',
+    'outerHTML',
+    'insertAdjacentHTML',
+    'document.write',
+    'srcdoc',
+    'createContextualFragment',
+    'DOMParser',
+    'eval(',
+    'new Function',
+    'setHTML',
+  ]) {
     assert.ok(!text.includes(sink), `yuno.js uses ${sink}`);
   }
   // Every link it makes goes through the scheme check.

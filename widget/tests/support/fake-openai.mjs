@@ -14,7 +14,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function readJson(req) {
   let body = '';
   for await (const chunk of req) body += chunk;
-  try { return JSON.parse(body || '{}'); } catch { return {}; }
+  try {
+    return JSON.parse(body || '{}');
+  } catch {
+    return {};
+  }
 }
 
 /** The text of a message's content, which may be a string or an array of parts. */
@@ -31,7 +35,10 @@ function textOf(content) {
 export function sampleOf(schema, root = schema, depth = 0) {
   if (!schema || typeof schema !== 'object' || depth > 8) return null;
   if (schema.$ref) {
-    const target = schema.$ref.replace(/^#\//, '').split('/').reduce((node, key) => node?.[key], root);
+    const target = schema.$ref
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce((node, key) => node?.[key], root);
     return sampleOf(target, root, depth + 1);
   }
   if ('const' in schema) return schema.const;
@@ -45,12 +52,20 @@ export function sampleOf(schema, root = schema, depth = 0) {
   if (types.includes('null')) return null;
   switch (types[0]) {
     case 'object':
-      return Object.fromEntries(Object.entries(schema.properties || {}).map(([k, v]) => [k, sampleOf(v, root, depth + 1)]));
-    case 'array': return [];
-    case 'string': return '';
-    case 'integer': case 'number': return 0;
-    case 'boolean': return false;
-    default: return null;
+      return Object.fromEntries(
+        Object.entries(schema.properties || {}).map(([k, v]) => [k, sampleOf(v, root, depth + 1)]),
+      );
+    case 'array':
+      return [];
+    case 'string':
+      return '';
+    case 'integer':
+    case 'number':
+      return 0;
+    case 'boolean':
+      return false;
+    default:
+      return null;
   }
 }
 
@@ -59,10 +74,12 @@ export class FakeOpenAI {
     /** @type {{phrase: string, reply: Reply}[]} */
     this.scripts = [];
     this.requests = [];
-    this.server = createServer((req, res) => this.handle(req, res).catch((e) => {
-      res.writeHead(500, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: String(e) } }));
-    }));
+    this.server = createServer((req, res) =>
+      this.handle(req, res).catch((e) => {
+        res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: String(e) } }));
+      }),
+    );
   }
 
   /** Answers questions that contain this phrase with this reply. */
@@ -88,12 +105,14 @@ export class FakeOpenAI {
     if (req.url?.endsWith('/embeddings')) {
       const inputs = Array.isArray(body.input) ? body.input : [body.input];
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({
-        object: 'list',
-        data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: VECTOR })),
-        model: body.model || 'text-embedding-3-small',
-        usage: { prompt_tokens: 8 * inputs.length, total_tokens: 8 * inputs.length },
-      }));
+      res.end(
+        JSON.stringify({
+          object: 'list',
+          data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: VECTOR })),
+          model: body.model || 'text-embedding-3-small',
+          usage: { prompt_tokens: 8 * inputs.length, total_tokens: 8 * inputs.length },
+        }),
+      );
       return;
     }
     if (!req.url?.endsWith('/chat/completions')) {
@@ -109,26 +128,42 @@ export class FakeOpenAI {
     }
     const format = body.response_format?.type;
     const schema = body.response_format?.json_schema?.schema;
-    const text = format === 'json_schema' ? JSON.stringify(sampleOf(schema))
-      : format === 'json_object' ? '{}' : reply.text || '';
+    const text =
+      format === 'json_schema' ? JSON.stringify(sampleOf(schema)) : format === 'json_object' ? '{}' : reply.text || '';
     const id = `chatcmpl-${Math.random().toString(36).slice(2)}`;
     const created = Math.floor(Date.now() / 1000);
     const model = body.model || 'gpt-4o-mini';
     const usage = { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 };
     if (!body.stream) {
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({
-        id, object: 'chat.completion', created, model,
-        choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: 'stop' }],
-        usage,
-      }));
+      res.end(
+        JSON.stringify({
+          id,
+          object: 'chat.completion',
+          created,
+          model,
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: text, refusal: null },
+              logprobs: null,
+              finish_reason: 'stop',
+            },
+          ],
+          usage,
+        }),
+      );
       return;
     }
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
-    const chunk = (delta, finish = null) => `data: ${JSON.stringify({
-      id, object: 'chat.completion.chunk', created, model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    })}\n\n`;
+    const chunk = (delta, finish = null) =>
+      `data: ${JSON.stringify({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      })}\n\n`;
     res.write(chunk({ role: 'assistant', content: '' }));
     if (reply.firstDelayMs) await sleep(reply.firstDelayMs);
     const parts = Math.max(1, Math.min(reply.chunks || 6, text.length));
@@ -139,7 +174,9 @@ export class FakeOpenAI {
     }
     res.write(chunk({}, 'stop'));
     if (body.stream_options?.include_usage) {
-      res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`,
+      );
     }
     res.end('data: [DONE]\n\n');
   }

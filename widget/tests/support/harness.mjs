@@ -64,19 +64,27 @@ export async function startBackend(openaiPort, extraEnv = {}) {
     MIXPANEL_TOKEN: '',
     ...extraEnv,
   };
-  const child = spawn(javaBinary(), ['-XX:TieredStopAtLevel=1', '-jar', JAR], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(javaBinary(), ['-XX:TieredStopAtLevel=1', '-jar', JAR], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   let exited = null;
-  child.on('exit', (code) => { exited = code ?? -1; });
+  child.on('exit', (code) => {
+    exited = code ?? -1;
+  });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
-    if (exited !== null) throw new Error(`The backend exited with ${exited}; see ${path.join(RESULTS_DIR, 'backend.log')}`);
+    if (exited !== null)
+      throw new Error(`The backend exited with ${exited}; see ${path.join(RESULTS_DIR, 'backend.log')}`);
     try {
       const res = await fetch(`${base}/actuator/health/readiness`);
       if (res.ok) break;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await sleep(500);
   }
   if (Date.now() >= deadline) {
@@ -99,17 +107,27 @@ export async function startBackend(openaiPort, extraEnv = {}) {
 
 /** The owner/operator API, as the operator. */
 export class Api {
-  constructor(base) { this.base = base; }
+  constructor(base) {
+    this.base = base;
+  }
 
   async call(method, url, body, headers = {}) {
     const res = await fetch(this.base + url, {
       method,
-      headers: { Authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
+      headers: {
+        Authorization: `Bearer ${ADMIN_KEY}`,
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();
     let json = null;
-    try { json = JSON.parse(text); } catch { /* not JSON */ }
+    try {
+      json = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
     return { status: res.status, text, json, headers: res.headers };
   }
 
@@ -157,13 +175,19 @@ export class Pages {
   add(backend, attrs, { title = 'Test page', head = '' } = {}) {
     const name = `/${randomUUID()}`;
     const esc = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-    const list = Object.entries(attrs).filter(([, v]) => v != null).map(([k, v]) => ` ${k}="${esc(v)}"`).join('');
-    this.pages.set(name, `<!doctype html><html lang="en"><head><meta charset="utf-8">
+    const list = Object.entries(attrs)
+      .filter(([, v]) => v != null)
+      .map(([k, v]) => ` ${k}="${esc(v)}"`)
+      .join('');
+    this.pages.set(
+      name,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>${head}
 <style>body{font:16px/1.5 Georgia,serif;margin:0;padding:2rem;background:#f4f1ea;color:#222}main{max-width:40rem}</style></head>
 <body><main><h1>Acme Widgets</h1><p>We sell the finest widgets. <a href="#pricing">Pricing</a></p>
 <p>Lorem ipsum dolor sit amet, consectetur adipiscing elit. Integer nec odio. Praesent libero. Sed cursus ante dapibus diam.</p></main>
-<script src="${backend}/yuno.js"${list}></script></body></html>`);
+<script src="${backend}/yuno.js"${list}></script></body></html>`,
+    );
     return `http://localhost:${this.port}${name}`;
   }
 
@@ -177,8 +201,14 @@ export function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -194,7 +224,9 @@ export async function startAll() {
     backend = await startBackend(openaiPort);
     const served = Buffer.from(await (await fetch(`${backend.base}/yuno.js`)).arrayBuffer());
     if (!served.equals(widgetSource())) {
-      throw new Error('target/yuno.jar serves another yuno.js than widget/yuno.js: rebuild it (./mvnw -DskipTests package)');
+      throw new Error(
+        'target/yuno.jar serves another yuno.js than widget/yuno.js: rebuild it (./mvnw -DskipTests package)',
+      );
     }
     browser = await launchBrowser();
   } catch (e) {
@@ -228,8 +260,14 @@ export function mintToken(siteId, { domain = 'localhost', expiresInSeconds = 360
   const now = Math.floor(Date.now() / 1000);
   const header = b64({ alg: 'HS256', kid, typ: 'JWT' });
   const payload = b64({
-    iss: 'yuno', aud: ['yuno-widget'], sub: siteId, domain, jti: randomUUID(),
-    iat: now - issuedSecondsAgo, nbf: now - issuedSecondsAgo, exp: now + expiresInSeconds,
+    iss: 'yuno',
+    aud: ['yuno-widget'],
+    sub: siteId,
+    domain,
+    jti: randomUUID(),
+    iat: now - issuedSecondsAgo,
+    nbf: now - issuedSecondsAgo,
+    exp: now + expiresInSeconds,
   });
   const signature = createHmac('sha256', JWT_SECRET).update(`${header}.${payload}`).digest('base64url');
   return `${header}.${payload}.${signature}`;

@@ -48,7 +48,15 @@ class DataModelIntegrationTests {
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
                         + " AND table_name <> 'flyway_schema_history'"))
                 .containsExactlyInAnyOrder(
-                        "sites", "chat_history", "leads", "documents", "chunks", "crawl_jobs", "database_identity");
+                        "sites",
+                        "chat_history",
+                        "leads",
+                        "documents",
+                        "chunks",
+                        "crawl_jobs",
+                        "database_identity",
+                        "outbox",
+                        "outbox_attempts");
     }
 
     @Test
@@ -91,7 +99,7 @@ class DataModelIntegrationTests {
 
     @Test
     void everyTableWithSiteDataIsIndexedBySite() throws SQLException {
-        for (var table : List.of("chat_history", "leads", "documents", "chunks", "crawl_jobs")) {
+        for (var table : List.of("chat_history", "leads", "documents", "chunks", "crawl_jobs", "outbox")) {
             assertThat(columns(table)).as(table).contains("site_id");
             var leadingSiteIndexes = strings(
                     "SELECT indexdef FROM pg_indexes WHERE tablename = '" + table + "' AND indexdef LIKE '%(site_id%'");
@@ -149,10 +157,25 @@ class DataModelIntegrationTests {
                 db.createStatement()
                         .execute("INSERT INTO leads (site_id, session_id, email) VALUES ('" + site
                                 + "', 's1', 'a@example.com')");
+                var delivery = UUID.randomUUID();
+                db.createStatement()
+                        .execute("INSERT INTO outbox (id, event_id, channel, site_id, event_type, payload, retry_until)"
+                                + " VALUES ('" + delivery + "', gen_random_uuid(), 'webhook', '" + site
+                                + "', 'lead.created', '{}', now())");
+                db.createStatement()
+                        .execute("INSERT INTO outbox_attempts (outbox_id, duration_ms, instance) VALUES ('" + delivery
+                                + "', 1, 'test')");
             }
             db.createStatement().execute("DELETE FROM sites WHERE site_id = '" + doomed + "'");
         }
-        for (var table : List.of("sites", "chat_history", "leads", "documents", "chunks", "crawl_jobs")) {
+        // The doomed site's delivery attempts went with its outbox rows; the kept site's stayed.
+        assertThat(strings("SELECT count(*)::text FROM outbox_attempts a"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = a.outbox_id)"))
+                .containsExactly("0");
+        assertThat(strings("SELECT count(*)::text FROM outbox_attempts a JOIN outbox o ON o.id = a.outbox_id"
+                        + " WHERE o.site_id = '" + kept + "'"))
+                .containsExactly("1");
+        for (var table : List.of("sites", "chat_history", "leads", "documents", "chunks", "crawl_jobs", "outbox")) {
             assertThat(strings("SELECT count(*)::text FROM " + table + " WHERE site_id = '" + doomed + "'"))
                     .as(table)
                     .containsExactly("0");

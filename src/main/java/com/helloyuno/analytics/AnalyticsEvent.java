@@ -1,5 +1,6 @@
 package com.helloyuno.analytics;
 
+import com.helloyuno.id.Ids;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -205,20 +206,77 @@ public sealed interface AnalyticsEvent {
     }
 
     /** The checks of the few strings an event holds. */
+    /** How a lead reached its site's owner. */
+    enum DeliveryChannel {
+        WEBHOOK,
+        EMAIL
+    }
+
+    /**
+     * A lead event reached the owner's webhook or inbox.
+     *
+     * @param attempts how many attempts it took
+     */
+    record LeadDelivered(String siteId, DeliveryChannel channel, int attempts) implements AnalyticsEvent {
+        public LeadDelivered {
+            siteId = Checked.siteId(siteId);
+        }
+
+        @Override
+        public @Nullable String sessionId() {
+            return null;
+        }
+
+        @Override
+        public String name() {
+            return "lead_delivered";
+        }
+
+        @Override
+        public Map<String, Object> properties() {
+            return Map.of("channel", channel.name().toLowerCase(Locale.ROOT), "attempts", attempts);
+        }
+    }
+
+    /**
+     * A lead event was given up: the receiver refused it, or retries ran out.
+     *
+     * @param status the receiver's last HTTP status, 0 without one (a timeout, a refused address, mail)
+     */
+    record LeadDeliveryFailed(String siteId, DeliveryChannel channel, int attempts, int status)
+            implements AnalyticsEvent {
+        public LeadDeliveryFailed {
+            siteId = Checked.siteId(siteId);
+        }
+
+        @Override
+        public @Nullable String sessionId() {
+            return null;
+        }
+
+        @Override
+        public String name() {
+            return "lead_delivery_failed";
+        }
+
+        @Override
+        public Map<String, Object> properties() {
+            return Map.of("channel", channel.name().toLowerCase(Locale.ROOT), "attempts", attempts, "status", status);
+        }
+    }
+
     final class Checked {
 
-        private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9]{16}");
-        private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
         private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
         private Checked() {}
 
         static String siteId(@Nullable String value) {
-            return value != null && SITE_ID.matcher(value).matches() ? value : "unknown";
+            return Ids.isSiteId(value) ? value : "unknown";
         }
 
         static @Nullable String sessionId(@Nullable String value) {
-            return value != null && SESSION_ID.matcher(value).matches() ? value : null;
+            return Ids.isSessionId(value) ? value : null;
         }
 
         static String code(@Nullable String value) {

@@ -26,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("yuno.analytics")
-public record AnalyticsSettings(
+record AnalyticsSettings(
         @Nullable String mixpanelToken,
         @NotNull @DefaultValue("https://api.mixpanel.com") URI mixpanelApiUrl,
         @Min(1) @DefaultValue("10000") int bufferSize,

@@ -7,7 +7,6 @@ import com.helloyuno.ratelimit.RateLimitExceeded;
 import com.helloyuno.ratelimit.RateLimitHeaders;
 import com.helloyuno.ratelimit.RateLimiter;
 import com.helloyuno.widget.WidgetCaller;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,50 +43,46 @@ class AskController {
         this.json = json;
     }
 
+    /** The whole answer as one JSON document: the default, and what {@code Accept: application/json} asks. */
     @PostMapping(path = "/ask", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<AskAnswer> ask(
-            @AuthenticationPrincipal WidgetCaller caller,
-            @RequestBody AskRequest body,
-            HttpServletRequest request,
-            HttpServletResponse response) {
-        var question = validator.validate(body, caller);
-        var decision = limiter.check(caller.siteId(), caller.site().planType(), question.sessionId());
-        if (!decision.allowed()) {
-            analytics.track(new AnalyticsEvent.RateLimited(
-                    caller.siteId(),
-                    question.sessionId(),
-                    AnalyticsEvent.RateLimited.Window.valueOf(decision.window().name()),
-                    decision.scope() == com.helloyuno.ratelimit.RateLimitDecision.Scope.SESSION));
-            throw new RateLimitExceeded(decision);
-        }
-        var rateLimitHeaders = RateLimitHeaders.of(decision);
-        if (wantsStream(request)) {
-            rateLimitHeaders.forEach(response::setHeader);
-            stream(question, response);
-            return null;
-        }
+            @AuthenticationPrincipal WidgetCaller caller, @RequestBody AskRequest body, HttpServletResponse response) {
+        var admitted = admit(body, caller);
+        var headers = new HttpHeaders();
+        admitted.rateLimitHeaders().forEach(headers::set);
         try {
-            var outcome = pipeline.answer(question, AnswerSink.NONE, false);
-            var headers = new HttpHeaders();
-            rateLimitHeaders.forEach(headers::set);
+            var outcome = pipeline.answer(admitted.question(), AnswerSink.NONE, false);
             return ResponseEntity.ok()
                     .headers(headers)
                     .body(new AskAnswer(
                             outcome.answer(),
-                            question.sessionId(),
+                            admitted.question().sessionId(),
                             outcome.messageId(),
                             outcome.sources(),
                             outcome.leadCaptured(),
                             AskAnswer.UsageBody.of(outcome.usage())));
         } catch (ApiException e) {
             // The rate-limit fields go on every answer, errors included.
-            rateLimitHeaders.forEach(response::setHeader);
-            report(question, e);
+            admitted.rateLimitHeaders().forEach(response::setHeader);
+            report(admitted.question(), e);
             throw e;
         }
     }
 
-    private void stream(Question question, HttpServletResponse response) {
+    /**
+     * The answer as server-sent events ({@code meta}, {@code token}..., {@code sources}, {@code
+     * done}), for {@code Accept: text/event-stream}. A failure after the stream began ends it with
+     * an {@code error} event, since its status line has gone.
+     */
+    @PostMapping(
+            path = "/ask",
+            consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    void stream(
+            @AuthenticationPrincipal WidgetCaller caller, @RequestBody AskRequest body, HttpServletResponse response) {
+        var admitted = admit(body, caller);
+        admitted.rateLimitHeaders().forEach(response::setHeader);
+        var question = admitted.question();
         var sse = new SseWriter(response, json);
         try {
             pipeline.answer(question, sse, true);
@@ -104,16 +99,28 @@ class AskController {
         }
     }
 
+    /** A validated question within its limits, and the rate-limit fields every answer carries. */
+    private record Admitted(Question question, java.util.Map<String, String> rateLimitHeaders) {}
+
+    private Admitted admit(AskRequest body, WidgetCaller caller) {
+        var question = validator.validate(body, caller);
+        var decision = limiter.check(caller.siteId(), caller.site().planType(), question.sessionId());
+        if (!decision.allowed()) {
+            analytics.track(new AnalyticsEvent.RateLimited(
+                    caller.siteId(),
+                    question.sessionId(),
+                    AnalyticsEvent.RateLimited.Window.valueOf(decision.window().name()),
+                    decision.scope() == com.helloyuno.ratelimit.RateLimitDecision.Scope.SESSION));
+            throw new RateLimitExceeded(decision);
+        }
+        return new Admitted(question, RateLimitHeaders.of(decision));
+    }
+
     private void report(Question question, ApiException e) {
         analytics.track(new AnalyticsEvent.ErrorOccurred(
                 question.caller().siteId(),
                 question.sessionId(),
                 e.code(),
                 e.status().value()));
-    }
-
-    private static boolean wantsStream(HttpServletRequest request) {
-        var accept = request.getHeader(HttpHeaders.ACCEPT);
-        return accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE);
     }
 }

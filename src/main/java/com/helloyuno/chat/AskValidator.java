@@ -1,5 +1,6 @@
 package com.helloyuno.chat;
 
+import com.helloyuno.id.Ids;
 import com.helloyuno.llm.ChatMessage;
 import com.helloyuno.problem.InvalidRequest;
 import com.helloyuno.widget.WidgetCaller;
@@ -79,8 +80,8 @@ class AskValidator {
         var generated = sessionId == null;
         if (generated) {
             sessionId = newSessionId();
-        } else if (!ConversationController.SESSION_ID.matcher(sessionId).matches()) {
-            throw new InvalidRequest("session_id", "must be 1 to 64 letters, digits, '_' or '-'");
+        } else if (!Ids.isSessionId(sessionId)) {
+            throw new InvalidRequest("session_id", Ids.SESSION_ID_RULE);
         }
         return new Question(
                 caller,

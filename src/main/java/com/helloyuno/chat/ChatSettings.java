@@ -17,7 +17,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("yuno.chat")
-public record ChatSettings(
+record ChatSettings(
         @Min(1) @DefaultValue("50") int maxMessages,
         @Min(1) @DefaultValue("4000") int maxMessageChars,
         @Min(1) @DefaultValue("32000") int maxTotalChars,

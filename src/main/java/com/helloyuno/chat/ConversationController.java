@@ -1,12 +1,13 @@
 package com.helloyuno.chat;
 
+import com.helloyuno.id.Ids;
 import com.helloyuno.problem.InvalidRequest;
+import com.helloyuno.problem.PageSize;
 import com.helloyuno.site.ApiCaller;
 import com.helloyuno.site.SiteService;
 import jakarta.validation.constraints.Min;
 import java.time.Instant;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.validation.annotation.Validated;
@@ -23,8 +24,6 @@ import org.springframework.web.bind.annotation.RestController;
 @Validated
 @RequestMapping("/api/sites/{siteId}/conversations")
 class ConversationController {
-
-    static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final SiteService sites;
     private final ChatHistory history;
@@ -63,9 +62,7 @@ class ConversationController {
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "20") @Min(1) int size) {
         sites.requireAccessible(caller, siteId);
-        if (size > settings.maxPageSize()) {
-            throw new InvalidRequest("size", "must be at most " + settings.maxPageSize());
-        }
+        PageSize.atMost(size, settings.maxPageSize());
         return new ConversationPage(
                 history.conversations(siteId, page, size), page, size, history.conversationCount(siteId));
     }
@@ -109,8 +106,8 @@ class ConversationController {
     }
 
     private static void requireSessionId(String sessionId) {
-        if (!SESSION_ID.matcher(sessionId).matches()) {
-            throw new InvalidRequest("session_id", "must be 1 to 64 letters, digits, '_' or '-'");
+        if (!Ids.isSessionId(sessionId)) {
+            throw new InvalidRequest("session_id", Ids.SESSION_ID_RULE);
         }
     }
 }

@@ -1,6 +1,7 @@
 package com.helloyuno.knowledge;
 
 import com.helloyuno.knowledge.Extracted.Block;
+import com.helloyuno.llm.Tokens;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;

@@ -49,7 +49,7 @@ class CrawlController {
     Crawls.Status status(
             @AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId, @PathVariable String jobId) {
         sites.requireAccessible(caller, siteId);
-        var id = PathIds.uuid(jobId, () -> new CrawlNotFound("No such crawl job in this site."));
+        var id = PathIds.uuid(jobId, () -> new KnowledgeErrors.CrawlNotFound("No such crawl job in this site."));
         return crawls.status(siteId, id);
     }
 }

@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -24,26 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
 class CrawlJobs {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<List<Map<String, Object>>> ERRORS = new TypeReference<>() {};
 
     private final JdbcClient jdbc;
 
     CrawlJobs(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
-
-    /** A job as its owner sees it. */
-    record View(
-            UUID id,
-            String url,
-            int maxPages,
-            String status,
-            int pagesTotal,
-            int pagesDone,
-            int chunks,
-            String errors,
-            Instant createdAt,
-            @Nullable Instant startedAt,
-            @Nullable Instant finishedAt) {}
 
     /**
      * A job this instance took; {@code attempt} tells this start from an earlier one of the same
@@ -61,13 +49,14 @@ class CrawlJobs {
         return id;
     }
 
-    Optional<View> find(String siteId, UUID id) {
+    /** A job as its owner sees it, its errors read from their JSON column. */
+    Optional<Crawls.Status> find(String siteId, UUID id) {
         return jdbc.sql("""
                         SELECT id, url, max_pages, status, pages_total, pages_done, chunks, errors::text AS errors,
                                created_at, started_at, finished_at
                         FROM crawl_jobs WHERE site_id = ? AND id = ?""")
                 .params(siteId, id)
-                .query((rs, n) -> new View(
+                .query((rs, n) -> new Crawls.Status(
                         rs.getObject("id", UUID.class),
                         rs.getString("url"),
                         rs.getInt("max_pages"),
@@ -75,7 +64,7 @@ class CrawlJobs {
                         rs.getInt("pages_total"),
                         rs.getInt("pages_done"),
                         rs.getInt("chunks"),
-                        rs.getString("errors"),
+                        JSON.readValue(rs.getString("errors"), ERRORS),
                         rs.getTimestamp("created_at").toInstant(),
                         instant(rs.getTimestamp("started_at")),
                         instant(rs.getTimestamp("finished_at"))))

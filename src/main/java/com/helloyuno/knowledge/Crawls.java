@@ -6,8 +6,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Starts crawls and tells their progress. A crawl's URL is checked at once, so that an owner gets a
@@ -16,8 +14,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Service
 class Crawls {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final KnowledgeSettings.Crawler settings;
     private final UrlGuard guard;
@@ -31,7 +27,7 @@ class Crawls {
         this.worker = worker;
     }
 
-    /** A crawl job's state, as the owner API shows it. */
+    /** A crawl job's state, as the owner API shows it (the one record of a job outside the worker). */
     record Status(
             UUID jobId,
             String url,
@@ -48,11 +44,12 @@ class Crawls {
     /** Queues a crawl of a page or sitemap of the site; returns the job's id. */
     UUID start(String siteId, @Nullable String url, @Nullable Integer maxPages, AllowedHosts hosts) {
         if (url == null || url.isBlank()) {
-            throw new CrawlRequestInvalid("url is required.");
+            throw new KnowledgeErrors.CrawlRequestInvalid("url is required.");
         }
         var pages = maxPages == null ? settings.defaultMaxPages() : maxPages;
         if (pages < 1 || pages > settings.maxPagesLimit()) {
-            throw new CrawlRequestInvalid("max_pages must be between 1 and " + settings.maxPagesLimit() + ".");
+            throw new KnowledgeErrors.CrawlRequestInvalid(
+                    "max_pages must be between 1 and " + settings.maxPagesLimit() + ".");
         }
         var uri = PageFetcher.normalize(UrlGuard.parse(url));
         guard.check(uri, hosts);
@@ -62,19 +59,7 @@ class Crawls {
     }
 
     Status status(String siteId, UUID jobId) {
-        var view =
-                jobs.find(siteId, jobId).orElseThrow(() -> new CrawlNotFound("No crawl " + jobId + " in this site."));
-        return new Status(
-                view.id(),
-                view.url(),
-                view.maxPages(),
-                view.status(),
-                view.pagesTotal(),
-                view.pagesDone(),
-                view.chunks(),
-                JSON.readValue(view.errors(), new TypeReference<List<Map<String, Object>>>() {}),
-                view.createdAt(),
-                view.startedAt(),
-                view.finishedAt());
+        return jobs.find(siteId, jobId)
+                .orElseThrow(() -> new KnowledgeErrors.CrawlNotFound("No crawl " + jobId + " in this site."));
     }
 }

@@ -1,6 +1,6 @@
 package com.helloyuno.knowledge;
 
-import com.helloyuno.problem.InvalidRequest;
+import com.helloyuno.problem.PageSize;
 import com.helloyuno.site.ApiCaller;
 import com.helloyuno.site.SiteService;
 import jakarta.validation.constraints.Min;
@@ -93,9 +93,7 @@ class DocumentController {
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) int size) {
         sites.requireAccessible(caller, siteId);
-        if (size > settings.maxPageSize()) {
-            throw new InvalidRequest("size", "must be at most " + settings.maxPageSize());
-        }
+        PageSize.atMost(size, settings.maxPageSize());
         var items = documents.list(siteId, (long) page * size, size);
         return new DocumentPage(items, page, size, documents.count(siteId));
     }
@@ -105,9 +103,9 @@ class DocumentController {
     void delete(
             @AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId, @PathVariable String documentId) {
         sites.requireAccessible(caller, siteId);
-        var id = PathIds.uuid(documentId, () -> new DocumentNotFound("No such document in this site."));
+        var id = PathIds.uuid(documentId, () -> new KnowledgeErrors.DocumentNotFound("No such document in this site."));
         if (!documents.delete(siteId, id)) {
-            throw new DocumentNotFound("No such document in this site.");
+            throw new KnowledgeErrors.DocumentNotFound("No such document in this site.");
         }
     }
 
@@ -123,17 +121,17 @@ class DocumentController {
             return null;
         }
         if (url.length() > MAX_URL_LENGTH) {
-            throw new DocumentRequestInvalid("url must be at most " + MAX_URL_LENGTH + " characters.");
+            throw new KnowledgeErrors.DocumentRequestInvalid("url must be at most " + MAX_URL_LENGTH + " characters.");
         }
         try {
             var uri = new URI(url.strip());
             var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw new DocumentRequestInvalid("url must be an absolute http or https URL.");
+                throw new KnowledgeErrors.DocumentRequestInvalid("url must be an absolute http or https URL.");
             }
             return uri.toString();
         } catch (URISyntaxException e) {
-            throw new DocumentRequestInvalid("url must be an absolute http or https URL.");
+            throw new KnowledgeErrors.DocumentRequestInvalid("url must be an absolute http or https URL.");
         }
     }
 }

@@ -16,8 +16,25 @@ import org.jspecify.annotations.Nullable;
  */
 record Extracted(@Nullable String title, List<Block> blocks) {
 
+    /**
+     * A file's bytes are the owner's, not checked like a request's text: a NUL or another control
+     * character in a code block, a heading or a PDF's title would make PostgreSQL refuse the whole
+     * document. Tab and line breaks stay, they shape code blocks.
+     */
+    private static final java.util.regex.Pattern UNSTORABLE =
+            java.util.regex.Pattern.compile("[\\p{Cc}&&[^\\t\\n\\r]]");
+
+    Extracted {
+        title = title == null ? null : UNSTORABLE.matcher(title).replaceAll("");
+    }
+
     /** A heading ({@code level} 1 to 6) or a paragraph ({@code level} 0). */
     record Block(int level, String text) {
+
+        Block {
+            text = UNSTORABLE.matcher(text).replaceAll("");
+        }
+
         static Block paragraph(String text) {
             return new Block(0, text);
         }

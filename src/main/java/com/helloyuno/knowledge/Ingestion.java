@@ -83,11 +83,11 @@ class Ingestion {
             @Nullable String contentType) {
         var kind = ContentKind.ofTextMediaType(contentType == null ? "text/plain" : contentType);
         if (kind == null) {
-            throw new ContentTypeUnsupported(
+            throw new KnowledgeErrors.ContentTypeUnsupported(
                     "content_type must be text/plain, text/markdown or text/html; upload PDF files as multipart.");
         }
         if (content == null || content.isBlank()) {
-            throw new DocumentEmpty("content is empty.");
+            throw new KnowledgeErrors.DocumentEmpty("content is empty.");
         }
         var bytes = content.getBytes(StandardCharsets.UTF_8);
         checkSize(bytes.length);
@@ -109,12 +109,12 @@ class Ingestion {
             @Nullable String title,
             @Nullable String url) {
         if (bytes.length == 0) {
-            throw new DocumentEmpty("The file is empty.");
+            throw new KnowledgeErrors.DocumentEmpty("The file is empty.");
         }
         checkSize(bytes.length);
         var kind = ContentKind.ofUpload(contentType, filename, bytes);
         if (kind == null) {
-            throw new ContentTypeUnsupported(
+            throw new KnowledgeErrors.ContentTypeUnsupported(
                     "Upload text (.txt), markdown (.md), HTML (.html) or PDF files; this one is none of them.");
         }
         var charset = charset(contentType);
@@ -131,7 +131,7 @@ class Ingestion {
 
     void checkSize(long bytes) {
         if (bytes > settings.maxFileSize().toBytes()) {
-            throw new DocumentTooLarge("The document is larger than "
+            throw new KnowledgeErrors.DocumentTooLarge("The document is larger than "
                     + settings.maxFileSize().toKilobytes() + " KiB, the knowledge base's limit.");
         }
     }
@@ -148,21 +148,23 @@ class Ingestion {
             ContentKind kind,
             int sizeBytes) {
         if (extracted.blocks().isEmpty()) {
-            throw new DocumentEmpty("The document holds no text.");
+            throw new KnowledgeErrors.DocumentEmpty("The document holds no text.");
         }
         if (extracted.chars() > settings.maxContentChars()) {
-            throw new DocumentTooLarge("The document's text is longer than " + settings.maxContentChars()
-                    + " characters, the knowledge base's limit.");
+            throw new KnowledgeErrors.DocumentTooLarge("The document's text is longer than "
+                    + settings.maxContentChars() + " characters, the knowledge base's limit.");
         }
         var drafts = chunker.chunk(extracted.blocks());
         if (drafts.isEmpty()) {
-            throw new DocumentEmpty("The document holds no text.");
+            throw new KnowledgeErrors.DocumentEmpty("The document holds no text.");
         }
         if (drafts.size() > settings.maxChunksPerDocument()) {
-            throw new DocumentTooLarge("The document would need " + drafts.size() + " chunks; the limit is "
-                    + settings.maxChunksPerDocument() + ".");
+            throw new KnowledgeErrors.DocumentTooLarge("The document would need " + drafts.size()
+                    + " chunks; the limit is " + settings.maxChunksPerDocument() + ".");
         }
-        var name = firstNonBlank(title, extracted.title(), fallbackTitle, url, "Untitled");
+        // A title is one line; a file name may hold any byte but a NUL, and none of those belongs in it.
+        var name = firstNonBlank(
+                title, extracted.title(), fallbackTitle == null ? null : fallbackTitle.replaceAll("\\p{Cc}", ""), url);
         if (name.length() > settings.maxTitleChars()) {
             name = name.substring(0, settings.maxTitleChars());
         }

@@ -24,7 +24,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("yuno.knowledge")
-public record KnowledgeSettings(
+record KnowledgeSettings(
         @Min(1) @DefaultValue("1000000") int maxContentChars,
         @NotNull @DefaultValue("10MB") DataSize maxFileSize,
         @Min(1) @DefaultValue("2000") int maxChunksPerDocument,
@@ -98,7 +98,7 @@ public record KnowledgeSettings(
      * @param connectTimeout to open a connection
      * @param requestTimeout from sending a request to its response headers
      * @param readTimeout to read one response body
-     * @param maxPageSize larger bodies are skipped
+     * @param maxPageBytes a fetched page larger than this is skipped (bytes; not a page of a list)
      * @param maxRedirects redirects followed for one URL, each one checked like the first URL
      * @param maxSitemaps sitemap files read by one crawl (sitemap indexes nest them)
      * @param allowPrivateAddresses lets the crawler reach loopback, private and link-local
@@ -124,7 +124,7 @@ public record KnowledgeSettings(
             @NotNull @DefaultValue("5s") Duration connectTimeout,
             @NotNull @DefaultValue("15s") Duration requestTimeout,
             @NotNull @DefaultValue("30s") Duration readTimeout,
-            @NotNull @DefaultValue("2MB") DataSize maxPageSize,
+            @NotNull @DefaultValue("2MB") DataSize maxPageBytes,
             @Min(0) @Max(20) @DefaultValue("5") int maxRedirects,
             @Min(1) @DefaultValue("50") int maxSitemaps,
             @DefaultValue("false") boolean allowPrivateAddresses,

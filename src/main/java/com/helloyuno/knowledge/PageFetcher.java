@@ -75,7 +75,7 @@ class PageFetcher implements DisposableBean {
     private List<InetAddress> lookup(String host) throws UnknownHostException {
         try {
             return guard.allowedAddresses(host);
-        } catch (AddressNotAllowed e) {
+        } catch (KnowledgeErrors.AddressNotAllowed e) {
             throw new RefusedAddress(e.getMessage());
         }
     }
@@ -231,7 +231,7 @@ class PageFetcher implements DisposableBean {
         }
         var contentType = Objects.requireNonNullElse(response.header("Content-Type"), "");
         var declared = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-        var cap = settings.maxPageSize().toBytes();
+        var cap = settings.maxPageBytes().toBytes();
         var length = response.body().contentLength();
         if (length > cap) {
             return tooLarge(url, status);
@@ -264,7 +264,7 @@ class PageFetcher implements DisposableBean {
 
     private Failed tooLarge(URI url, int status) {
         return new Failed(
-                url, Failure.SKIPPED, "larger than " + settings.maxPageSize().toKilobytes() + " KiB", status);
+                url, Failure.SKIPPED, "larger than " + settings.maxPageBytes().toKilobytes() + " KiB", status);
     }
 
     /** Reads at most {@code cap} bytes within the read timeout; null when the body is longer. */

@@ -169,7 +169,7 @@ final class TextExtractor {
                     Jsoup.parse(new ByteArrayInputStream(body), charset == null ? null : charset.name(), baseUri);
             return html(document);
         } catch (IOException e) {
-            throw new DocumentUnreadable("The HTML could not be read.");
+            throw new KnowledgeErrors.DocumentUnreadable("The HTML could not be read.");
         }
     }
 
@@ -293,9 +293,9 @@ final class TextExtractor {
             var extracted = plain(text);
             return new Extracted(title, extracted.blocks());
         } catch (InvalidPasswordException e) {
-            throw new DocumentUnreadable("The PDF is encrypted.");
+            throw new KnowledgeErrors.DocumentUnreadable("The PDF is encrypted.");
         } catch (IOException e) {
-            throw new DocumentUnreadable("The PDF could not be read.");
+            throw new KnowledgeErrors.DocumentUnreadable("The PDF could not be read.");
         }
     }
 

@@ -4,7 +4,9 @@
  * retrieval (pgvector and full text, fused by rank) that never leaves one site. Other features use
  * {@link com.helloyuno.knowledge.Retriever} alone.
  */
+@Room(entryPoints = {Passage.class, Retriever.class})
 @NullMarked
 package com.helloyuno.knowledge;
 
+import com.helloyuno.Room;
 import org.jspecify.annotations.NullMarked;

@@ -1,6 +1,6 @@
 package com.helloyuno.lead;
 
-import com.helloyuno.problem.InvalidRequest;
+import com.helloyuno.problem.PageSize;
 import com.helloyuno.site.ApiCaller;
 import com.helloyuno.site.SiteService;
 import jakarta.servlet.http.HttpServletResponse;
@@ -102,8 +102,6 @@ class LeadController {
     }
 
     private void checkSize(int size) {
-        if (size > settings.maxPageSize()) {
-            throw new InvalidRequest("size", "must be at most " + settings.maxPageSize());
-        }
+        PageSize.atMost(size, settings.maxPageSize());
     }
 }

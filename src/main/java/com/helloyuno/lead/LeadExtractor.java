@@ -64,28 +64,63 @@ public class LeadExtractor {
      *
      * @param visitorMessages what the visitor wrote, oldest first (never the assistant's words)
      */
-    public Optional<ChatLead> extract(List<String> visitorMessages, LeadHints hints) {
-        var region = hints.region() != null ? hints.region() : settings.defaultRegion();
+    Optional<ChatLead> extract(List<String> visitorMessages, LeadHints hints) {
+        return lead(find(visitorMessages, hints.region(), ""), hints.name(), hints.intent());
+    }
+
+    /**
+     * The one scan of a turn: the page's region and the contact details in the visitor's messages,
+     * for everything the turn does with them (the search query's scrub, the answer's thanks, the
+     * lead), so that the messages are read once.
+     *
+     * @param visitorMessages what the visitor wrote, oldest first (never the assistant's words)
+     */
+    public ContactScan scan(List<String> visitorMessages, @Nullable String pageUrl, String searchQuery) {
+        var region = regionOf(pageUrl);
+        return find(visitorMessages, region, withoutContactDetails(searchQuery, region));
+    }
+
+    /** The lead of a scan, with the name and intent the classification found; empty without contact details. */
+    public Optional<ChatLead> lead(ContactScan scan, @Nullable String name, @Nullable String intent) {
+        if (!scan.found()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ChatLead(name(name), scan.email(), scan.phone(), intent(intent)));
+    }
+
+    /** The latest email and phone, newest message first, within the scan budget. */
+    private ContactScan find(List<String> visitorMessages, @Nullable String pageRegion, String searchQuery) {
+        var region = pageRegion != null ? pageRegion : settings.defaultRegion();
         String email = null;
         String phone = null;
+        var inLatest = false;
+        String carrier = null;
         var budget = settings.maxScanCharacters();
+        var latest = true;
         for (var message : visitorMessages.reversed()) {
             if (budget <= 0 || (email != null && phone != null)) {
                 break;
             }
             var text = message.length() > budget ? message.substring(message.length() - budget) : message;
             budget -= text.length();
+            var found = false;
             if (email == null) {
                 email = lastEmail(text);
+                found = email != null;
             }
             if (phone == null) {
                 phone = lastPhone(text, region);
+                found |= phone != null;
+            }
+            if (found && carrier == null) {
+                carrier = message;
+            }
+            if (latest) {
+                inLatest = email != null || phone != null;
+                latest = false;
             }
         }
-        if (email == null && phone == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new ChatLead(name(hints.name()), email, phone, intent(hints.intent())));
+        return new ContactScan(pageRegion, email, phone, inLatest, carrier, searchQuery);
     }
 
     /**
@@ -94,7 +129,7 @@ public class LeadExtractor {
      * embeddings provider (contact details are no help to a search either). Order numbers, amounts
      * and the like stay, as {@code extract} leaves them too.
      */
-    public String withoutContactDetails(String text, @Nullable String pageRegion) {
+    String withoutContactDetails(String text, @Nullable String pageRegion) {
         var region = pageRegion != null ? pageRegion : settings.defaultRegion();
         var cuts = new ArrayList<>(emails(text));
         cuts.addAll(phoneNumbers(text, region));
@@ -120,7 +155,8 @@ public class LeadExtractor {
      * The country of a page for reading national phone numbers: its country-code top-level domain
      * ({@code shop.example.de} is {@code DE}, {@code .uk} is {@code GB}), or {@code null}.
      */
-    public @Nullable String regionOf(@Nullable String pageUrl) {
+    @Nullable
+    String regionOf(@Nullable String pageUrl) {
         if (pageUrl == null) {
             return null;
         }

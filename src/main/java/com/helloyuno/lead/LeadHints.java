@@ -7,10 +7,10 @@ import org.jspecify.annotations.Nullable;
  * classification of the turn, and the country to read national phone numbers in ({@link
  * LeadExtractor#regionOf}); each may be {@code null}.
  */
-public record LeadHints(
+record LeadHints(
         @Nullable String name,
         @Nullable String intent,
         @Nullable String region) {
 
-    public static final LeadHints NONE = new LeadHints(null, null, null);
+    static final LeadHints NONE = new LeadHints(null, null, null);
 }

@@ -2,34 +2,55 @@ package com.helloyuno.lead;
 
 import com.helloyuno.analytics.Analytics;
 import com.helloyuno.analytics.AnalyticsEvent;
+import com.helloyuno.id.Ids;
+import com.helloyuno.notify.LeadEvent;
+import com.helloyuno.notify.Notifications;
 import com.helloyuno.problem.InvalidRequest;
 import com.helloyuno.spool.Spool;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The front door of leads for other features: the widget's form, the leads found in a
  * conversation, and erasing a visitor's leads. Both kinds of lead are written through the {@link
- * Spool}, so a PostgreSQL outage delays them and loses none. Logs say which lead and site, never
- * who.
+ * Spool}, so a PostgreSQL outage delays them and loses none. A lead created or changed is handed
+ * to {@link Notifications} in the same transaction, so that its owner hears of it exactly when it
+ * is written, after an outage too. Logs say which lead and site, never who.
  */
 @Service
 public class LeadService {
 
     private static final Logger log = LoggerFactory.getLogger(LeadService.class);
-    private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     /** Spool kinds; "lead" is the name chat leads were spooled under before form leads were. */
     static final String CHAT_LEAD = "lead";
 
     static final String FORM_LEAD = "lead-form";
 
-    /** A lead found in a conversation, as it waits in the spool. */
-    record ChatLeadWrite(String siteId, String sessionId, ChatLead lead) {}
+    /**
+     * A lead found in a conversation, as it waits in the spool.
+     *
+     * @param writeId names the write, so that its event has the same id when it is replayed; null in
+     *     writes spooled before it existed
+     * @param message the visitor's message that carried the contact details
+     */
+    record ChatLeadWrite(
+            String siteId,
+            String sessionId,
+            ChatLead lead,
+            @Nullable UUID writeId,
+            @Nullable String message) {
+
+        @Override
+        public String toString() {
+            return "ChatLeadWrite[siteId=" + siteId + ", writeId=" + writeId + "]";
+        }
+    }
 
     /** A checked form lead, as it waits in the spool; its id is chosen before it is written. */
     record FormLeadWrite(
@@ -59,30 +80,74 @@ public class LeadService {
     private final LeadExtractor extractor;
     private final LeadSettings settings;
     private final Spool spool;
+    private final Notifications notifications;
+    private final TransactionTemplate transactions;
 
-    LeadService(Leads leads, LeadExtractor extractor, LeadSettings settings, Spool spool, Analytics analytics) {
+    LeadService(
+            Leads leads,
+            LeadExtractor extractor,
+            LeadSettings settings,
+            Spool spool,
+            Analytics analytics,
+            Notifications notifications,
+            TransactionTemplate transactions) {
         this.leads = leads;
         this.extractor = extractor;
         this.settings = settings;
         this.spool = spool;
+        this.notifications = notifications;
+        this.transactions = transactions;
         spool.register(CHAT_LEAD, ChatLeadWrite.class, write -> {
-            var captured = captureFromChat(write.siteId(), write.sessionId(), write.lead());
+            var captured = captureFromChat(write);
             if (captured != null && captured.changed()) {
                 analytics.track(new AnalyticsEvent.LeadCaptured(
                         write.siteId(), write.sessionId(), AnalyticsEvent.LeadCaptured.Channel.CHAT));
             }
         });
         spool.register(FORM_LEAD, FormLeadWrite.class, write -> {
-            leads.insertFormLead(
-                    write.leadId(),
-                    write.siteId(),
-                    write.sessionId(),
-                    write.name(),
-                    write.email(),
-                    write.phone(),
-                    write.message());
+            transactions.executeWithoutResult(tx -> leads.insertFormLead(
+                            write.leadId(),
+                            write.siteId(),
+                            write.sessionId(),
+                            write.name(),
+                            write.email(),
+                            write.phone(),
+                            write.message())
+                    .ifPresent(written -> notify(eventId(FORM_LEAD, write.leadId()), written, write.message())));
             log.info("Form lead {} stored for site {}", write.leadId(), write.siteId());
         });
+    }
+
+    /**
+     * The event of a spooled write: derived from the write's own id, so that a replay of the write
+     * (after a crash between the insert and the removal of its file) names the same event, which
+     * the outbox holds once.
+     */
+    private static UUID eventId(String kind, @Nullable UUID writeId) {
+        if (writeId == null) {
+            return UUID.randomUUID();
+        }
+        return UUID.nameUUIDFromBytes((kind + ":" + writeId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Hands the lead as it now is to the notifications, in the transaction that wrote it. */
+    private void notify(UUID eventId, Leads.Written written, @Nullable String question) {
+        leads.find(written.id())
+                .ifPresent(lead -> notifications.enqueue(new LeadEvent(
+                        eventId,
+                        written.created() ? LeadEvent.Type.CREATED : LeadEvent.Type.UPDATED,
+                        lead.siteId(),
+                        lead.leadId(),
+                        lead.sessionId(),
+                        lead.name(),
+                        lead.email(),
+                        lead.phone(),
+                        lead.message(),
+                        lead.intent(),
+                        lead.source(),
+                        question,
+                        lead.createdAt(),
+                        lead.updatedAt())));
     }
 
     /**
@@ -96,8 +161,8 @@ public class LeadService {
      */
     public FormLeadReceipt submitForm(String siteId, LeadForm form) {
         var sessionId = blankToNull(form.sessionId());
-        if (sessionId != null && !SESSION_ID.matcher(sessionId).matches()) {
-            throw new InvalidRequest("session_id", "must be 1 to 64 letters, digits, '_' or '-'");
+        if (sessionId != null && !Ids.isSessionId(sessionId)) {
+            throw new InvalidRequest("session_id", Ids.SESSION_ID_RULE);
         }
         var rawEmail = blankToNull(form.email());
         var rawPhone = blankToNull(form.phone());
@@ -148,7 +213,19 @@ public class LeadService {
      * is away, when it is back ({@link #captureFromChat}).
      */
     public Spool.Outcome submitFromChat(String siteId, String sessionId, ChatLead lead) {
-        return spool.submit(CHAT_LEAD, new ChatLeadWrite(siteId, sessionId, lead));
+        return submitFromChat(siteId, sessionId, lead, null);
+    }
+
+    /**
+     * As above, with the visitor's message that carried the contact details, kept as the lead's
+     * message (cut to {@code yuno.leads.max-message-length}) and sent with its event.
+     */
+    public Spool.Outcome submitFromChat(String siteId, String sessionId, ChatLead lead, @Nullable String message) {
+        var stripped = message == null ? "" : message.strip();
+        var kept = stripped.isEmpty()
+                ? null
+                : stripped.substring(0, Math.min(stripped.length(), settings.maxMessageLength()));
+        return spool.submit(CHAT_LEAD, new ChatLeadWrite(siteId, sessionId, lead, UUID.randomUUID(), kept));
     }
 
     /**
@@ -158,16 +235,34 @@ public class LeadService {
      */
     @Nullable
     CapturedLead captureFromChat(String siteId, String sessionId, ChatLead lead) {
-        var changed = leads.upsertChatLead(siteId, sessionId, lead);
-        if (changed.isPresent()) {
-            log.info("Lead {} captured from a conversation on site {}", changed.get(), siteId);
-            return new CapturedLead(changed.get(), true);
-        }
-        // Nothing new; the row may only be gone if the session was erased meanwhile: then store it anew.
-        return leads.findId(siteId, sessionId)
-                .map(id -> new CapturedLead(id, false))
-                .or(() -> leads.upsertChatLead(siteId, sessionId, lead).map(id -> new CapturedLead(id, true)))
-                .orElse(null);
+        return captureFromChat(new ChatLeadWrite(siteId, sessionId, lead, null, null));
+    }
+
+    /** As above, in one transaction with the lead's event, when the lead was created or changed. */
+    @Nullable
+    private CapturedLead captureFromChat(ChatLeadWrite write) {
+        return transactions.execute(tx -> {
+            var siteId = write.siteId();
+            var sessionId = write.sessionId();
+            var changed = leads.upsertChatLead(siteId, sessionId, write.lead(), write.message());
+            if (changed.isEmpty()) {
+                // Nothing new; the row may only be gone if the session was erased meanwhile: then store it anew.
+                var existing = leads.findId(siteId, sessionId);
+                if (existing.isPresent()) {
+                    return new CapturedLead(existing.get(), false);
+                }
+                changed = leads.upsertChatLead(siteId, sessionId, write.lead(), write.message());
+                if (changed.isEmpty()) {
+                    return null;
+                }
+            }
+            log.info(
+                    "Lead {} captured from a conversation on site {}",
+                    changed.get().id(),
+                    siteId);
+            notify(eventId(CHAT_LEAD, write.writeId()), changed.get(), write.message());
+            return new CapturedLead(changed.get().id(), true);
+        });
     }
 
     /** Erases the leads of one visitor session; how many there were. */

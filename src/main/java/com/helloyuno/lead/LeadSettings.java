@@ -24,7 +24,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("yuno.leads")
-public record LeadSettings(
+record LeadSettings(
         @NotNull @Pattern(regexp = "[A-Z]{2}") @DefaultValue("US")
         String defaultRegion,
 

@@ -35,6 +35,18 @@ class Leads {
             updated_at = now()
             """;
 
+    /**
+     * A chat lead's message is the visitor's message that carried the newest details, unless the
+     * visitor wrote one in the form: their own words are kept.
+     */
+    private static final String CHAT_MERGE = MERGE.replace(
+            "message = COALESCE(EXCLUDED.message, leads.message)",
+            "message = CASE WHEN leads.source = 'form' AND leads.message IS NOT NULL THEN leads.message"
+                    + " ELSE COALESCE(EXCLUDED.message, leads.message) END");
+
+    /** What an upsert did: the lead's id, and whether the row was created (or changed). */
+    record Written(UUID id, boolean created) {}
+
     private final JdbcClient jdbc;
     private final RowMapper<Lead> rowMapper = Leads::map;
 
@@ -46,20 +58,20 @@ class Leads {
      * Creates or completes the session's lead from a conversation. Empty when the lead was there
      * already with nothing new to add.
      */
-    Optional<UUID> upsertChatLead(String siteId, String sessionId, ChatLead lead) {
+    Optional<Written> upsertChatLead(String siteId, String sessionId, ChatLead lead, @Nullable String message) {
         // INSERT ... SELECT ... WHERE EXISTS: a lead that waited in the spool for a site deleted
         // meanwhile is dropped, as the deletion would have dropped it, instead of failing its key.
         return jdbc.sql("""
-                        INSERT INTO leads (site_id, session_id, name, email, phone, intent, source)
-                        SELECT :siteId, :sessionId, :name, :email, :phone, :intent, 'chat'
+                        INSERT INTO leads (site_id, session_id, name, email, phone, intent, message, source)
+                        SELECT :siteId, :sessionId, :name, :email, :phone, :intent, :message, 'chat'
                         WHERE EXISTS (SELECT 1 FROM sites WHERE site_id = :siteId)
                         ON CONFLICT (site_id, session_id) WHERE session_id IS NOT NULL DO UPDATE SET
-                        """ + MERGE + """
+                        """ + CHAT_MERGE + """
                         WHERE (EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM leads.name)
                            OR (EXCLUDED.email IS NOT NULL AND EXCLUDED.email IS DISTINCT FROM leads.email)
                            OR (EXCLUDED.phone IS NOT NULL AND EXCLUDED.phone IS DISTINCT FROM leads.phone)
                            OR (EXCLUDED.intent IS NOT NULL AND EXCLUDED.intent IS DISTINCT FROM leads.intent)
-                        RETURNING id
+                        RETURNING id, (xmax = 0) AS created
                         """)
                 .param("siteId", siteId)
                 .param("sessionId", sessionId)
@@ -67,8 +79,21 @@ class Leads {
                 .param("email", lead.email())
                 .param("phone", lead.phone())
                 .param("intent", lead.intent())
-                .query(UUID.class)
+                .param("message", message)
+                .query(Leads::written)
                 .optional();
+    }
+
+    /** The lead, as it is now. */
+    Optional<Lead> find(UUID id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM leads WHERE id = :id")
+                .param("id", id)
+                .query(rowMapper)
+                .optional();
+    }
+
+    private static Written written(ResultSet rs, int row) throws SQLException {
+        return new Written(rs.getObject("id", UUID.class), rs.getBoolean("created"));
     }
 
     /** The id of the session's lead, if it has one. */
@@ -85,8 +110,10 @@ class Leads {
      * visitor's own words win; the session's lead keeps its id) and marks it as from the form;
      * without one it is a new row. Replaying it (from the spool) changes nothing, and a lead for a
      * site deleted meanwhile is dropped.
+     *
+     * @return what was written; empty when nothing was (a replay without session, a deleted site)
      */
-    void insertFormLead(
+    Optional<Written> insertFormLead(
             UUID id,
             String siteId,
             @Nullable String sessionId,
@@ -99,6 +126,7 @@ class Leads {
                         SELECT :id, :siteId, :name, :email, :phone, :message, 'form'
                         WHERE EXISTS (SELECT 1 FROM sites WHERE site_id = :siteId)
                         ON CONFLICT (id) DO NOTHING
+                        RETURNING id, true AS created
                         """ : """
                         INSERT INTO leads (id, site_id, session_id, name, email, phone, message, source)
                         SELECT :id, :siteId, :sessionId, :name, :email, :phone, :message, 'form'
@@ -106,6 +134,7 @@ class Leads {
                         ON CONFLICT (site_id, session_id) WHERE session_id IS NOT NULL DO UPDATE SET
                         """ + MERGE + """
                         , source = 'form'
+                        RETURNING id, (xmax = 0) AS created
                         """;
         var statement = jdbc.sql(sql)
                 .param("id", id)
@@ -117,7 +146,7 @@ class Leads {
         if (sessionId != null) {
             statement = statement.param("sessionId", sessionId);
         }
-        statement.update();
+        return statement.query(Leads::written).optional();
     }
 
     /** A page of a site's leads, newest first. */

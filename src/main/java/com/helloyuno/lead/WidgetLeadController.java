@@ -2,6 +2,7 @@ package com.helloyuno.lead;
 
 import com.helloyuno.analytics.Analytics;
 import com.helloyuno.analytics.AnalyticsEvent;
+import com.helloyuno.id.Ids;
 import com.helloyuno.ratelimit.RateLimitExceeded;
 import com.helloyuno.ratelimit.RateLimiter;
 import com.helloyuno.widget.WidgetCaller;
@@ -57,6 +58,6 @@ class WidgetLeadController {
 
     /** The limiter takes only safe ids; a malformed one is refused by the form's own checks below. */
     private static String sanitized(String session) {
-        return session.matches("[A-Za-z0-9_-]{1,64}") ? session : "form";
+        return Ids.isSessionId(session) ? session : "form";
     }
 }

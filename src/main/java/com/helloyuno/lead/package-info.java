@@ -5,7 +5,9 @@
  * of them under {@code /api/sites/{site_id}/leads} (JSON pages and CSV). Leads are personal
  * data: no email or phone number is ever logged.
  */
+@Room(entryPoints = {ChatLead.class, ContactScan.class, LeadExtractor.class, LeadService.class})
 @NullMarked
 package com.helloyuno.lead;
 
+import com.helloyuno.Room;
 import org.jspecify.annotations.NullMarked;

@@ -5,8 +5,9 @@ import java.util.function.Consumer;
 /**
  * The chat half of the model port. Every call has a deadline ({@code yuno.llm.timeout}, retries
  * included), is retried only before its first token, and waits at most {@code
- * yuno.llm.acquire-timeout} for one of the {@code yuno.llm.max-concurrency} permits. Every
- * failure of the provider, of whatever kind, is an {@link UpstreamUnavailable}.
+ * yuno.llm.acquire-timeout} for admission ({@link ModelAdmission}: adaptive, up to {@code
+ * yuno.llm.max-concurrency} calls in flight, fewer while the provider answers 429). Every failure
+ * of the provider, of whatever kind, is an {@link UpstreamUnavailable}.
  *
  * <p>Callers never hold a database connection or a transaction across these calls.
  *

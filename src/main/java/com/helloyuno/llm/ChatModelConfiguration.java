@@ -9,9 +9,9 @@ import org.springframework.context.annotation.Configuration;
 class ChatModelConfiguration {
 
     @Bean
-    ChatModel chatModel(LlmSettings settings, OpenAiClients clients, MeterRegistry meters) {
+    ChatModel chatModel(LlmSettings settings, OpenAiClients clients, ModelAdmission admission, MeterRegistry meters) {
         return clients.client()
-                .<ChatModel>map(client -> new OpenAiChatModel(client, settings, meters))
+                .<ChatModel>map(client -> new OpenAiChatModel(client, settings, admission, meters))
                 .orElseGet(OfflineChatModel::new);
     }
 }

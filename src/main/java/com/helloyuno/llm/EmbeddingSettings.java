@@ -19,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("yuno.llm.embeddings")
-public record EmbeddingSettings(
+record EmbeddingSettings(
         @Min(1) @Max(2048) @DefaultValue("96") int batchSize,
         @Min(1) @Max(10) @DefaultValue("4") int maxAttempts,
         @NotNull @DefaultValue("500ms") Duration initialBackoff,

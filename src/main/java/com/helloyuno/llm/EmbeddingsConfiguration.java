@@ -12,10 +12,10 @@ class EmbeddingsConfiguration {
             LlmSettings settings,
             EmbeddingSettings embeddingSettings,
             OpenAiClients clients,
-            ModelCallLimiter limiter) {
+            ModelAdmission admission) {
         return clients.client()
-                .<Embeddings>map(
-                        client -> new OpenAiEmbeddings(client, limiter, settings.embeddingModel(), embeddingSettings))
+                .<Embeddings>map(client -> new OpenAiEmbeddings(
+                        client, admission, settings.embeddingModel(), embeddingSettings, settings.timeout()))
                 .orElseGet(() -> new OfflineEmbeddings(settings.embeddingModel()));
     }
 }

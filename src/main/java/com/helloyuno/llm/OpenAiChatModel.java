@@ -26,13 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,14 +42,12 @@ import org.slf4j.LoggerFactory;
  * and OkHttp's own call timeout, set to the same deadline, is the backstop. Attempts that fail
  * before the first token with a connection error, 429 or 5xx are retried with jittered
  * exponential backoff while the deadline leaves room; once a token has been handed to the caller
- * nothing is retried. Permits bound the attempts in flight; backoff waits hold none.
+ * nothing is retried ({@link Attempts}). {@link ModelAdmission} admits each attempt; back-off waits
+ * hold no admission.
  */
 final class OpenAiChatModel implements ChatModel {
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiChatModel.class);
-
-    /** An attempt with less time than this left is not worth starting. */
-    private static final Duration MIN_ATTEMPT = Duration.ofMillis(100);
 
     /**
      * OkHttp's timeout is set this much past our deadline, so that our own clock decides and
@@ -62,14 +57,16 @@ final class OpenAiChatModel implements ChatModel {
 
     private final OpenAIClient client;
     private final LlmSettings settings;
-    private final Semaphore permits;
+    private final ModelAdmission admission;
+    private final Attempts.Policy attempts;
     private final MeterRegistry meters;
     private final Map<Class<?>, ChatCompletionCreateParams.ResponseFormat> responseFormats = new ConcurrentHashMap<>();
 
-    OpenAiChatModel(OpenAIClient client, LlmSettings settings, MeterRegistry meters) {
+    OpenAiChatModel(OpenAIClient client, LlmSettings settings, ModelAdmission admission, MeterRegistry meters) {
         this.client = client;
         this.settings = settings;
-        this.permits = new Semaphore(settings.maxConcurrency(), true);
+        this.admission = admission;
+        this.attempts = new Attempts.Policy(settings.maxAttempts(), settings.initialBackoff(), settings.maxBackoff());
         this.meters = meters;
     }
 
@@ -81,7 +78,7 @@ final class OpenAiChatModel implements ChatModel {
     @Override
     public ChatResult complete(ChatRequest request) {
         var params = params(request).build();
-        return call("complete", deadline -> {
+        return call("complete", request, deadline -> {
             var completion =
                     blocking(deadline, options -> client.chat().completions().create(params, options));
             try {
@@ -100,7 +97,7 @@ final class OpenAiChatModel implements ChatModel {
                         ChatCompletionStreamOptions.builder().includeUsage(true).build())
                 .build();
         try {
-            return call("stream", deadline -> streamAttempt(params, request, deadline, onToken));
+            return call("stream", request, deadline -> streamAttempt(params, request, deadline, onToken));
         } catch (ConsumerFailed e) {
             throw e.getCause();
         }
@@ -110,7 +107,7 @@ final class OpenAiChatModel implements ChatModel {
     public <T> StructuredResult<T> structured(ChatRequest request, Class<T> type) {
         var params = new StructuredChatCompletionCreateParams<>(
                 type, params(request).responseFormat(responseFormat(type)).build());
-        return call("structured", deadline -> {
+        return call("structured", request, deadline -> {
             var completion =
                     blocking(deadline, options -> client.chat().completions().create(params, options));
             try {
@@ -147,40 +144,20 @@ final class OpenAiChatModel implements ChatModel {
                         .orElseThrow());
     }
 
-    /** Runs attempts under the deadline, each holding a permit, with backoff between them. */
-    private <R> R call(String kind, Function<Deadline, R> attempt) {
+    /** Runs attempts under the call's deadline ({@link Attempts}), timed by kind and outcome. */
+    private <R> R call(String kind, ChatRequest request, Function<Deadline, R> attempt) {
         var sample = Timer.start(meters);
         var outcome = "ok";
         try {
-            var deadline = Deadline.after(settings.timeout());
-            var backoff = settings.initialBackoff();
-            for (int number = 1; ; number++) {
-                acquire(deadline);
-                Duration wait;
-                try {
-                    return attempt.apply(deadline);
-                } catch (AttemptFailed failure) {
-                    wait = failure.retryAfter != null
-                            ? min(failure.retryAfter, settings.maxBackoff())
-                            : jittered(backoff);
-                    var retry = failure.retryable
-                            && number <= settings.retries()
-                            && deadline.remaining().compareTo(wait.plus(MIN_ATTEMPT)) > 0;
-                    log.warn(
-                            "Chat model call ({}) attempt {} failed: {}{}",
-                            kind,
-                            number,
-                            failure.getMessage(),
-                            retry ? "; retrying in " + wait.toMillis() + " ms" : "");
-                    if (!retry) {
-                        throw failure.unavailable();
-                    }
-                } finally {
-                    permits.release();
-                }
-                pause(wait);
-                backoff = min(backoff.multipliedBy(2), settings.maxBackoff());
-            }
+            var tokens = Tokens.ofCharacters(request.characters())
+                    + (request.maxOutputTokens() != null ? request.maxOutputTokens() : settings.maxOutputTokens());
+            return Attempts.run(
+                    "Chat model call (" + kind + ")",
+                    attempts,
+                    admission,
+                    Deadline.after(settings.timeout()),
+                    tokens,
+                    attempt);
         } catch (UpstreamUnavailable e) {
             outcome = e.reason().name().toLowerCase(Locale.ROOT);
             throw e;
@@ -189,19 +166,6 @@ final class OpenAiChatModel implements ChatModel {
             throw e;
         } finally {
             sample.stop(meters.timer("yuno.llm.chat.calls", "kind", kind, "outcome", outcome));
-        }
-    }
-
-    private void acquire(Deadline deadline) {
-        var wait = min(settings.acquireTimeout(), deadline.remaining());
-        try {
-            if (!permits.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
-                log.warn("Chat model busy: all {} permits taken for {} ms", settings.maxConcurrency(), wait.toMillis());
-                throw new UpstreamUnavailable(UpstreamUnavailable.Reason.BUSY, false);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamUnavailable(UpstreamUnavailable.Reason.TIMEOUT, false);
         }
     }
 
@@ -214,14 +178,14 @@ final class OpenAiChatModel implements ChatModel {
             return task.get(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             task.cancel(true);
-            throw new AttemptFailed(
+            throw new Attempts.Failed(
                     UpstreamUnavailable.Reason.TIMEOUT, false, false, null, "no answer by the deadline");
         } catch (ExecutionException e) {
             throw classify(e.getCause(), false);
         } catch (InterruptedException e) {
             task.cancel(true);
             Thread.currentThread().interrupt();
-            throw new AttemptFailed(UpstreamUnavailable.Reason.TIMEOUT, false, false, null, "caller interrupted");
+            throw new Attempts.Failed(UpstreamUnavailable.Reason.TIMEOUT, false, false, null, "caller interrupted");
         }
     }
 
@@ -264,7 +228,7 @@ final class OpenAiChatModel implements ChatModel {
                 switch (event) {
                     case null -> {
                         var retryable = !tokensSent && !deadline.expired();
-                        throw new AttemptFailed(
+                        throw new Attempts.Failed(
                                 UpstreamUnavailable.Reason.TIMEOUT,
                                 retryable,
                                 tokensSent,
@@ -294,7 +258,8 @@ final class OpenAiChatModel implements ChatModel {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AttemptFailed(UpstreamUnavailable.Reason.TIMEOUT, false, tokensSent, null, "caller interrupted");
+            throw new Attempts.Failed(
+                    UpstreamUnavailable.Reason.TIMEOUT, false, tokensSent, null, "caller interrupted");
         } finally {
             if (!finished) {
                 // Closes the worker's socket: a virtual thread blocked in socket I/O is interruptible.
@@ -344,11 +309,11 @@ final class OpenAiChatModel implements ChatModel {
     }
 
     /** What a provider failure means: its reason, whether another attempt may help, what to log. */
-    private static AttemptFailed classify(Throwable t, boolean tokensSent) {
+    private static Attempts.Failed classify(Throwable t, boolean tokensSent) {
         return switch (t) {
-            case AttemptFailed failed -> failed;
+            case Attempts.Failed failed -> failed;
             case SseException e ->
-                new AttemptFailed(
+                new Attempts.Failed(
                         UpstreamUnavailable.Reason.PROVIDER_ERROR,
                         !tokensSent,
                         tokensSent,
@@ -358,24 +323,24 @@ final class OpenAiChatModel implements ChatModel {
             case OpenAIServiceException e -> {
                 var status = e.statusCode();
                 var transientError = status == 408 || status == 409 || status == 429 || status >= 500;
-                yield new AttemptFailed(
+                yield new Attempts.Failed(
                         status == 429
                                 ? UpstreamUnavailable.Reason.RATE_LIMITED
                                 : UpstreamUnavailable.Reason.PROVIDER_ERROR,
                         transientError && !tokensSent,
                         tokensSent,
-                        transientError ? retryAfter(e) : null,
+                        transientError ? Attempts.retryAfter(e.headers()) : null,
                         "HTTP " + status + e.code().map(c -> " (" + c + ")").orElse(""));
             }
             case OpenAIInvalidDataException e ->
-                new AttemptFailed(
+                new Attempts.Failed(
                         UpstreamUnavailable.Reason.BAD_RESPONSE, false, tokensSent, null, "unreadable answer");
             case OpenAIIoException e -> ioFailure(e, tokensSent);
             case OpenAIRetryableException e -> ioFailure(e, tokensSent);
             case IOException e -> ioFailure(e, tokensSent);
             case UncheckedIOException e -> ioFailure(e, tokensSent);
             default ->
-                new AttemptFailed(
+                new Attempts.Failed(
                         UpstreamUnavailable.Reason.BAD_RESPONSE,
                         false,
                         tokensSent,
@@ -384,54 +349,18 @@ final class OpenAiChatModel implements ChatModel {
         };
     }
 
-    private static AttemptFailed ioFailure(Throwable t, boolean tokensSent) {
+    private static Attempts.Failed ioFailure(Throwable t, boolean tokensSent) {
         var timedOut = false;
         for (var cause = t; cause != null; cause = cause.getCause()) {
             timedOut |= cause instanceof InterruptedIOException;
         }
-        return new AttemptFailed(
+        return new Attempts.Failed(
                 timedOut ? UpstreamUnavailable.Reason.TIMEOUT : UpstreamUnavailable.Reason.PROVIDER_ERROR,
                 !tokensSent,
                 tokensSent,
                 null,
                 (timedOut ? "I/O timeout: " : "connection failed: ")
                         + t.getClass().getSimpleName());
-    }
-
-    private static @Nullable Duration retryAfter(OpenAIServiceException e) {
-        try {
-            var millis = e.headers().values("retry-after-ms");
-            if (!millis.isEmpty()) {
-                return Duration.ofMillis(
-                        (long) Double.parseDouble(millis.getFirst().trim()));
-            }
-            var seconds = e.headers().values("retry-after");
-            if (!seconds.isEmpty()) {
-                return Duration.ofMillis(
-                        (long) (Double.parseDouble(seconds.getFirst().trim()) * 1000));
-            }
-        } catch (NumberFormatException ignored) {
-            // An HTTP date or garbage: fall back to our own backoff.
-        }
-        return null;
-    }
-
-    private static Duration jittered(Duration base) {
-        var millis = Math.max(1, base.toMillis());
-        return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static void pause(Duration wait) {
-        try {
-            Thread.sleep(wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamUnavailable(UpstreamUnavailable.Reason.TIMEOUT, false);
-        }
     }
 
     private sealed interface StreamEvent {
@@ -442,32 +371,6 @@ final class OpenAiChatModel implements ChatModel {
         record Done() implements StreamEvent {}
 
         record Failed(Throwable cause) implements StreamEvent {}
-    }
-
-    /** One failed attempt, classified; the message is for the log only. */
-    private static final class AttemptFailed extends RuntimeException {
-
-        final UpstreamUnavailable.Reason reason;
-        final boolean retryable;
-        final boolean tokensSent;
-        final @Nullable Duration retryAfter;
-
-        AttemptFailed(
-                UpstreamUnavailable.Reason reason,
-                boolean retryable,
-                boolean tokensSent,
-                @Nullable Duration retryAfter,
-                String detail) {
-            super(detail, null, false, false);
-            this.reason = reason;
-            this.retryable = retryable;
-            this.tokensSent = tokensSent;
-            this.retryAfter = retryAfter;
-        }
-
-        UpstreamUnavailable unavailable() {
-            return new UpstreamUnavailable(reason, tokensSent);
-        }
     }
 
     /** The caller's token consumer threw: not the provider's fault, so it passes through unchanged. */

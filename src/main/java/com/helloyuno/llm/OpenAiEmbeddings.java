@@ -8,30 +8,35 @@ import com.openai.models.embeddings.EmbeddingCreateParams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Embeddings from any OpenAI-compatible server through openai-java: batches of {@code
- * yuno.llm.embeddings.batch-size} texts, each batch one request that holds a concurrency permit
- * only while it is in flight, retried with exponential backoff and jitter on 429, 5xx and I/O
- * errors.
+ * yuno.llm.embeddings.batch-size} texts, each batch one request admitted by the same {@link
+ * ModelAdmission} as chat calls and retried by the same {@link Attempts} loop, with exponential
+ * back-off and jitter on 429, 5xx and I/O errors, within {@code yuno.llm.timeout} per batch.
  */
 final class OpenAiEmbeddings implements Embeddings {
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiEmbeddings.class);
 
     private final OpenAIClient client;
-    private final ModelCallLimiter limiter;
+    private final ModelAdmission admission;
     private final String model;
     private final EmbeddingSettings settings;
+    private final Attempts.Policy attempts;
+    private final Duration timeout;
 
-    OpenAiEmbeddings(OpenAIClient client, ModelCallLimiter limiter, String model, EmbeddingSettings settings) {
+    OpenAiEmbeddings(
+            OpenAIClient client, ModelAdmission admission, String model, EmbeddingSettings settings, Duration timeout) {
         this.client = client;
-        this.limiter = limiter;
+        this.admission = admission;
         this.model = model;
         this.settings = settings;
+        this.attempts = new Attempts.Policy(settings.maxAttempts(), settings.initialBackoff(), settings.maxBackoff());
+        this.timeout = timeout;
     }
 
     @Override
@@ -45,32 +50,35 @@ final class OpenAiEmbeddings implements Embeddings {
     }
 
     private List<float[]> embedWithRetries(List<String> batch) {
-        var backoff = settings.initialBackoff();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return limiter.call(() -> request(batch));
-            } catch (OpenAIServiceException e) {
-                if (!retryable(e.statusCode()) || attempt >= settings.maxAttempts()) {
-                    log.warn("Embeddings request failed with HTTP {} (attempt {})", e.statusCode(), attempt);
-                    throw new UpstreamUnavailable(
-                            e.statusCode() == 429
-                                    ? UpstreamUnavailable.Reason.RATE_LIMITED
-                                    : UpstreamUnavailable.Reason.PROVIDER_ERROR,
-                            false);
-                }
-                sleep(retryAfter(e).orElse(jittered(backoff)));
-            } catch (OpenAIIoException | OpenAIRetryableException e) {
-                if (attempt >= settings.maxAttempts()) {
-                    log.warn(
-                            "Embeddings request failed: {} (attempt {})",
-                            e.getClass().getSimpleName(),
-                            attempt);
-                    throw new UpstreamUnavailable(UpstreamUnavailable.Reason.PROVIDER_ERROR, false);
-                }
-                sleep(jittered(backoff));
-            }
-            backoff = min(backoff.multipliedBy(2), settings.maxBackoff());
+        long tokens = 0;
+        for (var text : batch) {
+            tokens += Tokens.estimate(text);
         }
+        return Attempts.run("Embeddings request", attempts, admission, Deadline.after(timeout), tokens, deadline -> {
+            try {
+                return request(batch);
+            } catch (OpenAIServiceException e) {
+                var status = e.statusCode();
+                return fail(
+                        status == 429
+                                ? UpstreamUnavailable.Reason.RATE_LIMITED
+                                : UpstreamUnavailable.Reason.PROVIDER_ERROR,
+                        retryable(status),
+                        retryable(status) ? Attempts.retryAfter(e.headers()) : null,
+                        "HTTP " + status);
+            } catch (OpenAIIoException | OpenAIRetryableException e) {
+                return fail(
+                        UpstreamUnavailable.Reason.PROVIDER_ERROR,
+                        true,
+                        null,
+                        e.getClass().getSimpleName());
+            }
+        });
+    }
+
+    private static List<float[]> fail(
+            UpstreamUnavailable.Reason reason, boolean retryable, @Nullable Duration retryAfter, String detail) {
+        throw new Attempts.Failed(reason, retryable, false, retryAfter, detail);
     }
 
     private List<float[]> request(List<String> batch) {
@@ -109,37 +117,6 @@ final class OpenAiEmbeddings implements Embeddings {
 
     private static boolean retryable(int status) {
         return status == 408 || status == 409 || status == 429 || status >= 500;
-    }
-
-    private java.util.Optional<Duration> retryAfter(OpenAIServiceException e) {
-        var values = e.headers().values("retry-after");
-        if (values.isEmpty()) {
-            return java.util.Optional.empty();
-        }
-        try {
-            var seconds = Double.parseDouble(values.getFirst().trim());
-            return java.util.Optional.of(min(Duration.ofMillis((long) (seconds * 1000)), settings.maxBackoff()));
-        } catch (NumberFormatException ignored) {
-            return java.util.Optional.empty();
-        }
-    }
-
-    private static Duration jittered(Duration base) {
-        var millis = base.toMillis();
-        return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamUnavailable(UpstreamUnavailable.Reason.TIMEOUT, false);
-        }
     }
 
     @Override

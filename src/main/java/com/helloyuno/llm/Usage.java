@@ -28,10 +28,6 @@ public record Usage(int promptTokens, int completionTokens, int totalTokens) {
     }
 
     static Usage estimate(int promptCharacters, int completionCharacters) {
-        return of(ceilQuarter(promptCharacters), ceilQuarter(completionCharacters));
-    }
-
-    private static int ceilQuarter(int characters) {
-        return (characters + 3) / 4;
+        return of(Tokens.ofCharacters(promptCharacters), Tokens.ofCharacters(completionCharacters));
     }
 }

@@ -33,6 +33,13 @@ class ProblemErrorController implements ErrorController {
             }
         }
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.apache.tomcat.util.http.InvalidParameterException) {
+                // Parameters read first by a filter: the client's malformed query, not our bug.
+                var problem = ProblemExceptionHandler.malformedParameters();
+                setInstance(problem, request);
+                Problems.write(response, problem);
+                return;
+            }
             if (cause instanceof org.springframework.dao.DataAccessResourceFailureException) {
                 // PostgreSQL is away; a filter that needed it asked. Not the client's fault, not a bug.
                 response.setHeader("Retry-After", "5");
@@ -46,6 +53,13 @@ class ProblemErrorController implements ErrorController {
             }
         }
         var code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        if (code == null && error == null) {
+            // Someone asked for the error page itself: there is no error, and nothing here for them.
+            var problem = Problems.of(HttpStatus.NOT_FOUND, "not_found", "Not Found.");
+            problem.setInstance(URI.create(request.getRequestURI()));
+            Problems.write(response, problem);
+            return;
+        }
         var status = HttpStatus.resolve(code instanceof Integer i ? i : 500);
         if (status == null || status.is2xxSuccessful()) {
             status = HttpStatus.INTERNAL_SERVER_ERROR;

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -28,6 +30,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
@@ -63,6 +66,42 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
                 .map(v -> fieldError(lastNode(v.getPropertyPath().toString()), v.getMessage()))
                 .toList();
         return problemResponse(invalid(errors), new HttpHeaders(), request);
+    }
+
+    /**
+     * Tomcat refuses a query string or form it cannot parse (an empty name as in {@code ?=1}, a
+     * broken {@code %} escape) when the parameters are first read, which may be deep in a handler.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> handleInvalidParameters(InvalidParameterException e, NativeWebRequest request) {
+        return problemResponse(malformedParameters(), new HttpHeaders(), request);
+    }
+
+    /**
+     * A multipart body that cannot be parsed (no boundary, cut short, too many parts) is the
+     * client's. One over the upload size is not handled here: the base class's 413 is closer.
+     */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> handleMalformedMultipart(MultipartException e, NativeWebRequest request) {
+        var problem = Problems.of(
+                HttpStatus.BAD_REQUEST,
+                "invalid_request",
+                "The multipart body is malformed: it needs a boundary and complete parts.");
+        return problemResponse(problem, new HttpHeaders(), request);
+    }
+
+    /** Spring Security's firewall checks parameter names when they are first read, in a handler. */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<Object> handleRejected(RequestRejectedException e, NativeWebRequest request) {
+        return problemResponse(malformedParameters(), new HttpHeaders(), request);
+    }
+
+    static ProblemDetail malformedParameters() {
+        return Problems.of(
+                HttpStatus.BAD_REQUEST,
+                "invalid_request",
+                "The query string or form parameters are malformed: every parameter needs a name without"
+                        + " control characters, and '%' must start a valid escape.");
     }
 
     @ExceptionHandler({DataAccessResourceFailureException.class, QueryTimeoutException.class})

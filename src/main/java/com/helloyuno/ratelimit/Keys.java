@@ -1,7 +1,7 @@
 package com.helloyuno.ratelimit;
 
+import com.helloyuno.id.Ids;
 import java.time.Instant;
-import java.util.regex.Pattern;
 
 /**
  * Names of the counters, the same in Redis and in the local fallback. Every key of a site starts
@@ -14,8 +14,6 @@ final class Keys {
     static final String PREFIX = "yuno:rl:";
 
     /** Ids go into keys and into a SCAN pattern: no glob characters, no braces, no colons. */
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
     private Keys() {}
 
     /** Requests of a site in the window that starts at {@code start}. */
@@ -43,7 +41,7 @@ final class Keys {
     }
 
     static String requireId(String what, String id) {
-        if (id == null || !ID.matcher(id).matches()) {
+        if (!Ids.isSessionId(id)) {
             throw new IllegalArgumentException(what + " must be 1 to 64 characters [A-Za-z0-9_-]");
         }
         return id;

@@ -5,7 +5,6 @@ import com.helloyuno.plan.PlanType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +64,7 @@ public class RateLimiter {
         Keys.requireId("sessionId", sessionId);
         var now = clock.instant();
         var slots = Slot.forRequest(siteId, plans.limits(plan), plans.session(), sessionId, now);
-        var counts = withFallback(() -> redis.check(slots, now), () -> local.check(slots, now));
+        var counts = gate.call(() -> redis.check(slots, now), () -> local.check(slots, now));
         var decision = Slot.decide(slots, counts, now);
         metrics.decided(plan, decision);
         return decision;
@@ -85,7 +84,7 @@ public class RateLimiter {
                 Keys.site(siteId, RateLimitWindow.MONTH, RateLimitWindow.MONTH.start(now)),
                 Keys.tokens(siteId, RateLimitWindow.DAY, RateLimitWindow.DAY.start(now)),
                 Keys.tokens(siteId, RateLimitWindow.MONTH, RateLimitWindow.MONTH.start(now)));
-        var values = withFallback(() -> redis.counts(keys), () -> local.counts(keys, now));
+        var values = gate.call(() -> redis.counts(keys), () -> local.counts(keys, now));
         return new Usage(
                 plan,
                 plans.limits(plan),
@@ -110,7 +109,7 @@ public class RateLimiter {
         var ttls = windows.stream()
                 .map(window -> Duration.between(now, window.end(now)).plus(grace))
                 .toList();
-        withFallback(
+        gate.call(
                 () -> {
                     redis.add(keys, tokens, ttls);
                     return null;
@@ -152,20 +151,5 @@ public class RateLimiter {
         } catch (RuntimeException e) {
             gate.failed(e);
         }
-    }
-
-    private <T> T withFallback(Supplier<T> fromRedis, Supplier<T> fromLocal) {
-        if (gate.shouldTry()) {
-            var startedAt = gate.now();
-            try {
-                var result = fromRedis.get();
-                gate.succeeded(startedAt);
-                return result;
-            } catch (RuntimeException e) {
-                // Fail open: whatever went wrong with Redis, the visitor still gets an answer.
-                gate.failed(e);
-            }
-        }
-        return fromLocal.get();
     }
 }

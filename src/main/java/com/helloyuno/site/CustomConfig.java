@@ -11,7 +11,9 @@ import org.jspecify.annotations.Nullable;
  * @param botName the assistant's name, shown in the widget and used in its prompt
  * @param systemPrompt the owner's own instructions for the assistant
  * @param leadCapture whether the widget offers its contact form
- * @param leadWebhookUrl where new leads are posted, if anywhere
+ * @param leadWebhookUrl where new leads are posted, signed, if anywhere (an https URL to a public
+ *     address; http only where the operator allows it)
+ * @param leadNotificationEmail where new leads are mailed, if anywhere
  */
 public record CustomConfig(
         String welcomeMessage,
@@ -20,8 +22,9 @@ public record CustomConfig(
         String botName,
         @Nullable String systemPrompt,
         boolean leadCapture,
-        @Nullable String leadWebhookUrl) {
+        @Nullable String leadWebhookUrl,
+        @Nullable String leadNotificationEmail) {
 
     public static final CustomConfig DEFAULTS = new CustomConfig(
-            "Hi! How can I help you today?", "#FF6B35", WidgetPosition.BOTTOM_RIGHT, "Yuno", null, true, null);
+            "Hi! How can I help you today?", "#FF6B35", WidgetPosition.BOTTOM_RIGHT, "Yuno", null, true, null, null);
 }

@@ -23,6 +23,9 @@ import org.springframework.stereotype.Component;
  * secret copied onto another site does not open. Stored as {@code v1:} and the base64 of nonce and
  * ciphertext. Values stored before a key was configured, or with none, are plain text and are
  * read as they are until the secret is rotated.
+ *
+ * <p>Webhook secrets are sealed the same way under another {@link Purpose}, whose name joins the
+ * associated data: an identity secret copied into the webhook secret's column does not open.
  */
 @Component
 class SecretSealer {
@@ -31,6 +34,18 @@ class SecretSealer {
     private static final String PREFIX = "v1:";
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
+
+    /** What a secret is for; part of the associated data, except for identity secrets (older). */
+    enum Purpose {
+        IDENTITY(""),
+        WEBHOOK("/webhook");
+
+        private final String suffix;
+
+        Purpose(String suffix) {
+            this.suffix = suffix;
+        }
+    }
 
     private final @Nullable SecretKey key;
     private final SecureRandom random = new SecureRandom();
@@ -43,13 +58,17 @@ class SecretSealer {
     }
 
     String seal(String siteId, String secret) {
+        return seal(siteId, Purpose.IDENTITY, secret);
+    }
+
+    String seal(String siteId, Purpose purpose, String secret) {
         if (key == null) {
             return secret;
         }
         try {
             var nonce = new byte[NONCE_BYTES];
             random.nextBytes(nonce);
-            var cipher = cipher(Cipher.ENCRYPT_MODE, key, nonce, siteId);
+            var cipher = cipher(Cipher.ENCRYPT_MODE, key, nonce, siteId + purpose.suffix);
             var sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
             var out = new byte[NONCE_BYTES + sealed.length];
             System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
@@ -66,11 +85,18 @@ class SecretSealer {
      * @throws SecretUnavailable when it is sealed and this instance has no key, or another key
      */
     String open(String siteId, String stored) {
+        return open(siteId, Purpose.IDENTITY, stored);
+    }
+
+    String open(String siteId, Purpose purpose, String stored) {
         if (!stored.startsWith(PREFIX)) {
             return stored;
         }
         if (key == null) {
-            log.error("The identity secret of site {} is sealed, but YUNO_SECRETS_KEY is not set", siteId);
+            log.error(
+                    "The {} secret of site {} is sealed, but YUNO_SECRETS_KEY is not set",
+                    purpose.name().toLowerCase(java.util.Locale.ROOT),
+                    siteId);
             throw new SecretUnavailable();
         }
         try {
@@ -78,20 +104,22 @@ class SecretSealer {
             if (bytes.length <= NONCE_BYTES) {
                 throw new IllegalArgumentException("too short");
             }
-            var cipher = cipher(Cipher.DECRYPT_MODE, key, Arrays.copyOf(bytes, NONCE_BYTES), siteId);
+            var cipher = cipher(Cipher.DECRYPT_MODE, key, Arrays.copyOf(bytes, NONCE_BYTES), siteId + purpose.suffix);
             return new String(cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             log.error(
-                    "The identity secret of site {} does not open with YUNO_SECRETS_KEY (another key, or altered)",
+                    "The {} secret of site {} does not open with YUNO_SECRETS_KEY (another key, or altered)",
+                    purpose.name().toLowerCase(java.util.Locale.ROOT),
                     siteId);
             throw new SecretUnavailable();
         }
     }
 
-    private static Cipher cipher(int mode, SecretKey key, byte[] nonce, String siteId) throws GeneralSecurityException {
+    private static Cipher cipher(int mode, SecretKey key, byte[] nonce, String associatedData)
+            throws GeneralSecurityException {
         var cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
-        cipher.updateAAD(siteId.getBytes(StandardCharsets.UTF_8));
+        cipher.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
         return cipher;
     }
 

@@ -2,6 +2,7 @@ package com.helloyuno.site;
 
 import com.helloyuno.problem.Forbidden;
 import com.helloyuno.problem.InvalidRequest;
+import com.helloyuno.problem.PageSize;
 import com.helloyuno.ratelimit.RateLimiter;
 import com.helloyuno.ratelimit.Usage;
 import jakarta.validation.Valid;
@@ -35,11 +36,13 @@ class SiteController {
     private final SiteService service;
     private final SiteSettings settings;
     private final RateLimiter rateLimiter;
+    private final LeadWebhookRule webhookRule;
 
-    SiteController(SiteService service, SiteSettings settings, RateLimiter rateLimiter) {
+    SiteController(SiteService service, SiteSettings settings, RateLimiter rateLimiter, LeadWebhookRule webhookRule) {
         this.service = service;
         this.settings = settings;
         this.rateLimiter = rateLimiter;
+        this.webhookRule = webhookRule;
     }
 
     @PostMapping
@@ -57,10 +60,11 @@ class SiteController {
                 body.customConfig() != null
                         ? body.customConfig().applyTo(CustomConfig.DEFAULTS)
                         : CustomConfig.DEFAULTS);
+        checkWebhookUrl(draft.customConfig(), null);
         var created = service.create(draft);
         return ResponseEntity.status(HttpStatus.CREATED)
                 .header("Location", "/api/sites/" + created.site().siteId())
-                .body(new SiteResponses.CreatedSiteBody(created.site(), created.ownerKey()));
+                .body(new SiteResponses.CreatedSiteBody(created.site(), created.ownerKey(), created.webhookSecret()));
     }
 
     @GetMapping
@@ -69,9 +73,7 @@ class SiteController {
             @RequestParam(defaultValue = "0") @Min(0) @Max(1_000_000) int page,
             @RequestParam(defaultValue = "20") @Min(1) int size) {
         requireOperator(caller, "Only the operator lists sites.");
-        if (size > settings.maxPageSize()) {
-            throw new InvalidRequest("size", "must be at most " + settings.maxPageSize());
-        }
+        PageSize.atMost(size, settings.maxPageSize());
         return new SiteResponses.SitePage(service.page(page, size), page, size, service.count());
     }
 
@@ -81,7 +83,7 @@ class SiteController {
     }
 
     @PatchMapping("/{siteId}")
-    Site update(
+    SiteResponses.UpdatedSiteBody update(
             @AuthenticationPrincipal ApiCaller caller,
             @PathVariable String siteId,
             @Valid @RequestBody SiteRequests.UpdateSite body) {
@@ -114,7 +116,31 @@ class SiteController {
                 body.identityRequired() != null ? body.identityRequired() : site.identityRequired(),
                 site.createdAt(),
                 site.updatedAt());
-        return service.update(updated);
+        checkWebhookUrl(updated.customConfig(), site.customConfig());
+        // The secret exists before the URL is stored, so that no lead event finds a URL without one.
+        var webhookSecret = updated.customConfig().leadWebhookUrl() != null
+                ? service.firstWebhookSecret(siteId).orElse(null)
+                : null;
+        return new SiteResponses.UpdatedSiteBody(service.update(updated), webhookSecret);
+    }
+
+    /**
+     * Makes a new secret that signs the site's webhooks (the {@code Yuno-Signature} header); shown
+     * once, and the previous one stops signing at once.
+     */
+    @PostMapping("/{siteId}/webhook-secret")
+    SiteResponses.WebhookSecretBody rotateWebhookSecret(
+            @AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
+        service.requireAccessible(caller, siteId);
+        return new SiteResponses.WebhookSecretBody(siteId, service.rotateWebhookSecret(siteId));
+    }
+
+    /** A new or changed webhook URL must be one the webhooks may be sent to; one kept as it was is not checked again. */
+    private void checkWebhookUrl(CustomConfig config, @Nullable CustomConfig before) {
+        var url = config.leadWebhookUrl();
+        if (url != null && (before == null || !url.equals(before.leadWebhookUrl()))) {
+            webhookRule.check("custom_config.lead_webhook_url", url);
+        }
     }
 
     @DeleteMapping("/{siteId}")

@@ -2,6 +2,7 @@ package com.helloyuno.site;
 
 import com.helloyuno.plan.PlanType;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -51,8 +52,11 @@ final class SiteRequests {
             @Nullable @Size(max = 4000) String systemPrompt,
             @Nullable Boolean leadCapture,
 
-            @Nullable @Size(max = 2000) @Pattern(regexp = "https://\\S+", message = "must be an https:// URL")
-            String leadWebhookUrl) {
+            // The scheme and the addresses are checked by the LeadWebhookRule.
+            @Nullable @Size(max = 2000) String leadWebhookUrl,
+
+            @Nullable @Size(max = 254) @Email(regexp = ".+@.+\\..+", message = "must be an email address")
+            String leadNotificationEmail) {
 
         CustomConfig applyTo(CustomConfig base) {
             return new CustomConfig(
@@ -62,7 +66,8 @@ final class SiteRequests {
                     botName != null ? botName : base.botName(),
                     systemPrompt != null ? emptyToNull(systemPrompt) : base.systemPrompt(),
                     leadCapture != null ? leadCapture : base.leadCapture(),
-                    leadWebhookUrl != null ? emptyToNull(leadWebhookUrl) : base.leadWebhookUrl());
+                    leadWebhookUrl != null ? emptyToNull(leadWebhookUrl) : base.leadWebhookUrl(),
+                    leadNotificationEmail != null ? emptyToNull(leadNotificationEmail) : base.leadNotificationEmail());
         }
 
         private static @Nullable String emptyToNull(String value) {

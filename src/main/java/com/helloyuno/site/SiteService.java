@@ -1,12 +1,12 @@
 package com.helloyuno.site;
 
+import com.helloyuno.id.Ids;
 import com.helloyuno.plan.PlanType;
 import com.helloyuno.problem.ApiException;
 import com.helloyuno.ratelimit.RateLimiter;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +20,6 @@ import org.springframework.stereotype.Service;
 public class SiteService {
 
     private static final Logger log = LoggerFactory.getLogger(SiteService.class);
-    private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9]{16}");
     private static final int SITE_ID_ATTEMPTS = 5;
 
     private final Sites sites;
@@ -40,7 +39,7 @@ public class SiteService {
 
     /** Whether a string has the shape of a site id. */
     public static boolean isSiteId(@Nullable String value) {
-        return value != null && SITE_ID.matcher(value).matches();
+        return Ids.isSiteId(value);
     }
 
     /**
@@ -112,6 +111,42 @@ public class SiteService {
         return secret;
     }
 
+    /**
+     * The secret that signs the site's webhooks, if one has been made.
+     *
+     * @throws ApiException 503 when it is sealed with a key this instance does not have
+     */
+    public Optional<String> webhookSecret(String siteId) {
+        return sites.webhookSecret(siteId).map(stored -> sealer.open(siteId, SecretSealer.Purpose.WEBHOOK, stored));
+    }
+
+    /** Makes a new webhook secret for the site; returned once, the previous one stops working. */
+    String rotateWebhookSecret(String siteId) {
+        var secret = newWebhookSecret();
+        if (!sites.replaceWebhookSecret(siteId, sealer.seal(siteId, SecretSealer.Purpose.WEBHOOK, secret), false)) {
+            throw new SiteNotFound();
+        }
+        log.info("Webhook secret of site {} rotated", siteId);
+        return secret;
+    }
+
+    /**
+     * Makes the site's first webhook secret when it has none (its webhook URL was just set);
+     * returned once. Empty when it already had one: that one stays, unseen.
+     */
+    Optional<String> firstWebhookSecret(String siteId) {
+        var secret = newWebhookSecret();
+        if (sites.replaceWebhookSecret(siteId, sealer.seal(siteId, SecretSealer.Purpose.WEBHOOK, secret), true)) {
+            log.info("Webhook secret of site {} made", siteId);
+            return Optional.of(secret);
+        }
+        return Optional.empty();
+    }
+
+    private String newWebhookSecret() {
+        return "whsec_" + ownerKeys.randomString(40);
+    }
+
     /** The site of an owner key, if the key is current. */
     public Optional<String> siteOfOwnerKey(String key) {
         if (!OwnerKeys.looksLikeOwnerKey(key)) {
@@ -142,7 +177,10 @@ public class SiteService {
             if (sites.insert(site, OwnerKeys.hash(key))) {
                 cache.changed(site.siteId(), Optional.of(site));
                 log.info("Site {} created", site.siteId());
-                return new CreatedSite(site, key);
+                var webhookSecret = site.customConfig().leadWebhookUrl() != null
+                        ? firstWebhookSecret(site.siteId()).orElse(null)
+                        : null;
+                return new CreatedSite(site, key, webhookSecret);
             }
             log.warn("Site id collision; drawing another");
         }
@@ -210,5 +248,5 @@ public class SiteService {
             Theme theme,
             CustomConfig customConfig) {}
 
-    record CreatedSite(Site site, String ownerKey) {}
+    record CreatedSite(Site site, String ownerKey, @Nullable String webhookSecret) {}
 }

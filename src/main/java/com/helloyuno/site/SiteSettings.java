@@ -26,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("yuno.sites")
-public record SiteSettings(
+record SiteSettings(
         @NotNull @DefaultValue("5s") Duration cacheTtl,
         @Min(1) @DefaultValue("10000") int cacheMaxEntries,
         @Min(0) @Max(100) @DefaultValue("20") int maxAdditionalDomains,

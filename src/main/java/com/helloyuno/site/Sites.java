@@ -140,6 +140,23 @@ class Sites {
                 == 1;
     }
 
+    Optional<String> webhookSecret(String siteId) {
+        return jdbc.sql("SELECT webhook_secret FROM sites WHERE site_id = :siteId AND webhook_secret IS NOT NULL")
+                .param("siteId", siteId)
+                .query(String.class)
+                .optional();
+    }
+
+    /** Stores a new webhook secret; with {@code onlyIfNone}, only when the site has none yet. */
+    boolean replaceWebhookSecret(String siteId, String secret, boolean onlyIfNone) {
+        return jdbc.sql("UPDATE sites SET webhook_secret = :secret WHERE site_id = :siteId"
+                                + (onlyIfNone ? " AND webhook_secret IS NULL" : ""))
+                        .param("siteId", siteId)
+                        .param("secret", secret)
+                        .update()
+                == 1;
+    }
+
     boolean replaceOwnerKeyHash(String siteId, String hash) {
         return jdbc.sql("UPDATE sites SET owner_key_hash = :hash, owner_key_rotated_at = now() WHERE site_id = :siteId")
                         .param("siteId", siteId)
@@ -189,6 +206,9 @@ class Sites {
                 node.hasNonNull("lead_capture") ? node.get("lead_capture").asBoolean() : defaults.leadCapture(),
                 node.hasNonNull("lead_webhook_url")
                         ? node.get("lead_webhook_url").asString()
+                        : null,
+                node.hasNonNull("lead_notification_email")
+                        ? node.get("lead_notification_email").asString()
                         : null);
     }
 }

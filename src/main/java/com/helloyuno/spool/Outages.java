@@ -9,6 +9,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Tells a PostgreSQL that is away from a write it refuses. Only the first is worth waiting for:
@@ -29,6 +30,13 @@ final class Outages {
 
     static boolean isOutage(Throwable failure) {
         for (var cause = failure; cause != null; cause = cause.getCause()) {
+            // A write in a transaction whose connection broke fails twice: the statement, then the
+            // rollback, and the rollback's failure is what is thrown; the statement's says why.
+            if (cause instanceof TransactionSystemException tx
+                    && tx.getApplicationException() != null
+                    && isOutage(tx.getApplicationException())) {
+                return true;
+            }
             if (cause instanceof CannotGetJdbcConnectionException
                     || cause instanceof DataAccessResourceFailureException
                     || cause instanceof TransientDataAccessResourceException

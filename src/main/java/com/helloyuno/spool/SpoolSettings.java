@@ -19,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("yuno.spool")
-public record SpoolSettings(
+record SpoolSettings(
         @NotNull @DefaultValue(".yuno/spool") Path directory,
         @Min(1) @DefaultValue("100000") int maxEntries,
         @NotNull @DefaultValue("5s") Duration retryInterval) {

@@ -5,7 +5,9 @@
  * others. Features register a writer per kind of write and submit through {@link
  * com.helloyuno.spool.Spool}.
  */
+@Room(entryPoints = {Spool.class})
 @NullMarked
 package com.helloyuno.spool;
 
+import com.helloyuno.Room;
 import org.jspecify.annotations.NullMarked;

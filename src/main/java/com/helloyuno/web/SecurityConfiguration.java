@@ -17,6 +17,7 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.web.filter.CorsFilter;
 
 /**
@@ -33,6 +34,27 @@ class SecurityConfiguration {
         // Before Spring Security, so an oversized body is refused before any work is done for it.
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<WildcardContentTypeFilter> wildcardContentTypeFilter() {
+        var registration = new FilterRegistrationBean<>(new WildcardContentTypeFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 11);
+        return registration;
+    }
+
+    /**
+     * The firewall's refusals ({@code //}, {@code ;}, {@code %25}, encoded dots, non-printable
+     * characters in a header) as a problem document, without Spring Security's error dispatch.
+     */
+    @Bean
+    RequestRejectedHandler problemOnRejectedRequest() {
+        return (request, response, e) -> Problems.write(
+                response,
+                Problems.of(
+                        HttpStatus.BAD_REQUEST,
+                        "invalid_request",
+                        "The request's URL or headers contain characters that are not accepted."));
     }
 
     @Bean

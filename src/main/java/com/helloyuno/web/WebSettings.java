@@ -17,7 +17,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("yuno.web")
-public record WebSettings(
+record WebSettings(
         @Nullable String adminApiKey,
         @NotNull @DefaultValue("64KB") DataSize maxRequestBody,
         @NotNull @DefaultValue("10MB") DataSize maxUploadSize) {

@@ -1,5 +1,6 @@
 package com.helloyuno.widget;
 
+import com.helloyuno.ratelimit.RedisGate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,15 +16,15 @@ import org.springframework.stereotype.Component;
 class AuthThrottle {
 
     private final StringRedisTemplate redis;
-    private final RedisFallback fallback;
+    private final RedisGate gate;
     private final WidgetSettings settings;
     private final Clock clock;
     private final ConcurrentHashMap<String, AtomicLong> local = new ConcurrentHashMap<>();
     private volatile long localMinute;
 
-    AuthThrottle(StringRedisTemplate redis, RedisFallback fallback, WidgetSettings settings, Clock clock) {
+    AuthThrottle(StringRedisTemplate redis, RedisGate gate, WidgetSettings settings, Clock clock) {
         this.redis = redis;
-        this.fallback = fallback;
+        this.gate = gate;
         this.settings = settings;
         this.clock = clock;
     }
@@ -34,8 +35,7 @@ class AuthThrottle {
         var minute = epochSecond / 60;
         var retryAfter = 60 - epochSecond % 60;
         var key = "yuno:authip:{" + ipHash + "}:" + minute;
-        long count = fallback.call(
-                "authentication throttling",
+        long count = gate.call(
                 () -> {
                     var n = redis.opsForValue().increment(key);
                     if (n != null && n == 1) {

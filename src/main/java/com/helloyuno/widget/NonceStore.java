@@ -1,5 +1,6 @@
 package com.helloyuno.widget;
 
+import com.helloyuno.ratelimit.RedisGate;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,14 +22,14 @@ import org.springframework.stereotype.Component;
 class NonceStore {
 
     private final StringRedisTemplate redis;
-    private final RedisFallback fallback;
+    private final RedisGate gate;
     private final Duration lifetime;
     private final Clock clock;
     private final LocalNonces local;
 
-    NonceStore(StringRedisTemplate redis, RedisFallback fallback, WidgetSettings settings, Clock clock) {
+    NonceStore(StringRedisTemplate redis, RedisGate gate, WidgetSettings settings, Clock clock) {
         this.redis = redis;
-        this.fallback = fallback;
+        this.gate = gate;
         this.lifetime = settings.tokenTtl().plus(settings.refreshGrace()).plus(settings.clockSkew());
         this.clock = clock;
         this.local = new LocalNonces(settings.nonceCacheMaxEntries());
@@ -37,8 +38,7 @@ class NonceStore {
     /** True when this is the nonce's first use for the site. */
     boolean claim(String siteId, String nonce) {
         var key = "yuno:nonce:{" + siteId + "}:" + sha256(nonce);
-        return fallback.call(
-                "nonces",
+        return gate.call(
                 () -> Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(key, "1", lifetime)),
                 () -> local.claim(key, clock.instant(), lifetime));
     }

@@ -34,6 +34,7 @@ public class WidgetAuthentication {
     private final IdentityVerifier identities;
     private final SecurityEvents events;
     private final WidgetSettings settings;
+    private final ChatLimits limits;
     private final Analytics analytics;
     private final Clock clock;
 
@@ -45,6 +46,7 @@ public class WidgetAuthentication {
             IdentityVerifier identities,
             SecurityEvents events,
             WidgetSettings settings,
+            ChatLimits limits,
             Analytics analytics,
             Clock clock) {
         this.sites = sites;
@@ -54,6 +56,7 @@ public class WidgetAuthentication {
         this.identities = identities;
         this.events = events;
         this.settings = settings;
+        this.limits = limits;
         this.analytics = analytics;
         this.clock = clock;
     }
@@ -203,7 +206,7 @@ public class WidgetAuthentication {
                 settings.tokenTtl().toSeconds(),
                 issued.expiresAt(),
                 site.siteId(),
-                WidgetRequests.WidgetConfig.of(site));
+                WidgetRequests.WidgetConfig.of(site, limits));
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.helloyuno.widget;
 
+import com.helloyuno.id.Ids;
 import com.helloyuno.site.Site;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -13,7 +14,7 @@ final class WidgetRequests {
     private WidgetRequests() {}
 
     record Authenticate(
-            @NotBlank @Pattern(regexp = "[A-Za-z0-9]{16}", message = "must be 16 letters and digits")
+            @NotBlank @Pattern(regexp = Ids.SITE_ID_REGEX, message = "must be 16 letters and digits")
             String siteId,
 
             @NotBlank @Size(max = 2048) String domain,
@@ -33,9 +34,10 @@ final class WidgetRequests {
             String primaryColor,
             String welcomeMessage,
             String botName,
-            boolean leadCapture) {
+            boolean leadCapture,
+            Limits limits) {
 
-        static WidgetConfig of(Site site) {
+        static WidgetConfig of(Site site, ChatLimits limits) {
             var config = site.customConfig();
             return new WidgetConfig(
                     site.theme().wireName(),
@@ -43,9 +45,16 @@ final class WidgetRequests {
                     config.primaryColor(),
                     config.welcomeMessage(),
                     config.botName(),
-                    config.leadCapture());
+                    config.leadCapture(),
+                    new Limits(limits.maxMessageChars(), limits.maxMessages(), limits.maxTotalChars()));
         }
     }
+
+    /**
+     * The server's limits on {@code /ask} that the widget keeps to, so that it never sends what the
+     * server would refuse.
+     */
+    record Limits(int maxMessageChars, int maxMessages, int maxTotalChars) {}
 
     record TokenResponse(
             String token, String tokenType, long expiresIn, Instant expiresAt, String siteId, WidgetConfig widget) {}

@@ -29,7 +29,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("yuno.widget")
-public record WidgetSettings(
+record WidgetSettings(
         @Nullable String jwtSecret,
         @DefaultValue List<String> previousJwtSecrets,
         @NotNull @DefaultValue("1h") Duration tokenTtl,

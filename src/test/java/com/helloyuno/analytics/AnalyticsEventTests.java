@@ -35,7 +35,9 @@ class AnalyticsEventTests {
                         "AnswerGiven",
                         "LeadCaptured",
                         "RateLimited",
-                        "ErrorOccurred");
+                        "ErrorOccurred",
+                        "LeadDelivered",
+                        "LeadDeliveryFailed");
     }
 
     @Test

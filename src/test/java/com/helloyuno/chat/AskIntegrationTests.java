@@ -37,7 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
             "yuno.llm.timeout=3s",
             // Two attempts of 2.5 s would take 5 s: an answer by 4.5 s shows the 3 s deadline holds.
             "yuno.llm.first-token-timeout=2500ms",
-            "yuno.llm.retries=1",
+            "yuno.llm.max-attempts=2",
             "yuno.llm.initial-backoff=50ms",
             "yuno.analytics.mixpanel-token=test-token",
             "yuno.analytics.flush-interval=200ms",
@@ -131,8 +131,11 @@ class AskIntegrationTests {
                 .findFirst()
                 .orElseThrow()
                 .data();
-        assertThat(sources).isEqualTo(json.path("sources"));
+        // The same sources; their scores may differ between the two calls, since the embeddings
+        // backfill can give the fixture's chunk its vector in between (then both halves match).
+        assertThat(withoutScores(sources)).isEqualTo(withoutScores(json.path("sources")));
         assertThat(sources.get(0).path("url").asString()).isEqualTo("https://example.com/shipping");
+        assertThat(sources.get(0).path("score").asDouble()).isBetween(0.01, 1.0);
         var done = events.getLast().data();
         assertThat(done.path("lead_captured").asBoolean()).isFalse();
         assertThat(done.path("usage").path("total_tokens").asInt()).isPositive();
@@ -538,6 +541,14 @@ class AskIntegrationTests {
     }
 
     /** The one stored message of this role in the session. */
+    private static List<String> withoutScores(tools.jackson.databind.JsonNode sources) {
+        var kept = new java.util.ArrayList<String>();
+        for (var source : sources) {
+            kept.add(source.path("title").asString() + " " + source.path("url").asString());
+        }
+        return kept;
+    }
+
     private Map<String, Object> historyRow(String siteId, String session, String role) {
         return jdbc.sql("SELECT * FROM chat_history WHERE site_id = ? AND session_id = ? AND role = ?")
                 .params(siteId, session, role)

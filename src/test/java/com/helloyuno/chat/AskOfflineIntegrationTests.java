@@ -69,6 +69,31 @@ class AskOfflineIntegrationTests {
     }
 
     @Test
+    void theAcceptHeaderChoosesOneJsonDocumentOrEvents() {
+        var site = fixtures.site("accept.example");
+        var body = java.util.Map.of(
+                "messages", java.util.List.of(ChatFixtures.message("user", "Hello?")), "session_id", "accept-1");
+        for (var accept : new String[] {null, "*/*", "application/json", "application/json, */*;q=0.5"}) {
+            var response = accept == null
+                    ? fixtures.ask(site.token(), body)
+                    : fixtures.ask(site.token(), body, "Accept", accept);
+            assertThat(response.status()).as(accept).isEqualTo(200);
+            assertThat(response.header("Content-Type")).as(accept).startsWith("application/json");
+            assertThat(response.json().path("answer").asString()).as(accept).isNotBlank();
+        }
+        for (var accept : new String[] {"text/event-stream", "text/event-stream, application/json;q=0.5"}) {
+            var response = fixtures.ask(site.token(), body, "Accept", accept);
+            assertThat(response.status()).as(accept).isEqualTo(200);
+            assertThat(response.header("Content-Type")).as(accept).startsWith("text/event-stream");
+            assertThat(ChatFixtures.events(response.body()))
+                    .extracting(ChatFixtures.Event::name)
+                    .as(accept)
+                    .startsWith("meta")
+                    .endsWith("done");
+        }
+    }
+
+    @Test
     void theDemoSiteAnswersANewcomersFirstQuestionsFromItsGuides() {
         var site = fixtures.site("demo.example");
         events.publishEvent(new DemoSiteCreated(site.siteId()));

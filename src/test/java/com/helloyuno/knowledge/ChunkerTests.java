@@ -3,6 +3,7 @@ package com.helloyuno.knowledge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.helloyuno.knowledge.Extracted.Block;
+import com.helloyuno.llm.Tokens;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;

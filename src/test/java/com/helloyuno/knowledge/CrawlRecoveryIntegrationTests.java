@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.helloyuno.YunoApplication;
 import com.helloyuno.testsupport.TestServices;
+import java.net.URI;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.UUID;
@@ -23,7 +26,10 @@ class CrawlRecoveryIntegrationTests {
         var exhausted = UUID.randomUUID();
         String site;
         var args = new ArrayList<String>();
-        TestServices.properties().forEach((k, v) -> args.add("--" + k + "=" + v));
+        // A database of its own: in the shared one, any other test context still running in this JVM
+        // would find these jobs stale too, claim them first and fail them (it may not fetch loopback).
+        TestServices.properties()
+                .forEach((k, v) -> args.add("--" + k + "=" + (k.equals("DATABASE_URL") ? ownDatabase() : v)));
         // Only the start-up poll may see the jobs: the next one is an hour away.
         args.add("--yuno.knowledge.crawler.poll-interval=1h");
         args.add("--yuno.knowledge.crawler.max-attempts=3");
@@ -75,6 +81,23 @@ class CrawlRecoveryIntegrationTests {
                         .contains("stopped before it finished, 3 times");
             }
         }
+    }
+
+    /** A fresh, empty database on the tests' PostgreSQL server, for this test alone. */
+    private static String ownDatabase() {
+        var url = TestServices.databaseUrl();
+        var path = URI.create(url.substring("jdbc:".length())).getPath();
+        var name = path.substring(1) + "_crawl_recovery";
+        var server = url.replace(path, "/postgres");
+        try (var connection = DriverManager.getConnection(
+                        server, TestServices.databaseUsername(), TestServices.databasePassword());
+                var statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create the test's own database " + name, e);
+        }
+        return url.replace(path, "/" + name);
     }
 
     private static String status(JdbcClient jdbc, UUID job) {

@@ -50,7 +50,7 @@ class PageFetcherTests {
         try (var web = new TestWebSite()) {
             web.page("/big", "<html><body><p>" + "x".repeat(5_000) + "</p></body></html>")
                     .page("/small", "<html><body><p>Small page</p></body></html>");
-            var pageFetcher = fetcher(Map.of("yuno.knowledge.crawler.max-page-size", "4KB"));
+            var pageFetcher = fetcher(Map.of("yuno.knowledge.crawler.max-page-bytes", "4KB"));
 
             var big = pageFetcher.fetch(URI.create(web.url("/big")), LOOPBACK, ANYTHING_GOES, PageFetcher.PAGE_TYPES);
             var small =

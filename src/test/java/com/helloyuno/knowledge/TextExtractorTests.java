@@ -95,7 +95,7 @@ class TextExtractorTests {
     @Test
     void aDamagedPdfIsUnreadable() {
         assertThatThrownBy(() -> TextExtractor.pdf("%PDF-1.7 garbage".getBytes(StandardCharsets.US_ASCII)))
-                .isInstanceOf(DocumentUnreadable.class);
+                .isInstanceOf(KnowledgeErrors.DocumentUnreadable.class);
     }
 
     /** A one-page PDF made with PDFBox. */

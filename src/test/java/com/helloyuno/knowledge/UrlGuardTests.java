@@ -58,7 +58,7 @@ class UrlGuardTests {
         }) {
             assertThatThrownBy(() -> guard.check(URI.create(url), everyTestHost))
                     .as(url)
-                    .isInstanceOf(AddressNotAllowed.class);
+                    .isInstanceOf(KnowledgeErrors.AddressNotAllowed.class);
         }
     }
 
@@ -75,11 +75,13 @@ class UrlGuardTests {
                 }) {
             assertThatThrownBy(() -> guard.check(URI.create(url), everyTestHost))
                     .as(url)
-                    .isInstanceOf(UrlSchemeNotAllowed.class);
+                    .isInstanceOf(KnowledgeErrors.UrlSchemeNotAllowed.class);
         }
-        assertThatThrownBy(() -> UrlGuard.parse("file:///etc/passwd")).isInstanceOf(UrlSchemeNotAllowed.class);
-        assertThatThrownBy(() -> UrlGuard.parse("http://user:pw@example.com/")).isInstanceOf(UrlInvalid.class);
-        assertThatThrownBy(() -> UrlGuard.parse("not a url")).isInstanceOf(UrlInvalid.class);
+        assertThatThrownBy(() -> UrlGuard.parse("file:///etc/passwd"))
+                .isInstanceOf(KnowledgeErrors.UrlSchemeNotAllowed.class);
+        assertThatThrownBy(() -> UrlGuard.parse("http://user:pw@example.com/"))
+                .isInstanceOf(KnowledgeErrors.UrlInvalid.class);
+        assertThatThrownBy(() -> UrlGuard.parse("not a url")).isInstanceOf(KnowledgeErrors.UrlInvalid.class);
     }
 
     @Test
@@ -87,11 +89,11 @@ class UrlGuardTests {
         var site = new AllowedHosts(Set.of("example.com"), true);
 
         assertThatThrownBy(() -> guard.check(URI.create("https://evil.example.net/"), site))
-                .isInstanceOf(UrlOutsideSite.class);
+                .isInstanceOf(KnowledgeErrors.UrlOutsideSite.class);
         assertThatThrownBy(() -> guard.check(URI.create("https://badexample.com/"), site))
-                .isInstanceOf(UrlOutsideSite.class);
+                .isInstanceOf(KnowledgeErrors.UrlOutsideSite.class);
         assertThatThrownBy(() -> guard.check(URI.create("https://example.com.evil.net/"), site))
-                .isInstanceOf(UrlOutsideSite.class);
+                .isInstanceOf(KnowledgeErrors.UrlOutsideSite.class);
     }
 
     @Test
@@ -166,7 +168,7 @@ class UrlGuardTests {
         assertThat(UrlGuard.isPublic(ip)).as(address).isFalse();
         assertThatThrownBy(() -> resolvingTo(address).check(URI.create("https://docs.example.com/"), site()))
                 .as(address)
-                .isInstanceOf(AddressNotAllowed.class);
+                .isInstanceOf(KnowledgeErrors.AddressNotAllowed.class);
     }
 
     @ParameterizedTest
@@ -287,7 +289,7 @@ class UrlGuardTests {
                 new InetAddress[] {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("10.1.2.3")});
 
         assertThatThrownBy(() -> guard.check(URI.create("https://docs.example.com/"), site()))
-                .isInstanceOf(AddressNotAllowed.class);
+                .isInstanceOf(KnowledgeErrors.AddressNotAllowed.class);
     }
 
     @Test
@@ -307,10 +309,10 @@ class UrlGuardTests {
 
         assertThatThrownBy(() -> guard.allowedAddresses("docs.example.com")).isInstanceOf(UnknownHostException.class);
         assertThatThrownBy(() -> guard.check(URI.create("https://docs.example.com/"), site()))
-                .isInstanceOf(UrlInvalid.class)
+                .isInstanceOf(KnowledgeErrors.UrlInvalid.class)
                 .hasMessageContaining("does not resolve");
         assertThatThrownBy(() -> unknown.check(URI.create("https://docs.example.com/"), site()))
-                .isInstanceOf(UrlInvalid.class);
+                .isInstanceOf(KnowledgeErrors.UrlInvalid.class);
     }
 
     @Test
@@ -326,7 +328,7 @@ class UrlGuardTests {
                 }) {
             assertThatThrownBy(() -> guard.check(URI.create(url), site()))
                     .as(url)
-                    .isInstanceOf(UrlInvalid.class);
+                    .isInstanceOf(KnowledgeErrors.UrlInvalid.class);
         }
         assertThat(resolved).hasValue(0);
     }
@@ -336,7 +338,8 @@ class UrlGuardTests {
         assertThat(UrlGuard.parse("  HTTPS://docs.example.com/a?b=c  "))
                 .isEqualTo(URI.create("HTTPS://docs.example.com/a?b=c"));
         assertThat(UrlGuard.parse("http://docs.example.com")).hasHost("docs.example.com");
-        assertThatThrownBy(() -> UrlGuard.parse("/relative/path")).isInstanceOf(UrlSchemeNotAllowed.class);
+        assertThatThrownBy(() -> UrlGuard.parse("/relative/path"))
+                .isInstanceOf(KnowledgeErrors.UrlSchemeNotAllowed.class);
     }
 
     @Test

@@ -107,6 +107,31 @@ class LeadExtractorTests {
     }
 
     @Test
+    void oneScanTellsWhetherTheLatestMessageGaveContactDetails() {
+        var earlier = extractor.scan(
+                List.of("Mail me at ann@example.com", "And the price?"), "https://shop.example.de/", "price?");
+        assertThat(earlier.carrier()).isEqualTo("Mail me at ann@example.com");
+        assertThat(earlier.found()).isTrue();
+        assertThat(earlier.inLatest()).isFalse();
+        assertThat(earlier.email()).isEqualTo("ann@example.com");
+        assertThat(earlier.region()).isEqualTo("DE");
+
+        var latest = extractor.scan(
+                List.of("Hello", "Call me on 030 12345678"), "https://shop.example.de/", "Call me on 030 12345678");
+        assertThat(latest.searchQuery()).doesNotContain("12345678");
+        assertThat(latest.carrier()).isEqualTo("Call me on 030 12345678");
+        assertThat(latest.inLatest()).isTrue();
+        assertThat(latest.phone()).isEqualTo("+493012345678");
+        assertThat(extractor.lead(latest, " Ann ", "pricing"))
+                .contains(new ChatLead("Ann", null, "+493012345678", "pricing"));
+
+        var none = extractor.scan(List.of("What are your opening hours?"), null, "opening hours");
+        assertThat(none.searchQuery()).isEqualTo("opening hours");
+        assertThat(none.found()).isFalse();
+        assertThat(extractor.lead(none, "Ann", "pricing")).isEmpty();
+    }
+
+    @Test
     void noContactDetailsMeansNoLeadWhateverTheHints() {
         assertThat(extractor.extract(List.of("I'm Jane and I want a demo"), new LeadHints("Jane", "demo", null)))
                 .isEmpty();

@@ -46,7 +46,8 @@ class ChatModelConfigurationTests {
     void chatSettingsHaveDefaults() {
         runner.run(context -> {
             var settings = context.getBean(LlmSettings.class);
-            assertThat(settings.retries()).isEqualTo(2);
+            assertThat(settings.maxAttempts()).isEqualTo(3);
+            assertThat(settings.maxConcurrency()).isEqualTo(1000);
             assertThat(settings.acquireTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
             assertThat(settings.firstTokenTimeout()).isEqualTo(java.time.Duration.ofSeconds(15));
             assertThat(settings.maxOutputTokens()).isEqualTo(1024);
@@ -63,8 +64,8 @@ class ChatModelConfigurationTests {
         assertThat(ChatMessage.Role.fromVisitor("USER")).isEmpty();
     }
 
-    @EnableConfigurationProperties(LlmSettings.class)
-    @Import({OpenAiClients.class, ChatModelConfiguration.class})
+    @EnableConfigurationProperties({LlmSettings.class, AdmissionSettings.class})
+    @Import({OpenAiClients.class, ChatModelConfiguration.class, ModelAdmission.class})
     static class Config {
         @Bean
         MeterRegistry meterRegistry() {

@@ -182,7 +182,7 @@ class OpenAiChatModelTests implements AutoCloseable {
                     assertThat(e.tokensSent()).isFalse();
                     assertThat(e.headers()).containsKey("Retry-After");
                 });
-        // retries = 2: one attempt and two more.
+        // max-attempts = 3: one attempt and two more.
         assertThat(fake.requests()).hasSize(3);
     }
 
@@ -192,6 +192,25 @@ class OpenAiChatModelTests implements AutoCloseable {
 
         assertThat(model(settings()).complete(CONVERSATION).text()).isEqualTo("Fine now");
         assertThat(fake.requests()).hasSize(2);
+    }
+
+    @Test
+    void aRateLimitSlowsTheWholeInstanceAndItsRetryAfterIsHonoured() {
+        var settings = settings();
+        var meters = new SimpleMeterRegistry();
+        var admission = admission(settings, meters);
+        var model = new OpenAiChatModel(client(settings), settings, admission, meters);
+        // Within the test's max-backoff (50 ms), which caps what a provider may ask.
+        fake.enqueue(Reply.status(429).header("retry-after-ms", "45"), Reply.text("Fine now"));
+
+        var started = System.nanoTime();
+        assertThat(model.complete(CONVERSATION).text()).isEqualTo("Fine now");
+
+        // The retry waited for the provider's word, not for our own back-off of at most 10 ms.
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(45));
+        assertThat(meters.get("yuno.llm.admission.throttled").counter().count()).isEqualTo(1);
+        // 8 allowed in flight, times 0.7 for the 429, plus one for the success that followed.
+        assertThat(admission.limit()).isEqualTo(6);
     }
 
     @Test
@@ -333,7 +352,7 @@ class OpenAiChatModelTests implements AutoCloseable {
     @Test
     void callsAreTimedByKindAndOutcome() {
         var meters = new SimpleMeterRegistry();
-        var model = new OpenAiChatModel(client(settings()), settings(), meters);
+        var model = new OpenAiChatModel(client(settings()), settings(), admission(settings(), meters), meters);
         fake.enqueue(Reply.text("Fine"), Reply.status(400));
 
         model.complete(CONVERSATION);
@@ -352,7 +371,12 @@ class OpenAiChatModelTests implements AutoCloseable {
     }
 
     private ChatModel model(LlmSettings settings) {
-        return new OpenAiChatModel(client(settings), settings, new SimpleMeterRegistry());
+        var meters = new SimpleMeterRegistry();
+        return new OpenAiChatModel(client(settings), settings, admission(settings, meters), meters);
+    }
+
+    private static ModelAdmission admission(LlmSettings settings, SimpleMeterRegistry meters) {
+        return new ModelAdmission(settings, AdmissionSettings.DEFAULTS, meters);
     }
 
     private com.openai.client.OpenAIClient client(LlmSettings settings) {
@@ -374,7 +398,7 @@ class OpenAiChatModelTests implements AutoCloseable {
                 "text-embedding-test",
                 timeout,
                 8,
-                2,
+                3,
                 Duration.ofMillis(10),
                 Duration.ofMillis(50),
                 Duration.ofSeconds(1),
@@ -391,7 +415,7 @@ class OpenAiChatModelTests implements AutoCloseable {
                 "text-embedding-test",
                 timeout,
                 maxConcurrency,
-                2,
+                3,
                 Duration.ofMillis(10),
                 Duration.ofMillis(50),
                 acquireTimeout,

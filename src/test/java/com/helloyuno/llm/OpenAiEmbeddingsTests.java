@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.helloyuno.testsupport.FakeOpenAi;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +39,11 @@ class OpenAiEmbeddingsTests {
         clients = new OpenAiClients(settings);
         var embeddingSettings = new EmbeddingSettings(10, 3, Duration.ofMillis(10), Duration.ofMillis(50));
         embeddings = new EmbeddingsConfiguration()
-                .embeddings(settings, embeddingSettings, clients, new ModelCallLimiter(settings));
+                .embeddings(
+                        settings,
+                        embeddingSettings,
+                        clients,
+                        new ModelAdmission(settings, AdmissionSettings.DEFAULTS, new SimpleMeterRegistry()));
     }
 
     @AfterEach
@@ -117,30 +122,27 @@ class OpenAiEmbeddingsTests {
                 Duration.ofMillis(100),
                 Duration.ofMillis(100),
                 64);
-        var limiter = new ModelCallLimiter(settings);
-        var inside = new java.util.concurrent.CountDownLatch(1);
-        var release = new java.util.concurrent.CountDownLatch(1);
-        var holder = Thread.ofVirtual()
-                .start(() -> limiter.call(() -> {
-                    inside.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return null;
-                }));
-        inside.await();
+        var meters = new SimpleMeterRegistry();
+        var admission = new ModelAdmission(settings, AdmissionSettings.DEFAULTS, meters);
+        var deadline = Deadline.after(Duration.ofSeconds(5));
 
-        assertThat(limiter.available()).isZero();
-        assertThatThrownBy(() -> limiter.call(() -> "second"))
+        var held = admission.admit(deadline, 10);
+        assertThat(admission.inFlight()).isEqualTo(1);
+        assertThatThrownBy(() -> admission.admit(deadline, 10))
                 .isInstanceOf(UpstreamUnavailable.class)
                 .satisfies(
                         e -> assertThat(((UpstreamUnavailable) e).reason()).isEqualTo(UpstreamUnavailable.Reason.BUSY));
+        assertThat(meters.get("yuno.llm.admission.refused")
+                        .tag("reason", "busy")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
 
-        release.countDown();
-        holder.join();
-        assertThat(limiter.call(() -> "third")).isEqualTo("third");
+        held.close();
+        try (var third = admission.admit(deadline, 10)) {
+            assertThat(admission.inFlight()).isEqualTo(1);
+        }
+        assertThat(admission.inFlight()).isZero();
     }
 
     private static LlmSettings settings(String key, URI baseUrl, Duration acquireTimeout, int maxConcurrency) {

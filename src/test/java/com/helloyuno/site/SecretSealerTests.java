@@ -30,6 +30,19 @@ class SecretSealerTests {
     }
 
     @Test
+    void aWebhookSecretOpensOnlyAsAWebhookSecret() {
+        var webhook = sealer.seal("siteAAAAAAAAAAAA", SecretSealer.Purpose.WEBHOOK, "whsec_abc");
+        assertThat(sealer.open("siteAAAAAAAAAAAA", SecretSealer.Purpose.WEBHOOK, webhook))
+                .isEqualTo("whsec_abc");
+        // The identity secret copied into the webhook column (or back) does not open there.
+        var identity = sealer.seal("siteAAAAAAAAAAAA", SECRET);
+        assertThatThrownBy(() -> sealer.open("siteAAAAAAAAAAAA", SecretSealer.Purpose.WEBHOOK, identity))
+                .isInstanceOf(SecretSealer.SecretUnavailable.class);
+        assertThatThrownBy(() -> sealer.open("siteAAAAAAAAAAAA", webhook))
+                .isInstanceOf(SecretSealer.SecretUnavailable.class);
+    }
+
+    @Test
     void aSealedSecretDoesNotOpenForAnotherSiteWithAnotherKeyOrAltered() {
         var sealed = sealer.seal("siteAAAAAAAAAAAA", SECRET);
         var bytes = Base64.getDecoder().decode(sealed.substring(3));

@@ -336,6 +336,10 @@ class SiteApiIntegrationTests {
             jdbc.sql("INSERT INTO leads (site_id, session_id, email) VALUES (?, 's', 'a@example.com')")
                     .param(siteId)
                     .update();
+            jdbc.sql("INSERT INTO outbox (event_id, channel, site_id, event_type, payload, retry_until, status)"
+                            + " VALUES (gen_random_uuid(), 'webhook', ?, 'lead.created', '{}', now(), 'failed')")
+                    .param(siteId)
+                    .update();
         }
 
         for (var siteId : List.of(doomed, kept)) {
@@ -438,6 +442,12 @@ class SiteApiIntegrationTests {
         var json = docs.json();
         assertThat(json.path("paths").has("/api/sites")).isTrue();
         assertThat(json.path("paths").has("/api/sites/{siteId}/owner-key")).isTrue();
+        assertThat(json.path("paths").has("/api/sites/{siteId}/webhook-secret")).isTrue();
+        assertThat(json.path("paths").has("/api/sites/{siteId}/deliveries")).isTrue();
+        assertThat(json.path("paths").has("/api/sites/{siteId}/deliveries/{deliveryId}/redeliver"))
+                .isTrue();
+        assertThat(json.path("paths").has("/api/sites/{siteId}/webhook/test")).isTrue();
+        assertThat(json.path("webhooks").path("lead").path("post").toString()).contains("Yuno-Signature");
         assertThat(json.path("components")
                         .path("securitySchemes")
                         .path("apiKey")

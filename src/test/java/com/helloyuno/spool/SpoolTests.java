@@ -252,6 +252,16 @@ class SpoolTests {
         assertThat(Outages.isOutage(new IllegalStateException("a bug"))).isFalse();
     }
 
+    @Test
+    void aTransactionWhoseConnectionBrokeIsAnOutageThoughItsRollbackFailureIsWhatIsThrown() {
+        var broken = new org.springframework.transaction.TransactionSystemException("Could not roll back");
+        broken.initApplicationException(sql("08006"));
+        assertThat(Outages.isOutage(broken)).isTrue();
+        var refused = new org.springframework.transaction.TransactionSystemException("Could not roll back");
+        refused.initApplicationException(sql("23505"));
+        assertThat(Outages.isOutage(refused)).isFalse();
+    }
+
     private static RuntimeException sql(String state) {
         return new UncategorizedSQLException("write", "INSERT", new SQLException("failed", state));
     }

@@ -36,6 +36,20 @@ public final class Http {
                 headers);
     }
 
+    /** A browser's CORS preflight of the widget's POST with its two headers. */
+    public Response preflight(String path, String origin) {
+        return method(
+                "OPTIONS",
+                path,
+                null,
+                "Origin",
+                origin,
+                "Access-Control-Request-Method",
+                "POST",
+                "Access-Control-Request-Headers",
+                "authorization,content-type");
+    }
+
     public Response method(String method, String path, String body, String... headers) {
         var publisher = body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
         return send(HttpRequest.newBuilder(URI.create(base + path)).method(method, publisher), headers);

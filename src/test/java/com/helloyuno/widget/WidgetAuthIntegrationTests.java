@@ -83,6 +83,11 @@ class WidgetAuthIntegrationTests {
         assertThat(widget.path("welcome_message").asString()).isEqualTo("Hi! How can I help you today?");
         assertThat(widget.path("bot_name").asString()).isEqualTo("Yuno");
         assertThat(widget.path("lead_capture").asBoolean()).isTrue();
+        // The chat's limits (yuno.chat.* in application.yaml), which the widget keeps to.
+        var limits = widget.path("limits");
+        assertThat(limits.path("max_message_chars").asInt()).isEqualTo(4000);
+        assertThat(limits.path("max_messages").asInt()).isEqualTo(50);
+        assertThat(limits.path("max_total_chars").asInt()).isEqualTo(32000);
 
         var verify = http.post(
                 "/widget/verify",
@@ -248,6 +253,13 @@ class WidgetAuthIntegrationTests {
         var refreshed = refresh(recentlyExpired);
         assertThat(refreshed.status()).as(refreshed.body()).isEqualTo(200);
         assertThat(verify(refreshed.json().path("token").asString()).status()).isEqualTo(200);
+        assertThat(refreshed
+                        .json()
+                        .path("widget")
+                        .path("limits")
+                        .path("max_message_chars")
+                        .asInt())
+                .isEqualTo(4000);
         assertRefused(refresh(longExpired), 401, "token_expired");
 
         api.create("other.example");
@@ -373,16 +385,7 @@ class WidgetAuthIntegrationTests {
     // --- helpers
 
     private Http.Response preflight(String path, String origin) {
-        return http.method(
-                "OPTIONS",
-                path,
-                null,
-                "Origin",
-                origin,
-                "Access-Control-Request-Method",
-                "POST",
-                "Access-Control-Request-Headers",
-                "authorization,content-type");
+        return http.preflight(path, origin);
     }
 
     private String token(String siteId, String domain) {

@@ -161,15 +161,6 @@ class WidgetCorsDuringOutageIntegrationTests {
     }
 
     private static Http.Response preflight(Http http, String path, String origin) {
-        return http.method(
-                "OPTIONS",
-                path,
-                null,
-                "Origin",
-                origin,
-                "Access-Control-Request-Method",
-                "POST",
-                "Access-Control-Request-Headers",
-                "authorization,content-type");
+        return http.preflight(path, origin);
     }
 }

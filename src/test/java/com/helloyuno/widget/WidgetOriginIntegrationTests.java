@@ -247,16 +247,7 @@ class WidgetOriginIntegrationTests {
     }
 
     private Http.Response preflight(String path, String origin) {
-        return http.method(
-                "OPTIONS",
-                path,
-                null,
-                "Origin",
-                origin,
-                "Access-Control-Request-Method",
-                "POST",
-                "Access-Control-Request-Headers",
-                "authorization,content-type");
+        return http.preflight(path, origin);
     }
 
     private String token(String siteId, String domain) {

@@ -1,0 +1,186 @@
+package com.helloyuno.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one admission of model calls: generous until the provider pushes back, then fewer calls in
+ * flight (multiplicative decrease, counted once per burst, never below the floor), grown back by
+ * successes; a Retry-After pauses new calls; per-minute budgets hold calls back; every refusal is
+ * counted by reason.
+ */
+class ModelAdmissionTests {
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final Deadline deadline = Deadline.after(Duration.ofSeconds(10));
+
+    @Test
+    void admitsUpToTheCeilingThenRefusesAsBusyAndCountsIt() {
+        var admission = admission(3, Duration.ofMillis(100), AdmissionSettings.DEFAULTS);
+        var held = new ArrayList<ModelAdmission.Permit>();
+        for (int i = 0; i < 3; i++) {
+            held.add(admission.admit(deadline, 1));
+        }
+
+        assertThatThrownBy(() -> admission.admit(deadline, 1))
+                .isInstanceOfSatisfying(
+                        UpstreamUnavailable.class,
+                        e -> assertThat(e.reason()).isEqualTo(UpstreamUnavailable.Reason.BUSY));
+        assertThat(refused("busy")).isEqualTo(1);
+
+        held.getFirst().close();
+        held.getFirst().close(); // closing twice releases once
+        try (var next = admission.admit(deadline, 1)) {
+            assertThat(admission.inFlight()).isEqualTo(3);
+        }
+        assertThat(admission.inFlight()).isEqualTo(2);
+    }
+
+    @Test
+    void theDefaultAdmitsAThousandCallsInFlight() {
+        var admission = new ModelAdmission(
+                llm(new LlmSettingsDefaults().maxConcurrency(), Duration.ofMillis(50)),
+                AdmissionSettings.DEFAULTS,
+                meters);
+        for (int i = 0; i < 1000; i++) {
+            admission.admit(deadline, 100);
+        }
+        assertThat(admission.inFlight()).isEqualTo(1000);
+    }
+
+    @Test
+    void aRateLimitCutsTheAllowedConcurrencyOncePerIntervalDownToTheFloorAndSuccessesGrowItBack() {
+        var settings = new AdmissionSettings(4, 0.5, Duration.ofMillis(200), 0, 0);
+        var admission = admission(100, Duration.ofMillis(50), settings);
+
+        try (var permit = admission.admit(deadline, 1)) {
+            permit.throttled(null);
+            permit.throttled(null); // the same burst: counted once
+        }
+        assertThat(admission.limit()).isEqualTo(50);
+        assertThat(meters.get("yuno.llm.admission.throttled").counter().count()).isEqualTo(2);
+
+        for (int round = 0; round < 10; round++) {
+            sleep(Duration.ofMillis(210));
+            try (var permit = admission.admit(deadline, 1)) {
+                permit.throttled(null);
+            }
+        }
+        assertThat(admission.limit()).as("never below min-concurrency").isEqualTo(4);
+
+        // Only 4 may be in flight now.
+        var held = new ArrayList<ModelAdmission.Permit>();
+        for (int i = 0; i < 4; i++) {
+            held.add(admission.admit(deadline, 1));
+        }
+        assertThatThrownBy(() -> admission.admit(deadline, 1)).isInstanceOf(UpstreamUnavailable.class);
+        held.forEach(p -> {
+            p.succeeded();
+            p.close();
+        });
+        assertThat(admission.limit()).isEqualTo(8);
+    }
+
+    @Test
+    void aRetryAfterPausesNewCallsUntilItHasPassed() {
+        var admission = admission(10, Duration.ofSeconds(2), AdmissionSettings.DEFAULTS);
+        try (var permit = admission.admit(deadline, 1)) {
+            permit.throttled(Duration.ofMillis(300));
+        }
+
+        var started = System.nanoTime();
+        try (var next = admission.admit(deadline, 1)) {
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+        }
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheWaitRefusesAtOnceRatherThanQueueing() {
+        var admission = admission(10, Duration.ofMillis(100), AdmissionSettings.DEFAULTS);
+        try (var permit = admission.admit(deadline, 1)) {
+            permit.throttled(Duration.ofSeconds(1));
+        }
+        assertThatThrownBy(() -> admission.admit(deadline, 1)).isInstanceOf(UpstreamUnavailable.class);
+        assertThat(refused("busy")).isEqualTo(1);
+    }
+
+    @Test
+    void perMinuteBudgetsOfRequestsAndTokensHoldCallsBack() {
+        var requests =
+                admission(100, Duration.ofMillis(50), new AdmissionSettings(4, 0.7, Duration.ofSeconds(1), 2, 0));
+        requests.admit(deadline, 1).close();
+        requests.admit(deadline, 1).close();
+        assertThatThrownBy(() -> requests.admit(deadline, 1)).isInstanceOf(UpstreamUnavailable.class);
+        assertThat(refused("budget")).isEqualTo(1);
+
+        var tokens =
+                admission(100, Duration.ofMillis(50), new AdmissionSettings(4, 0.7, Duration.ofSeconds(1), 0, 1000));
+        tokens.admit(deadline, 600).close();
+        assertThatThrownBy(() -> tokens.admit(deadline, 600)).isInstanceOf(UpstreamUnavailable.class);
+        tokens.admit(deadline, 400).close();
+        assertThat(refused("budget")).isEqualTo(2);
+    }
+
+    @Test
+    void aCallNeverWaitsPastItsDeadline() {
+        var admission = admission(1, Duration.ofSeconds(5), AdmissionSettings.DEFAULTS);
+        admission.admit(deadline, 1);
+        var started = System.nanoTime();
+        assertThatThrownBy(() -> admission.admit(Deadline.after(Duration.ofMillis(100)), 1))
+                .isInstanceOf(UpstreamUnavailable.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+    }
+
+    private double refused(String reason) {
+        return meters.get("yuno.llm.admission.refused")
+                .tag("reason", reason)
+                .counter()
+                .count();
+    }
+
+    private ModelAdmission admission(int ceiling, Duration acquireTimeout, AdmissionSettings settings) {
+        return new ModelAdmission(llm(ceiling, acquireTimeout), settings, meters);
+    }
+
+    private static LlmSettings llm(int maxConcurrency, Duration acquireTimeout) {
+        return new LlmSettings(
+                "key",
+                URI.create("http://127.0.0.1:9/v1"),
+                "chat",
+                "embed",
+                Duration.ofSeconds(30),
+                maxConcurrency,
+                3,
+                Duration.ofMillis(10),
+                Duration.ofSeconds(2),
+                acquireTimeout,
+                Duration.ofSeconds(15),
+                1024);
+    }
+
+    /** The defaults as application.yaml leaves them, read from the settings record itself. */
+    private static final class LlmSettingsDefaults {
+        int maxConcurrency() {
+            return new org.springframework.boot.context.properties.bind.Binder(
+                            new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(
+                                    java.util.Map.of("yuno.llm.openai-api-key", "")))
+                    .bindOrCreate("yuno.llm", LlmSettings.class)
+                    .maxConcurrency();
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
