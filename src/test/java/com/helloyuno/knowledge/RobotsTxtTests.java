@@ -61,4 +61,44 @@ class RobotsTxtTests {
         var robots = RobotsTxt.parse("User-agent: *\nDisallow: /*a*a*a*a*a*a*a*a*a*a*b\n", "YunoBot");
         assertThat(robots.allows("/" + "a".repeat(5000))).isTrue();
     }
+
+    @Test
+    void allowWinsATieWhicheverComesFirst() {
+        var robots = RobotsTxt.parse("User-agent: *\nDisallow: /x\nAllow: /x\n", "YunoBot");
+
+        assertThat(robots.allows("/x")).isTrue();
+        assertThat(robots.allows("/xy")).isTrue();
+    }
+
+    @Test
+    void anEmptyPathIsTheRoot() {
+        var robots = RobotsTxt.parse("User-agent: *\nDisallow: /$\n", "YunoBot");
+
+        assertThat(robots.allows("")).isFalse();
+        assertThat(robots.allows("/")).isFalse();
+        assertThat(robots.allows("/a")).isTrue();
+    }
+
+    @Test
+    void wildcardsMatchAnyRunOfCharactersIncludingNone() {
+        var robots = RobotsTxt.parse("User-agent: *\nDisallow: /a*b*c$\nDisallow: /d**\nDisallow: /*?s=\n", "YunoBot");
+
+        assertThat(robots.allows("/abc")).isFalse();
+        assertThat(robots.allows("/axxbyyc")).isFalse();
+        assertThat(robots.allows("/aabbcc")).isFalse();
+        assertThat(robots.allows("/axxbyy")).isTrue();
+        assertThat(robots.allows("/axxbyycz")).isTrue();
+        assertThat(robots.allows("/acb")).isTrue();
+        assertThat(robots.allows("/d")).isFalse();
+        assertThat(robots.allows("/search?s=x")).isFalse();
+        assertThat(robots.allows("/search?q=x")).isTrue();
+    }
+
+    @Test
+    void aLongerRuleWinsWhicheverComesFirst() {
+        var robots = RobotsTxt.parse("User-agent: *\nAllow: /shop/public\nDisallow: /shop\n", "YunoBot");
+
+        assertThat(robots.allows("/shop/public/a")).isTrue();
+        assertThat(robots.allows("/shop/cart")).isFalse();
+    }
 }

@@ -196,4 +196,98 @@ class LeadExtractorTests {
         assertThat(extractor.withoutContactDetails("What are your opening hours?", null))
                 .isEqualTo("What are your opening hours?");
     }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "it costs 415-555-2671 USD",
+                "it costs 415-555-2671 dollars",
+                "USD 415-555-2671",
+                "$ 415-555-2671"
+            })
+    void aNumberNextToACurrencyIsNotTakenAsAPhone(String text) {
+        assertThat(extractor.extract(List.of(text), LeadHints.NONE)).isEmpty();
+        assertThat(extractor.withoutContactDetails(text, null)).isEqualTo(text);
+    }
+
+    @Test
+    void onlyTheLatestCharactersUpToTheScanBudgetAreSearched() {
+        var small = new LeadExtractor(new LeadSettings("US", 200, 254, 4000, 200, 100, 100, 100000));
+        var filler = "x".repeat(100);
+
+        // The latest message uses the whole budget: the earlier one is not read.
+        assertThat(small.extract(List.of("mail far@example.com", filler), LeadHints.NONE))
+                .isEmpty();
+        // Of a message longer than the budget, only its end is read.
+        assertThat(small.extract(List.of("early@example.com " + filler), LeadHints.NONE))
+                .isEmpty();
+        assertThat(small.extract(List.of(filler + " late@example.com"), LeadHints.NONE)
+                        .map(ChatLead::email))
+                .contains("late@example.com");
+        // What the budget leaves is read in the message before.
+        var ninety = "y".repeat(90);
+        assertThat(small.extract(List.of("a@b.co", ninety), LeadHints.NONE).map(ChatLead::email))
+                .contains("a@b.co");
+        assertThat(small.extract(List.of("call me: (415) 555-2671", ninety), LeadHints.NONE))
+                .isEmpty();
+    }
+
+    @Test
+    void theNameAndIntentOfTheHintsAreTidiedAndBounded() {
+        var small = new LeadExtractor(new LeadSettings("US", 5, 254, 4000, 4, 32000, 100, 100000));
+        var text = "jane@example.com";
+
+        var lead = small.extract(List.of(text), new LeadHints("  Jane \n  Doe ", "  buy it ", null))
+                .orElseThrow();
+        assertThat(lead.name()).isEqualTo("Jane ");
+        assertThat(lead.intent()).isEqualTo("buy ");
+        var exact = small.extract(List.of(text), new LeadHints("Janet", "sell", null))
+                .orElseThrow();
+        assertThat(exact.name()).isEqualTo("Janet");
+        assertThat(exact.intent()).isEqualTo("sell");
+        var none = small.extract(List.of(text), new LeadHints("me@x.com", "  ", null))
+                .orElseThrow();
+        assertThat(none.name()).isNull();
+        assertThat(none.intent()).isNull();
+        var blank =
+                small.extract(List.of(text), new LeadHints("   ", null, null)).orElseThrow();
+        assertThat(blank.name()).isNull();
+    }
+
+    @Test
+    void aPagesRegionComesFromItsCountryDomain() {
+        assertThat(extractor.regionOf("https://shop.example.de/x")).isEqualTo("DE");
+        assertThat(extractor.regionOf("https://example.co.uk")).isEqualTo("GB");
+        assertThat(extractor.regionOf("https://example.com")).isNull();
+        assertThat(extractor.regionOf("mailto:someone")).isNull();
+        assertThat(extractor.regionOf("not a url")).isNull();
+        assertThat(extractor.regionOf(null)).isNull();
+    }
+
+    @Test
+    void anEmailUpToTheLengthLimitsIsKept() {
+        var local64 = "a".repeat(64);
+        var local65 = "a".repeat(65);
+        assertThat(extractor.email(local64 + "@example.com")).contains(local64 + "@example.com");
+        assertThat(extractor.email(local65 + "@example.com")).isEmpty();
+        var small = new LeadExtractor(new LeadSettings("US", 200, 13, 4000, 200, 32000, 100, 100000));
+        assertThat(small.email("ab@example.co")).contains("ab@example.co");
+        assertThat(small.email("abc@example.co")).isEmpty();
+    }
+
+    @Test
+    void withoutHintsALeadHasNoNameNorIntent() {
+        var lead =
+                extractor.extract(List.of("jane@example.com"), LeadHints.NONE).orElseThrow();
+
+        assertThat(lead.name()).isNull();
+        assertThat(lead.intent()).isNull();
+    }
+
+    @Test
+    void aTextWithoutContactDetailsIsLeftExactlyAsItWas() {
+        var text = "  where is   my order 4155552671?  ";
+
+        assertThat(extractor.withoutContactDetails(text, null)).isSameAs(text);
+    }
 }

@@ -97,8 +97,100 @@ class LocalCountersTests {
         assertThat(check("kept", "s", NOW).values()[0]).isEqualTo(2);
     }
 
+    @Test
+    void beyondTheBoundTheCountersNearestTheirEndGoFirstAndTheMonthsStay() {
+        var small = new LocalCounters(12);
+        for (var session : List.of("a", "b", "c", "d")) {
+            assertThat(small.check(generous("site1", session, NOW), NOW).allowed())
+                    .isTrue();
+        }
+        // Four sessions: the site's four counters and two per session, exactly the bound.
+        assertThat(small.size()).isEqualTo(12);
+
+        small.check(generous("site1", "e", NOW), NOW);
+
+        // 14 counters: down to the bound less a tenth, by dropping minute counters, which end first.
+        assertThat(small.size()).isEqualTo(11);
+        var site = small.counts(
+                List.of(
+                        Keys.site("site1", RateLimitWindow.HOUR, RateLimitWindow.HOUR.start(NOW)),
+                        Keys.site("site1", RateLimitWindow.DAY, RateLimitWindow.DAY.start(NOW)),
+                        Keys.site("site1", RateLimitWindow.MONTH, RateLimitWindow.MONTH.start(NOW))),
+                NOW);
+        assertThat(site).containsExactly(5, 5, 5);
+    }
+
+    @Test
+    void overTheBoundEndedCountersGoBeforeAnyRunningOne() {
+        var small = new LocalCounters(20);
+        for (int i = 0; i < 14; i++) {
+            small.add("yuno:rl:{t" + i + "}:tk:d:0", 1, NOW.plus(Duration.ofDays(1)), NOW);
+        }
+        small.check(generous("site1", "a", NOW), NOW);
+        assertThat(small.size()).isEqualTo(20);
+
+        // The minute has ended, but the once-a-minute sweep is not due yet: two new minute
+        // counters make 22, of which two have ended. Sweeping them is enough, back to the bound,
+        // and no running counter is dropped.
+        var nextMinute = NOW.plusSeconds(25);
+        small.check(generous("site1", "a", nextMinute), nextMinute);
+
+        assertThat(small.size()).isEqualTo(20);
+    }
+
+    @Test
+    void addedCountersAreBoundedAndSweptToo() {
+        var small = new LocalCounters(10);
+        for (int i = 0; i < 20; i++) {
+            small.add("yuno:rl:{s" + i + "}:tk:d:0", 1, NOW.plus(Duration.ofHours(1)), NOW);
+        }
+        assertThat(small.size()).isLessThanOrEqualTo(10);
+
+        var roomy = new LocalCounters(100);
+        roomy.add("short", 5, NOW.plusSeconds(10), NOW);
+        roomy.add("long", 5, NOW.plus(Duration.ofHours(1)), NOW);
+        roomy.add("long", 1, NOW.plus(Duration.ofHours(1)), NOW.plus(Duration.ofMinutes(2)));
+        assertThat(roomy.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aCounterWhoseTimeHasComeCountsNothingBeforeItIsSwept() {
+        var roomy = new LocalCounters(100);
+        roomy.add("k", 5, NOW.plusSeconds(10), NOW);
+        assertThat(roomy.counts(List.of("k"), NOW)).containsExactly(5);
+        assertThat(roomy.counts(List.of("k"), NOW.plusSeconds(10))).containsExactly(0);
+
+        // Counted again once ended (the sweep is not due yet): it starts from nothing.
+        roomy.add("k", 1, NOW.plusSeconds(50), NOW.plusSeconds(20));
+        assertThat(roomy.counts(List.of("k"), NOW.plusSeconds(20))).containsExactly(1);
+    }
+
+    @Test
+    void everyOperationLeavesTheCountersFreeForTheNextThread() throws Exception {
+        // Requests are served by many (virtual) threads: each step must release its lock.
+        var steps = List.<Runnable>of(
+                () -> check("site1", "a", NOW),
+                () -> counters.counts(List.of("k"), NOW),
+                () -> counters.add("k", 1, NOW.plusSeconds(30), NOW),
+                () -> counters.forget("site1"),
+                counters::size);
+        for (var step : steps) {
+            var thread = Thread.ofPlatform().daemon().start(step);
+            thread.join(2_000);
+            assertThat(thread.isAlive()).isFalse();
+            var next = Thread.ofPlatform().daemon().start(counters::size);
+            next.join(2_000);
+            assertThat(next.isAlive()).as("the next thread got the lock").isFalse();
+        }
+    }
+
     private Counts check(String site, String session, Instant now) {
         return counters.check(slots(site, session, now), now);
+    }
+
+    private static List<Slot> generous(String site, String session, Instant now) {
+        return Slot.forRequest(
+                site, new PlanLimits(100, 100, 100, 100), new PlanSettings.SessionLimits(100, 100), session, now);
     }
 
     private static List<Slot> slots(String site, String session, Instant now) {

@@ -41,4 +41,33 @@ class RedisGateTests {
 
         assertThat(gate.down()).isTrue();
     }
+
+    @Test
+    void anAnswerToACallStartedDuringTheOutageEndsItEvenAfterLaterFailures() {
+        gate.failed(new IllegalStateException("connection reset"));
+        var startedDuring = gate.now();
+        nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+        gate.failed(new IllegalStateException("connection reset"));
+
+        gate.succeeded(startedDuring);
+
+        assertThat(gate.down()).isFalse();
+    }
+
+    @Test
+    void aCallStartedAtTheMomentTheOutageBeganEndsIt() {
+        gate.failed(new IllegalStateException("connection reset"));
+
+        gate.succeeded(nanos.get());
+
+        assertThat(gate.down()).isFalse();
+    }
+
+    @Test
+    void whileRedisAnswersEveryRequestAsksIt() {
+        gate.succeeded(gate.now());
+        assertThat(gate.down()).isFalse();
+        assertThat(gate.shouldTry()).isTrue();
+        assertThat(gate.shouldTry()).isTrue();
+    }
 }

@@ -2,6 +2,12 @@ package com.helloyuno.site;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -127,5 +133,94 @@ class DomainsTests {
     })
     void matchesSubdomainsOnlyAtALabelBoundary(String host, String domain, boolean subdomains, boolean expected) {
         assertThat(Domains.matches(host, domain, subdomains)).isEqualTo(expected);
+    }
+
+    @Test
+    void aNameOfUpTo253CharactersIsAHostNameAndOneLongerIsNot() {
+        var longest = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(61);
+        assertThat(longest).hasSize(253);
+
+        assertThat(Domains.normalize(longest)).contains(longest);
+        assertThat(Domains.normalize(longest + "e")).isEmpty();
+        assertThat(Domains.normalize("a".repeat(64) + ".com")).isEmpty();
+    }
+
+    @Test
+    void anInputOfUpTo2048CharactersIsReadAndALongerOneIsNot() {
+        var prefix = "https://shop.example.com/";
+        var longest = prefix + "p".repeat(2048 - prefix.length());
+
+        assertThat(Domains.normalize(longest)).contains("shop.example.com");
+        assertThat(Domains.normalize(longest + "p")).isEmpty();
+        assertThat(Domains.originHost("https://shop.example.com:65535")).contains("shop.example.com");
+        assertThat(Domains.originHost("https://shop.example.com:1")).contains("shop.example.com");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-a.com", "a-.com", "a..com", ".a.com", "a_b.com", "A.com", "a.com.", "1.2.3.4", "a.b.12"})
+    void aNormalisedNameMadeOfAnythingButValidLabelsIsNoHostName(String name) {
+        assertThat(Domains.isHostName(name)).as(name).isFalse();
+    }
+
+    /** Any name made of valid labels normalises to itself, in lower case. */
+    @Property(tries = 500)
+    void aNameOfValidLabelsIsItsOwnNormalForm(@ForAll("hostNames") String host) {
+        assertThat(Domains.normalize(host)).contains(host);
+        assertThat(Domains.normalize(host.toUpperCase(java.util.Locale.ROOT) + "."))
+                .contains(host);
+        assertThat(Domains.normalize("https://" + host + ":8443/a?b#c")).contains(host);
+        assertThat(Domains.originHost("https://" + host)).contains(host);
+    }
+
+    /** A label that starts or ends with a hyphen, or holds any other character, spoils the name. */
+    @Property(tries = 500)
+    void aBadLabelAnywhereRefusesTheName(
+            @ForAll("hostNames") String host, @ForAll("badLabels") String bad, @ForAll boolean first) {
+        var name = first ? bad + "." + host : host.substring(0, host.indexOf('.')) + "." + bad + ".com";
+
+        assertThat(Domains.normalize(name)).as(name).isEmpty();
+    }
+
+    /** A subdomain matches only when allowed, and only at a label boundary. */
+    @Property(tries = 300)
+    void subdomainsMatchAtALabelBoundaryOnly(@ForAll("hostNames") String domain, @ForAll("labels") String label) {
+        assertThat(Domains.matches(label + "." + domain, domain, true)).isTrue();
+        assertThat(Domains.matches(label + "." + domain, domain, false)).isFalse();
+        assertThat(Domains.matches(label + domain, domain, true)).isFalse();
+        assertThat(Domains.matches(domain + "." + label, domain, true)).isFalse();
+    }
+
+    @Provide
+    Arbitrary<String> labels() {
+        var edge = Arbitraries.strings()
+                .withChars("abcdefghijklmnopqrstuvwxyz0123456789")
+                .ofLength(1);
+        var middle = Arbitraries.strings()
+                .withChars("abcdefghijklmnopqrstuvwxyz0123456789-")
+                .ofMinLength(0)
+                .ofMaxLength(20);
+        return net.jqwik.api.Combinators.combine(edge, middle, edge)
+                .as((a, m, b) -> a + m + b)
+                // "ab--" labels are reserved for encodings such as punycode ("xn--").
+                .filter(label -> !label.startsWith("--", 2));
+    }
+
+    @Provide
+    Arbitrary<String> hostNames() {
+        var tld = Arbitraries.strings().withCharRange('a', 'z').ofMinLength(2).ofMaxLength(6);
+        return labels().list()
+                .ofMinSize(1)
+                .ofMaxSize(4)
+                .flatMap(parts -> tld.map(t -> String.join(".", parts) + "." + t));
+    }
+
+    @Provide
+    Arbitrary<String> badLabels() {
+        return Arbitraries.oneOf(
+                labels().map(l -> "-" + l),
+                labels().map(l -> l + "-"),
+                Arbitraries.of("_", "*", "!", "%", "$", "+", "=", ",", ";", "'", "\"", "<", ">", "~")
+                        .flatMap(c -> labels().map(l -> l.charAt(0) + c + l)),
+                Arbitraries.just("a".repeat(64)));
     }
 }

@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
+@ExtendWith(OutputCaptureExtension.class)
 class SecretSealerTests {
 
     private static final String KEY = "a-secrets-key-that-is-at-least-32-bytes-long!";
@@ -73,6 +77,44 @@ class SecretSealerTests {
     void aShortKeyStopsStartUp() {
         assertThatThrownBy(() -> sealer("too short"))
                 .hasMessageContaining("YUNO_SECRETS_KEY must be at least 32 bytes");
+    }
+
+    @Test
+    void theOperatorIsToldAtStartUpWhenSecretsAreStoredUnsealed(CapturedOutput output) {
+        sealer(KEY);
+        assertThat(output.getAll()).doesNotContain("stored unsealed");
+
+        sealer(null);
+        assertThat(output.getAll())
+                .contains("YUNO_SECRETS_KEY is not set: sites' identity secrets are stored unsealed");
+    }
+
+    @Test
+    void theOperatorIsToldWhyASealedSecretDoesNotOpen(CapturedOutput output) {
+        var sealed = sealer.seal("siteAAAAAAAAAAAA", SECRET);
+
+        assertThatThrownBy(() -> sealer(null).open("siteAAAAAAAAAAAA", sealed))
+                .isInstanceOf(SecretSealer.SecretUnavailable.class);
+        assertThat(output.getAll())
+                .contains("is sealed, but YUNO_SECRETS_KEY is not set")
+                .doesNotContain("does not open")
+                .doesNotContain(SECRET);
+
+        assertThatThrownBy(() -> sealer.open("siteBBBBBBBBBBBB", sealed))
+                .isInstanceOf(SecretSealer.SecretUnavailable.class);
+        assertThat(output.getAll())
+                .contains("does not open with YUNO_SECRETS_KEY")
+                .doesNotContain(SECRET);
+    }
+
+    @Test
+    void aSealedValueTooShortToHoldANonceAndATagDoesNotOpen() {
+        for (var length : new int[] {0, 1, 12, 13, 27}) {
+            var value = "v1:" + Base64.getEncoder().encodeToString(new byte[length]);
+            assertThatThrownBy(() -> sealer.open("siteAAAAAAAAAAAA", value))
+                    .as("%d bytes", length)
+                    .isInstanceOf(SecretSealer.SecretUnavailable.class);
+        }
     }
 
     private static SecretSealer sealer(String key) {

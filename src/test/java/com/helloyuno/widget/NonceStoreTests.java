@@ -91,6 +91,86 @@ class NonceStoreTests {
                 .isEqualTo(2);
     }
 
+    @Test
+    void aNonceIsClaimedOnceWhileATokenMadeWithItCouldLive() {
+        var local = new NonceStore.LocalNonces(100);
+        var now = Instant.parse("2026-11-26T12:00:00Z");
+        var lifetime = Duration.ofMinutes(10);
+
+        assertThat(local.claim("k1", now, lifetime)).isTrue();
+        assertThat(local.claim("k1", now, lifetime)).isFalse();
+        assertThat(local.claim("k1", now.plus(lifetime).minusMillis(1), lifetime))
+                .isFalse();
+        assertThat(local.claim("k2", now, lifetime)).isTrue();
+        // Once no token made with it can be alive, the nonce may be used again.
+        assertThat(local.claim("k1", now.plus(lifetime), lifetime)).isTrue();
+        assertThat(local.claim("k1", now.plus(lifetime).plusSeconds(1), lifetime))
+                .isFalse();
+    }
+
+    @Test
+    void whenFullTheOldestClaimsAreForgottenFirst() {
+        var local = new NonceStore.LocalNonces(3);
+        var now = Instant.parse("2026-11-26T12:00:00Z");
+        var lifetime = Duration.ofMinutes(10);
+        for (var key : List.of("a", "b", "c", "d")) {
+            assertThat(local.claim(key, now, lifetime)).isTrue();
+        }
+
+        // "a" went to make room for "d"; the three newest are still refused.
+        assertThat(local.claim("d", now, lifetime)).isFalse();
+        assertThat(local.claim("c", now, lifetime)).isFalse();
+        assertThat(local.claim("b", now, lifetime)).isFalse();
+        assertThat(local.claim("a", now, lifetime)).isTrue();
+    }
+
+    @Test
+    void aReclaimedNonceCountsAsNewlyClaimedForEviction() {
+        var local = new NonceStore.LocalNonces(2);
+        var now = Instant.parse("2026-11-26T12:00:00Z");
+        var lifetime = Duration.ofMinutes(10);
+        local.claim("a", now, Duration.ofSeconds(1));
+        local.claim("b", now, lifetime);
+        // "a" has expired: claimed again, it is now the newest, and "b" goes first.
+        assertThat(local.claim("a", now.plusSeconds(2), lifetime)).isTrue();
+        assertThat(local.claim("c", now.plusSeconds(2), lifetime)).isTrue();
+
+        assertThat(local.claim("a", now.plusSeconds(2), lifetime)).isFalse();
+        assertThat(local.claim("b", now.plusSeconds(2), lifetime)).isTrue();
+    }
+
+    @Test
+    void claimsGoToRedisPerSiteWithTheNonceHashedForTheTokensWholeLife() {
+        var template = org.mockito.Mockito.mock(StringRedisTemplate.class);
+        @SuppressWarnings("unchecked")
+        ValueOperations<String, String> values = org.mockito.Mockito.mock(ValueOperations.class);
+        org.mockito.Mockito.when(template.opsForValue()).thenReturn(values);
+        org.mockito.Mockito.when(values.setIfAbsent(
+                        org.mockito.ArgumentMatchers.anyString(),
+                        org.mockito.ArgumentMatchers.eq("1"),
+                        org.mockito.ArgumentMatchers.any(Duration.class)))
+                .thenReturn(true, false, null);
+        var store = new NonceStore(
+                template, gate, settings(), Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
+
+        assertThat(store.claim("siteAAAAAAAAAAAA", "nonce-secret-value")).isTrue();
+        assertThat(store.claim("siteAAAAAAAAAAAA", "nonce-secret-value")).isFalse();
+        assertThat(store.claim("siteAAAAAAAAAAAA", "nonce-secret-value"))
+                .as("no answer is no claim")
+                .isFalse();
+
+        var key = org.mockito.ArgumentCaptor.forClass(String.class);
+        var ttl = org.mockito.ArgumentCaptor.forClass(Duration.class);
+        org.mockito.Mockito.verify(values, org.mockito.Mockito.times(3))
+                .setIfAbsent(key.capture(), org.mockito.ArgumentMatchers.eq("1"), ttl.capture());
+        assertThat(key.getValue())
+                .startsWith("yuno:nonce:{siteAAAAAAAAAAAA}:")
+                .doesNotContain("nonce-secret-value")
+                .hasSize("yuno:nonce:{siteAAAAAAAAAAAA}:".length() + 64);
+        // Token life, refresh grace and clock skew: 1h + 5m + 30s.
+        assertThat(ttl.getValue()).isEqualTo(Duration.ofMinutes(65).plusSeconds(30));
+    }
+
     private static WidgetSettings settings() {
         return new WidgetSettings(
                 null,

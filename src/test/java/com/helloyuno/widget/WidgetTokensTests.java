@@ -228,6 +228,53 @@ class WidgetTokensTests {
         assertThat(tokens.signedSiteId("garbage")).isEmpty();
     }
 
+    @Test
+    void refusesHs512AndHs384EvenWithASecretLongEnoughForThem() {
+        // jjwt accepts HS384 and HS512 when the key is long enough for them: the HS256 rule must not
+        // depend on the secret being short.
+        var longSecret = "a-widget-secret-long-enough-for-hs512-0123456789-0123456789-abcdef";
+        var longTokens = new WidgetTokens(settings(longSecret, List.of()), clock);
+        var longKid = WidgetTokens.kid(longSecret.getBytes(StandardCharsets.UTF_8));
+        var key = io.jsonwebtoken.security.Keys.hmacShaKeyFor(longSecret.getBytes(StandardCharsets.UTF_8));
+
+        for (var algorithm : List.of(io.jsonwebtoken.Jwts.SIG.HS512, io.jsonwebtoken.Jwts.SIG.HS384)) {
+            var token = io.jsonwebtoken.Jwts.builder()
+                    .header()
+                    .keyId(longKid)
+                    .and()
+                    .issuer("yuno")
+                    .audience()
+                    .add("yuno-widget")
+                    .and()
+                    .subject("a1B2c3D4e5F6g7H8")
+                    .claim("domain", "example.com")
+                    .id("8b0b5f8e-0000-4000-8000-000000000003")
+                    .issuedAt(java.util.Date.from(NOW.minusSeconds(60)))
+                    .notBefore(java.util.Date.from(NOW.minusSeconds(60)))
+                    .expiration(java.util.Date.from(NOW.plusSeconds(600)))
+                    .signWith(key, algorithm)
+                    .compact();
+            assertThatThrownBy(() -> longTokens.verify(token)).isInstanceOf(WidgetErrors.TokenInvalid.class);
+            assertThat(longTokens.signedSiteId(token)).isEmpty();
+        }
+        var ours = longTokens.issue("a1B2c3D4e5F6g7H8", "example.com", null).token();
+        assertThat(longTokens.verify(ours).siteId()).isEqualTo("a1B2c3D4e5F6g7H8");
+    }
+
+    @Test
+    void withoutAConfiguredSecretEachInstanceSignsWithItsOwnRandomOne() {
+        var one = new WidgetTokens(settings(null, List.of()), clock);
+        var other = new WidgetTokens(settings(null, List.of()), clock);
+        var token = one.issue("a1B2c3D4e5F6g7H8", "example.com", null).token();
+
+        assertThat(one.verify(token).siteId()).isEqualTo("a1B2c3D4e5F6g7H8");
+        assertThatThrownBy(() -> other.verify(token)).isInstanceOf(WidgetErrors.TokenInvalid.class);
+        // Nor is the random secret all zeros, which anyone could sign with.
+        var zeros = new byte[48];
+        assertThat(WidgetTokens.kid(zeros))
+                .isNotEqualTo(decode(token.split("\\.")[0]).get("kid"));
+    }
+
     /** A token made with jjwt, the way another tool holding our secret would make one. */
     private String jjwt(Instant issuedAt, Instant expiresAt) {
         return io.jsonwebtoken.Jwts.builder()
