@@ -4,10 +4,17 @@ import java.time.Clock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
-/** Yuno: one backend for many sites' AI chat widgets. Each subpackage is one feature. */
-@SpringBootApplication
+/**
+ * Yuno: one backend for many sites' AI chat widgets. Each subpackage is one feature.
+ *
+ * <p>Spring Security's in-memory user is left out: callers are keys and widget tokens, never users
+ * with passwords, and its start-up line ("Using generated security password") would advertise a
+ * credential that nothing accepts.
+ */
+@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 @ConfigurationPropertiesScan
 public class YunoApplication {
 

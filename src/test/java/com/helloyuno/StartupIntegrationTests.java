@@ -31,6 +31,30 @@ class StartupIntegrationTests {
         assertThat(output).doesNotContain("only-31-bytes-long-secret-value");
     }
 
+    /**
+     * A platform's {@code postgres://user:password@host:port/db} works as DATABASE_URL (the tests'
+     * own database, given in that form, with no DATABASE_USERNAME/PASSWORD); and no start-up line
+     * offers a generated password.
+     */
+    @Test
+    void startsWithAPlatformsPostgresUrlAndOffersNoGeneratedPassword(CapturedOutput output) {
+        var jdbc = java.net.URI.create(TestServices.databaseUrl().substring("jdbc:".length()));
+        var platform = "postgres://" + TestServices.databaseUsername() + ":" + TestServices.databasePassword() + "@"
+                + jdbc.getHost() + ":" + (jdbc.getPort() == -1 ? 5432 : jdbc.getPort()) + jdbc.getPath()
+                + "?sslmode=disable";
+        var args = new ArrayList<String>();
+        args.add("--DATABASE_URL=" + platform);
+        args.add("--REDIS_URL=" + TestServices.redisUrl());
+        args.add("--JWT_SECRET=" + "s".repeat(32));
+        args.add("--server.port=0");
+        try (var context = new SpringApplicationBuilder(YunoApplication.class).run(args.toArray(String[]::new))) {
+            var jdbcClient = context.getBean(org.springframework.jdbc.core.simple.JdbcClient.class);
+            assertThat(jdbcClient.sql("SELECT 1").query(Integer.class).single()).isEqualTo(1);
+        }
+        assertThat(output).doesNotContain("generated security password");
+        assertThat(output).doesNotContain(TestServices.databasePassword() + "@");
+    }
+
     @Test
     void acceptsAJwtSecretOf32Bytes() {
         var args = new ArrayList<String>();
