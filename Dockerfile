@@ -10,7 +10,12 @@ RUN ./mvnw -B -ntp -q -DskipTests package && java -Djarmode=tools -jar target/yu
 
 # Run stage: a JRE only, as a non-root user.
 FROM eclipse-temurin:25-jre
-RUN groupadd --system yuno && useradd --system --gid yuno --home /app yuno
+RUN groupadd --system yuno && useradd --system --gid yuno --home /app yuno \
+    && mkdir -p /var/lib/yuno/spool && chown -R yuno:yuno /var/lib/yuno
+# The spool (chat history and leads waiting for PostgreSQL) must outlive the container and be
+# writable by yuno: /app belongs to root. A named volume starts with this directory's owner.
+ENV YUNO_SPOOL_DIR=/var/lib/yuno/spool
+VOLUME ["/var/lib/yuno"]
 WORKDIR /app
 COPY --from=build /app/dependencies/ ./
 COPY --from=build /app/spring-boot-loader/ ./
