@@ -134,6 +134,51 @@ class ModelAdmissionTests {
     }
 
     @Test
+    void aWaitingCallIsAdmittedAsSoonAsAnotherEndsNotWhenItsWaitRunsOut() throws Exception {
+        var admission = admission(1, Duration.ofSeconds(5), AdmissionSettings.DEFAULTS);
+        var held = admission.admit(deadline, 1);
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var waiter = threads.submit(() -> {
+                var started = System.nanoTime();
+                try (var permit = admission.admit(deadline, 1)) {
+                    return Duration.ofNanos(System.nanoTime() - started);
+                }
+            });
+            sleep(Duration.ofMillis(200));
+            held.close();
+            assertThat(waiter.get(3, java.util.concurrent.TimeUnit.SECONDS)).isLessThan(Duration.ofSeconds(2));
+        }
+        assertThat(admission.inFlight()).isZero();
+    }
+
+    @Test
+    void aPausedCallIsAdmittedWhenThePauseEndsNotWhenItsWaitRunsOut() throws Exception {
+        var admission = admission(10, Duration.ofSeconds(5), AdmissionSettings.DEFAULTS);
+        try (var permit = admission.admit(deadline, 1)) {
+            permit.throttled(Duration.ofMillis(300));
+        }
+        var started = System.nanoTime();
+        try (var next = admission.admit(deadline, 1)) {
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void theBudgetsStartAfreshEveryMinute() {
+        var now = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+        var admission = new ModelAdmission(
+                llm(100, Duration.ZERO), new AdmissionSettings(4, 0.7, Duration.ofSeconds(1), 1, 0), meters, now::get);
+        admission.admit(deadline, 1).close();
+        assertThatThrownBy(() -> admission.admit(deadline, 1)).isInstanceOf(UpstreamUnavailable.class);
+
+        now.addAndGet(Duration.ofSeconds(59).toNanos());
+        assertThatThrownBy(() -> admission.admit(deadline, 1)).isInstanceOf(UpstreamUnavailable.class);
+        now.addAndGet(Duration.ofSeconds(1).toNanos()); // a minute after the window began
+        admission.admit(deadline, 1).close();
+        assertThat(refused("budget")).isEqualTo(2);
+    }
+
+    @Test
     void aCallNeverWaitsPastItsDeadline() {
         var admission = admission(1, Duration.ofSeconds(5), AdmissionSettings.DEFAULTS);
         admission.admit(deadline, 1);
