@@ -1,5 +1,6 @@
 package com.helloyuno.chat;
 
+import com.helloyuno.text.ControlCharacters;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -37,22 +38,12 @@ record Classification(
     }
 
     /**
-     * A model's text without the C0 control characters PostgreSQL cannot store (U+0000) or that
-     * mean nothing in a message; tab, CR and LF stay. Visitors' text is refused at the JSON
+     * A model's text without the control characters PostgreSQL cannot store (U+0000) or that mean
+     * nothing in a message ({@link ControlCharacters}). Visitors' text is refused at the JSON
      * boundary instead; a model's cannot be, and must not cost the turn its history.
      */
     static String storable(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            var c = text.charAt(i);
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-                var clean = new StringBuilder(text.length());
-                text.chars()
-                        .filter(ch -> ch >= 0x20 || ch == '\t' || ch == '\n' || ch == '\r')
-                        .forEach(ch -> clean.append((char) ch));
-                return clean.toString();
-            }
-        }
-        return text;
+        return ControlCharacters.strip(text);
     }
 
     private static @Nullable String lower(@Nullable String value) {

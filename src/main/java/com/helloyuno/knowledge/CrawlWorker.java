@@ -1,11 +1,9 @@
 package com.helloyuno.knowledge;
 
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
+import com.helloyuno.platform.Workers;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,7 +39,7 @@ class CrawlWorker implements SmartLifecycle {
         this.jobs = jobs;
         this.crawler = crawler;
         this.settings = settings.crawler();
-        this.owner = instanceName() + "/" + UUID.randomUUID();
+        this.owner = Workers.newOwner();
     }
 
     /** Looks for queued jobs now rather than at the next poll. */
@@ -164,14 +162,5 @@ class CrawlWorker implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return scheduler != null;
-    }
-
-    private static String instanceName() {
-        try {
-            return InetAddress.getLocalHost().getHostName() + ":"
-                    + ManagementFactory.getRuntimeMXBean().getPid();
-        } catch (java.net.UnknownHostException e) {
-            return "instance:" + ManagementFactory.getRuntimeMXBean().getPid();
-        }
     }
 }

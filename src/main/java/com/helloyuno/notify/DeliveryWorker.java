@@ -2,14 +2,12 @@ package com.helloyuno.notify;
 
 import com.helloyuno.analytics.Analytics;
 import com.helloyuno.analytics.AnalyticsEvent;
+import com.helloyuno.platform.Workers;
 import com.helloyuno.problem.ApiException;
 import com.helloyuno.site.SiteService;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -64,7 +62,7 @@ class DeliveryWorker implements SmartLifecycle {
         this.retries = new RetryPolicy(
                 settings.delivery(), () -> ThreadLocalRandom.current().nextDouble());
         this.clock = clock;
-        this.owner = instanceName() + "/" + UUID.randomUUID();
+        this.owner = Workers.newOwner();
     }
 
     /** Looks at the outbox now rather than at the next poll. */
@@ -161,7 +159,7 @@ class DeliveryWorker implements SmartLifecycle {
         } else if (status.equals("failed")) {
             var code = attempted.statusCode() == null ? 0 : attempted.statusCode();
             analytics.track(new AnalyticsEvent.LeadDeliveryFailed(
-                    row.siteId(), row.channel().analytics(), attempts, row.channel() == Channel.WEBHOOK ? code : 0));
+                    row.siteId(), row.channel().analytics(), attempts, code));
         }
     }
 
@@ -250,14 +248,5 @@ class DeliveryWorker implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return scheduler != null;
-    }
-
-    private static String instanceName() {
-        try {
-            return InetAddress.getLocalHost().getHostName() + ":"
-                    + ManagementFactory.getRuntimeMXBean().getPid();
-        } catch (java.net.UnknownHostException e) {
-            return "instance:" + ManagementFactory.getRuntimeMXBean().getPid();
-        }
     }
 }

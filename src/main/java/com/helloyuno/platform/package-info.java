@@ -1,8 +1,9 @@
 /**
  * Fitting the platforms Yuno is deployed on: the settings they hand out in their own forms (a
- * {@code postgres://user:password@host/db} URL) read as the application needs them.
+ * {@code postgres://user:password@host/db} URL) read as the application needs them, and the name
+ * a worker of this process gives the rows it claims.
  */
-@Room(entryPoints = {})
+@Room(entryPoints = {Workers.class})
 @NullMarked
 package com.helloyuno.platform;
 

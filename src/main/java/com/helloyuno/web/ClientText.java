@@ -1,14 +1,15 @@
 package com.helloyuno.web;
 
 import com.helloyuno.problem.InvalidRequest;
+import com.helloyuno.text.ControlCharacters;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.TokenStreamContext;
 
 /**
  * The one rule for text a client sends, wherever it arrives (JSON values and keys, query and form
- * parameters, path segments, headers bound to a controller): no C0 control character but tab, CR
- * and LF. PostgreSQL cannot store U+0000, and none of the others belongs in a question, a lead, a
+ * parameters, path segments, headers bound to a controller): no control character as {@link
+ * ControlCharacters} defines them (C0 but tab, CR and LF). PostgreSQL cannot store U+0000, and none of the others belongs in a question, a lead, a
  * document's metadata or a site's settings; refusing them here, with a 400 that names the field,
  * keeps them from reaching a query as a 500 or a write that can never be stored.
  */
@@ -19,22 +20,23 @@ final class ClientText {
     private ClientText() {}
 
     static boolean hasControlCharacter(@Nullable String text) {
-        if (text == null) {
-            return false;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            var c = text.charAt(i);
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-                return true;
-            }
-        }
-        return false;
+        return ControlCharacters.in(text);
     }
 
     /** Refuses {@code text} as the value of {@code field} if it breaks the rule. */
     static void check(String field, @Nullable String text) {
         if (hasControlCharacter(text)) {
             throw new InvalidRequest(field, REASON);
+        }
+    }
+
+    /**
+     * Refuses {@code text} read where {@code parser} stands; the field's name is worked out only
+     * for the refusal, not for every string of every body.
+     */
+    static void check(JsonParser parser, @Nullable String text) {
+        if (hasControlCharacter(text)) {
+            throw new InvalidRequest(fieldAt(parser), REASON);
         }
     }
 

@@ -68,7 +68,7 @@ class JsonConfiguration {
         @Override
         public String deserialize(JsonParser parser, DeserializationContext context) {
             var value = StringDeserializer.instance.deserialize(parser, context);
-            ClientText.check(ClientText.fieldAt(parser), value);
+            ClientText.check(parser, value);
             return value;
         }
 
@@ -87,7 +87,7 @@ class JsonConfiguration {
     private static final class CheckedKey extends KeyDeserializer {
         @Override
         public Object deserializeKey(String key, DeserializationContext context) {
-            ClientText.check(ClientText.fieldAt(context.getParser()), key);
+            ClientText.check(context.getParser(), key);
             return key;
         }
     }
@@ -101,7 +101,7 @@ class JsonConfiguration {
                 ValueDeserializer<?> deserializer,
                 Object beanOrClass,
                 String propertyName) {
-            ClientText.check(ClientText.fieldAt(parser), propertyName);
+            ClientText.check(parser, propertyName);
             return false;
         }
     }
