@@ -205,7 +205,6 @@ public sealed interface AnalyticsEvent {
         }
     }
 
-    /** The checks of the few strings an event holds. */
     /** How a lead reached its site's owner. */
     enum DeliveryChannel {
         WEBHOOK,
@@ -265,6 +264,7 @@ public sealed interface AnalyticsEvent {
         }
     }
 
+    /** The checks of the few strings an event holds. */
     final class Checked {
 
         private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9_]{0,63}");

@@ -26,10 +26,6 @@ import org.springframework.stereotype.Component;
 @Component
 class UrlGuard {
 
-    /** Host name to addresses: the system's resolver, or a test's. */
-    @FunctionalInterface
-    interface Resolver extends AddressGuard.Resolver {}
-
     private final AddressGuard addresses;
 
     @Autowired
@@ -43,7 +39,7 @@ class UrlGuard {
     }
 
     /** For tests: as above, with names resolved by {@code resolver}. */
-    UrlGuard(boolean allowPrivate, Predicate<InetAddress> alsoAllowed, Resolver resolver) {
+    UrlGuard(boolean allowPrivate, Predicate<InetAddress> alsoAllowed, AddressGuard.Resolver resolver) {
         this.addresses = new AddressGuard(allowPrivate, alsoAllowed, resolver);
     }
 
@@ -104,9 +100,5 @@ class UrlGuard {
 
     boolean allowed(InetAddress address) {
         return addresses.allowed(address);
-    }
-
-    static boolean isPublic(InetAddress address) {
-        return AddressGuard.isPublic(address);
     }
 }

@@ -210,15 +210,9 @@ public class LeadService {
 
     /**
      * Hands a lead found in a conversation to the spool, which writes it now or, while PostgreSQL
-     * is away, when it is back ({@link #captureFromChat}).
-     */
-    public Spool.Outcome submitFromChat(String siteId, String sessionId, ChatLead lead) {
-        return submitFromChat(siteId, sessionId, lead, null);
-    }
-
-    /**
-     * As above, with the visitor's message that carried the contact details, kept as the lead's
-     * message (cut to {@code yuno.leads.max-message-length}) and sent with its event.
+     * is away, when it is back ({@link #captureFromChat}), with the visitor's message that carried
+     * the contact details, if known, kept as the lead's message (cut to {@code
+     * yuno.leads.max-message-length}) and sent with its event.
      */
     public Spool.Outcome submitFromChat(String siteId, String sessionId, ChatLead lead, @Nullable String message) {
         var stripped = message == null ? "" : message.strip();

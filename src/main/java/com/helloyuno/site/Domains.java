@@ -4,6 +4,7 @@ import java.net.IDN;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Normalises domains as the contract says: a scheme, port, path, query, trailing dot and upper case
@@ -72,7 +73,7 @@ public final class Domains {
      * schemes ({@code file://}, {@code chrome-extension://}) and anything with more than a scheme,
      * a host and a port are not the origin of a web page that a site may allow.
      */
-    public static Optional<String> originHost(String origin) {
+    public static Optional<String> originHost(@Nullable String origin) {
         if (origin == null || origin.length() > MAX_INPUT) {
             return Optional.empty();
         }

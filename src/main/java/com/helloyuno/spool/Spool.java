@@ -176,14 +176,7 @@ public class Spool implements SmartLifecycle {
                 return Outcome.DROPPED;
             }
             try {
-                var dir = directory();
-                var name = String.format("%020d%s", nextSequence(), SUFFIX);
-                var entry = new LinkedHashMap<String, Object>();
-                entry.put("kind", kind);
-                database.current().ifPresent(id -> entry.put("database", id));
-                entry.put("spooled_at", clock.instant().toString());
-                entry.put("payload", payload);
-                writeDurably(dir, name, json.writeValueAsBytes(entry));
+                writeDurably(directory(), newName(), json.writeValueAsBytes(newEntry(kind, payload)));
                 spooled.incrementAndGet();
                 delayed.increment();
                 return Outcome.SPOOLED;
@@ -196,6 +189,20 @@ public class Spool implements SmartLifecycle {
                 return Outcome.DROPPED;
             }
         }
+    }
+
+    /** An entry as it is stored: what kind of write, for which database, since when, and the write. */
+    private Map<String, Object> newEntry(String kind, Object payload) {
+        var entry = new LinkedHashMap<String, Object>();
+        entry.put("kind", kind);
+        database.current().ifPresent(id -> entry.put("database", id));
+        entry.put("spooled_at", clock.instant().toString());
+        entry.put("payload", payload);
+        return entry;
+    }
+
+    private String newName() {
+        return String.format("%020d%s", nextSequence(), SUFFIX);
     }
 
     /** Strictly increasing, and never behind the clock, so names sort as submissions happened. */
@@ -274,13 +281,9 @@ public class Spool implements SmartLifecycle {
     }
 
     private Outcome quarantineNew(String kind, JsonNode payload, RuntimeException failure) {
-        var entry = json.createObjectNode();
-        entry.put("kind", kind);
-        database.current().ifPresent(id -> entry.put("database", id));
-        entry.put("spooled_at", clock.instant().toString());
-        entry.set("payload", payload);
         try {
-            var name = String.format("%020d%s", nextSequence(), SUFFIX);
+            var entry = (ObjectNode) json.valueToTree(newEntry(kind, payload));
+            var name = newName();
             addQuarantineNote(entry, "refused by PostgreSQL", failure);
             writeDurably(quarantineDirectory(), name, json.writeValueAsBytes(entry));
             counted(kind, name, "refused by PostgreSQL", failure);

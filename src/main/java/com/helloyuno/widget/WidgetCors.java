@@ -139,8 +139,7 @@ public class WidgetCors implements CorsConfigurationSource {
      * serving site needs to see that it must authenticate again.
      */
     public void allowRefusal(HttpServletRequest request, HttpServletResponse response) {
-        var origin = request.getHeader(HttpHeaders.ORIGIN);
-        var host = origin == null ? null : Domains.originHost(origin).orElse(null);
+        var host = Domains.originHost(request.getHeader(HttpHeaders.ORIGIN)).orElse(null);
         if (host == null) {
             return;
         }
@@ -169,9 +168,9 @@ public class WidgetCors implements CorsConfigurationSource {
     }
 
     private static boolean allowedBy(Site site, HttpServletRequest request) {
-        var origin = request.getHeader(HttpHeaders.ORIGIN);
-        var host = origin == null ? null : Domains.originHost(origin).orElse(null);
-        return host != null && site.allowsHost(host);
+        return Domains.originHost(request.getHeader(HttpHeaders.ORIGIN))
+                .map(site::allowsHost)
+                .orElse(false);
     }
 
     private boolean anyServingSiteAllows(String host) {

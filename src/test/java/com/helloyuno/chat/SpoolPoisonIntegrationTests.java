@@ -81,7 +81,7 @@ class SpoolPoisonIntegrationTests {
                                 message(victim.siteId(), "assistant", "fine", now.plusMillis(1)))))
                 .isEqualTo(Spool.Outcome.QUARANTINED);
         assertThat(leads.submitFromChat(
-                        victim.siteId(), "poison-lead", new ChatLead(null, null, "+1" + "5".repeat(40), null)))
+                        victim.siteId(), "poison-lead", new ChatLead(null, null, "+1" + "5".repeat(40), null), null))
                 .isEqualTo(Spool.Outcome.QUARANTINED);
 
         var others = new ArrayList<ChatFixtures.Site>();

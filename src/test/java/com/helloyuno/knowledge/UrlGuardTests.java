@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.helloyuno.net.AddressGuard;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -122,10 +123,14 @@ class UrlGuardTests {
 
     @Test
     void embeddedIpv4AddressesAreCheckedToo() throws Exception {
-        assertThat(UrlGuard.isPublic(InetAddress.getByName("::ffff:10.0.0.1"))).isFalse();
-        assertThat(UrlGuard.isPublic(InetAddress.getByName("2002:0a00:0001::"))).isFalse();
-        assertThat(UrlGuard.isPublic(InetAddress.getByName("64:ff9b::7f00:1"))).isFalse();
-        assertThat(UrlGuard.isPublic(InetAddress.getByName("2606:4700::1111"))).isTrue();
+        assertThat(AddressGuard.isPublic(InetAddress.getByName("::ffff:10.0.0.1")))
+                .isFalse();
+        assertThat(AddressGuard.isPublic(InetAddress.getByName("2002:0a00:0001::")))
+                .isFalse();
+        assertThat(AddressGuard.isPublic(InetAddress.getByName("64:ff9b::7f00:1")))
+                .isFalse();
+        assertThat(AddressGuard.isPublic(InetAddress.getByName("2606:4700::1111")))
+                .isTrue();
     }
     /**
      * The IPv4 ranges the crawler must not reach (IANA special-purpose registry), written here as
@@ -165,7 +170,7 @@ class UrlGuardTests {
         var ip = InetAddress.getByName(address);
         assertThat(ip).as(address).isInstanceOf(Inet6Address.class);
 
-        assertThat(UrlGuard.isPublic(ip)).as(address).isFalse();
+        assertThat(AddressGuard.isPublic(ip)).as(address).isFalse();
         assertThatThrownBy(() -> resolvingTo(address).check(URI.create("https://docs.example.com/"), site()))
                 .as(address)
                 .isInstanceOf(KnowledgeErrors.AddressNotAllowed.class);
@@ -191,7 +196,7 @@ class UrlGuardTests {
     void acceptsPublicIpv6AndIpv6CarryingAPublicIpv4(String address) throws Exception {
         var ip = InetAddress.getByName(address);
 
-        assertThat(UrlGuard.isPublic(ip)).as(address).isTrue();
+        assertThat(AddressGuard.isPublic(ip)).as(address).isTrue();
         assertThat(resolvingTo(address).allowedAddresses("docs.example.com")).containsExactly(ip);
     }
 
@@ -227,7 +232,7 @@ class UrlGuardTests {
     void acceptsPublicIpv4AddressesJustOutsideEveryRefusedRange(String address) throws Exception {
         var ip = InetAddress.getByName(address);
 
-        assertThat(UrlGuard.isPublic(ip)).as(address).isTrue();
+        assertThat(AddressGuard.isPublic(ip)).as(address).isTrue();
         assertThat(resolvingTo(address).allowedAddresses("docs.example.com")).containsExactly(ip);
     }
 
@@ -235,14 +240,14 @@ class UrlGuardTests {
     void anIpv4AddressIsPublicExactlyWhenNoRefusedRangeHoldsIt(@ForAll("ipv4") int address) throws Exception {
         var ip = InetAddress.getByAddress(v4(address));
 
-        assertThat(UrlGuard.isPublic(ip)).as(ip.getHostAddress()).isEqualTo(!inRefusedRange(address));
+        assertThat(AddressGuard.isPublic(ip)).as(ip.getHostAddress()).isEqualTo(!inRefusedRange(address));
     }
 
     @Property(tries = 1000)
     void everyAddressOfARefusedRangeIsRefused(@ForAll("refusedIpv4") int address) throws Exception {
         var ip = InetAddress.getByAddress(v4(address));
 
-        assertThat(UrlGuard.isPublic(ip)).as(ip.getHostAddress()).isFalse();
+        assertThat(AddressGuard.isPublic(ip)).as(ip.getHostAddress()).isFalse();
         assertThat(new UrlGuard(false, a -> false).allowed(ip))
                 .as(ip.getHostAddress())
                 .isFalse();
@@ -269,18 +274,18 @@ class UrlGuardTests {
 
         for (var bytes : List.of(sixToFour, nat64)) {
             var ip = Inet6Address.getByAddress(null, bytes, -1);
-            assertThat(UrlGuard.isPublic(ip)).as(ip.getHostAddress()).isEqualTo(expected);
+            assertThat(AddressGuard.isPublic(ip)).as(ip.getHostAddress()).isEqualTo(expected);
         }
         var ip = Inet6Address.getByAddress(null, compatible, -1);
         // ::/8 holds :: and ::1 and, as IPv4, 0.0.0.0/8: never public.
-        assertThat(UrlGuard.isPublic(ip)).as(ip.getHostAddress()).isEqualTo(expected && (address >>> 24) != 0);
+        assertThat(AddressGuard.isPublic(ip)).as(ip.getHostAddress()).isEqualTo(expected && (address >>> 24) != 0);
     }
 
     @Property(tries = 500)
     void anyUniqueLocalIpv6AddressIsRefused(@ForAll("uniqueLocal") byte[] address) throws Exception {
         var ip = Inet6Address.getByAddress(null, address, -1);
 
-        assertThat(UrlGuard.isPublic(ip)).as(ip.getHostAddress()).isFalse();
+        assertThat(AddressGuard.isPublic(ip)).as(ip.getHostAddress()).isFalse();
     }
 
     @Test
