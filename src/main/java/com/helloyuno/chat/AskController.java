@@ -2,11 +2,20 @@ package com.helloyuno.chat;
 
 import com.helloyuno.analytics.Analytics;
 import com.helloyuno.analytics.AnalyticsEvent;
+import com.helloyuno.apidoc.EventStream;
+import com.helloyuno.apidoc.ProblemResponse;
 import com.helloyuno.problem.ApiException;
 import com.helloyuno.ratelimit.RateLimitExceeded;
 import com.helloyuno.ratelimit.RateLimitHeaders;
 import com.helloyuno.ratelimit.RateLimiter;
 import com.helloyuno.widget.WidgetCaller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +33,38 @@ import tools.jackson.databind.json.JsonMapper;
  * The widget token filter has already bound the caller and re-checked its site.
  */
 @RestController
+@Tag(name = "Widget")
 class AskController {
+
+    /** The seed's curl call ({@code ../shared/seed}, "Test Chat"). */
+    private static final String SEED_QUESTION = """
+            {"messages": [{"role": "user", "content": "Hello"}],
+             "page_url": "https://example.com", "session_id": "test-session"}""";
+
+    private static final String ANSWER = """
+            {"answer": "Hi! How can I help you today?", "session_id": "test-session",
+             "message_id": "0f8b6d3e-4c1a-4f7e-9a51-2d3c8e6b7a90",
+             "sources": [{"title": "Refund policy", "url": "https://example.com/refunds", "score": 0.82}],
+             "lead_captured": false,
+             "usage": {"prompt_tokens": 812, "completion_tokens": 64, "total_tokens": 876}}""";
+
+    private static final String STREAM = """
+            event: meta
+            data: {"session_id":"test-session","message_id":"0f8b6d3e-4c1a-4f7e-9a51-2d3c8e6b7a90"}
+
+            event: token
+            data: {"text":"Hi! How can I "}
+
+            event: token
+            data: {"text":"help you today?"}
+
+            event: sources
+            data: [{"title":"Refund policy","url":"https://example.com/refunds","score":0.82}]
+
+            event: done
+            data: {"lead_captured":false,"usage":{"prompt_tokens":812,"completion_tokens":64,"total_tokens":876}}
+
+            """;
 
     private static final Logger log = LoggerFactory.getLogger(AskController.class);
 
@@ -45,6 +85,46 @@ class AskController {
 
     /** The whole answer as one JSON document: the default, and what {@code Accept: application/json} asks. */
     @PostMapping(path = "/ask", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(
+            operationId = "ask",
+            summary = "Ask the site's assistant",
+            description = "Answers the last user message from the site's own knowledge, as one JSON document"
+                    + " (the default) or, with 'Accept: text/event-stream', as server-sent events. Every answer,"
+                    + " success or 429, carries the RateLimit-Policy and RateLimit fields of the window closest"
+                    + " to running out.",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                                            schema = @Schema(implementation = AskRequest.class),
+                                            examples = @ExampleObject(name = "seed", value = SEED_QUESTION))))
+    @ApiResponse(
+            responseCode = "200",
+            description = "The answer",
+            headers = {
+                @Header(
+                        name = RateLimitHeaders.RATE_LIMIT_POLICY,
+                        required = true,
+                        description = "The quota of the window closest to running out, e.g. \"minute\";q=30;w=60",
+                        schema = @Schema(type = "string")),
+                @Header(
+                        name = RateLimitHeaders.RATE_LIMIT,
+                        required = true,
+                        description = "What is left of it, e.g. \"minute\";r=12;t=34",
+                        schema = @Schema(type = "string"))
+            },
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = AskAnswer.class),
+                            examples = @ExampleObject(name = "answer", value = ANSWER)))
+    @ProblemResponse(
+            status = 403,
+            codes = {"domain_not_allowed", "origin_not_allowed", "plan_inactive", "widget_disabled"})
+    @ProblemResponse(status = 429, codes = "rate_limited")
+    @ProblemResponse(status = 503, codes = "upstream_unavailable")
     ResponseEntity<AskAnswer> ask(
             @AuthenticationPrincipal WidgetCaller caller, @RequestBody AskRequest body, HttpServletResponse response) {
         var admitted = admit(body, caller);
@@ -78,6 +158,35 @@ class AskController {
             path = "/ask",
             consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @EventStream(
+            description = "With 'Accept: text/event-stream': the same answer as server-sent events, each"
+                    + " 'event: <name>' and one line of 'data: <JSON>', in this order. A failure after the stream"
+                    + " began ends it with an error event instead of done (its status line has gone).",
+            example = STREAM,
+            value = {
+                @EventStream.Event(
+                        name = "meta",
+                        data = AskEvents.Meta.class,
+                        description = "first: the session (made by the server when the question named none) and the"
+                                + " answer's message id"),
+                @EventStream.Event(
+                        name = "token",
+                        data = AskEvents.Token.class,
+                        description = "one or more: the next piece of the answer's text"),
+                @EventStream.Event(
+                        name = "sources",
+                        data = AskAnswer.Source[].class,
+                        description = "the passages the answer drew on"),
+                @EventStream.Event(
+                        name = "done",
+                        data = AskEvents.Done.class,
+                        description = "last: whether contact details were captured, and the tokens used"),
+                @EventStream.Event(
+                        name = "error",
+                        data = AskEvents.Error.class,
+                        description = "instead of done, when the answer failed after the stream began: the code a"
+                                + " problem document would have had (upstream_unavailable, internal_error)")
+            })
     void stream(
             @AuthenticationPrincipal WidgetCaller caller, @RequestBody AskRequest body, HttpServletResponse response) {
         var admitted = admit(body, caller);

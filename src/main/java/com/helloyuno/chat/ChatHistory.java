@@ -1,5 +1,6 @@
 package com.helloyuno.chat;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -31,6 +32,7 @@ class ChatHistory {
             boolean complianceRedFlag,
             @Nullable String ipHash) {}
 
+    @Schema(name = "ConversationSummary")
     record Conversation(String sessionId, Instant firstMessageAt, Instant lastMessageAt, long messageCount) {}
 
     private final JdbcClient jdbc;

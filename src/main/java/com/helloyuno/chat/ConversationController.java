@@ -1,13 +1,20 @@
 package com.helloyuno.chat;
 
+import com.helloyuno.apidoc.ConfiguredMax;
+import com.helloyuno.apidoc.ProblemResponse;
 import com.helloyuno.id.Ids;
 import com.helloyuno.problem.InvalidRequest;
 import com.helloyuno.problem.PageSize;
 import com.helloyuno.site.ApiCaller;
 import com.helloyuno.site.SiteService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Min;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.validation.annotation.Validated;
@@ -23,6 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Validated
 @RequestMapping("/api/sites/{siteId}/conversations")
+@Tag(name = "Conversations")
 class ConversationController {
 
     private final SiteService sites;
@@ -39,28 +47,35 @@ class ConversationController {
 
     record ConversationPage(List<ChatHistory.Conversation> items, int page, int size, long total) {}
 
+    /** A row of {@code chat_history}; what the turn's classification did not give is left out. */
     record StoredMessage(
-            String id,
-            String role,
+            @Schema(format = "uuid") String id,
+            @Schema(allowableValues = {"user", "assistant"}) String role,
             String content,
             Instant timestamp,
-            String pageUrl,
-            String lang,
-            Double answerConfidence,
-            String intent,
-            Integer tokensUsed,
-            String userSentiment,
+            @Nullable String pageUrl,
+            @Nullable String lang,
+            @Nullable Double answerConfidence,
+            @Nullable String intent,
+            @Nullable Integer tokensUsed,
+            @Nullable String userSentiment,
             boolean complianceRedFlag,
+
+            @Schema(description = "The classification of the turn as the model gave it") @Nullable
             Object rawJsonOutput) {}
 
     record ConversationBody(String siteId, String sessionId, List<StoredMessage> messages) {}
 
     @GetMapping
+    @Operation(
+            operationId = "listConversations",
+            summary = "List a site's conversations",
+            description = "Sessions, newest first, with their first and last message times and message count.")
     ConversationPage list(
             @AuthenticationPrincipal ApiCaller caller,
             @PathVariable String siteId,
             @RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "20") @Min(1) int size) {
+            @RequestParam(defaultValue = "20") @Min(1) @ConfiguredMax("yuno.chat.max-page-size") int size) {
         sites.requireAccessible(caller, siteId);
         PageSize.atMost(size, settings.maxPageSize());
         return new ConversationPage(
@@ -68,6 +83,8 @@ class ConversationController {
     }
 
     @GetMapping("/{sessionId}")
+    @Operation(operationId = "getConversation", summary = "Read one conversation with its stored fields")
+    @ProblemResponse(status = 404, codes = "conversation_not_found")
     ConversationBody get(
             @AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId, @PathVariable String sessionId) {
         sites.requireAccessible(caller, siteId);
@@ -99,6 +116,11 @@ class ConversationController {
     /** Erases the visitor's messages and leads, for a deletion request under data-protection law. */
     @DeleteMapping("/{sessionId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(
+            operationId = "eraseConversation",
+            summary = "Erase a visitor's conversation and leads",
+            description = "For a deletion request under data-protection law; an unknown session erases nothing.")
+    @ApiResponse(responseCode = "204", description = "Erased")
     void erase(@AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId, @PathVariable String sessionId) {
         sites.requireAccessible(caller, siteId);
         requireSessionId(sessionId);

@@ -5,13 +5,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.List;
-import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes the answer as server-sent events, each flushed at once: {@code meta}, {@code token}...,
  * {@code sources}, {@code done}, or a final {@code error}. Data is JSON on one line, so no event
- * can be split or forged by what a model writes.
+ * can be split or forged by what a model writes; its shapes are {@link AskEvents}.
  */
 final class SseWriter implements AnswerSink {
 
@@ -36,12 +35,12 @@ final class SseWriter implements AnswerSink {
 
     @Override
     public void meta(String sessionId, String messageId) {
-        event("meta", Map.of("session_id", sessionId, "message_id", messageId));
+        event("meta", new AskEvents.Meta(sessionId, messageId));
     }
 
     @Override
     public void token(String text) {
-        event("token", Map.of("text", text));
+        event("token", new AskEvents.Token(text));
     }
 
     @Override
@@ -51,11 +50,11 @@ final class SseWriter implements AnswerSink {
 
     @Override
     public void done(boolean leadCaptured, AskAnswer.UsageBody usage) {
-        event("done", Map.of("lead_captured", leadCaptured, "usage", usage));
+        event("done", new AskEvents.Done(leadCaptured, usage));
     }
 
     void error(String code, String detail) {
-        event("error", Map.of("code", code, "detail", detail));
+        event("error", new AskEvents.Error(code, detail));
     }
 
     private void event(String name, Object data) {

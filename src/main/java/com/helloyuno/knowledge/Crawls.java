@@ -1,5 +1,7 @@
 package com.helloyuno.knowledge;
 
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,15 +30,22 @@ class Crawls {
     }
 
     /** A crawl job's state, as the owner API shows it (the one record of a job outside the worker). */
+    @Schema(name = "CrawlStatus")
     record Status(
             UUID jobId,
             String url,
             int maxPages,
+
+            @Schema(allowableValues = {"queued", "running", "done", "failed"})
             String status,
+
             int pagesTotal,
             int pagesDone,
             int chunks,
+
+            @ArraySchema(schema = @Schema(type = "object", description = "A page that failed: its url and the error"))
             List<Map<String, Object>> errors,
+
             Instant createdAt,
             @Nullable Instant startedAt,
             @Nullable Instant finishedAt) {}

@@ -1,8 +1,17 @@
 package com.helloyuno.knowledge;
 
+import com.helloyuno.apidoc.ConfiguredMax;
+import com.helloyuno.apidoc.ProblemResponse;
 import com.helloyuno.problem.PageSize;
 import com.helloyuno.site.ApiCaller;
 import com.helloyuno.site.SiteService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Min;
 import java.io.IOException;
 import java.net.URI;
@@ -36,7 +45,12 @@ import org.springframework.web.multipart.MultipartFile;
 @RestController
 @Validated
 @RequestMapping("/api/sites/{siteId}/documents")
+@Tag(name = "Documents")
 class DocumentController {
+
+    private static final String DOCUMENT = """
+            {"title": "Refund policy", "url": "https://example.com/refunds", "content_type": "text/markdown",
+             "content": "# Refunds\\n\\nWe refund any order within 30 days."}""";
 
     private static final int MAX_URL_LENGTH = 2048;
 
@@ -53,16 +67,61 @@ class DocumentController {
     }
 
     record DocumentRequest(
-            @Nullable String title,
-            @Nullable String url,
-            @Nullable String content,
-            @Nullable String contentType) {}
+            @Schema(description = "Longer titles are cut to yuno.knowledge.max-title-chars") @Nullable
+            String title,
 
-    record Stored(UUID documentId, int chunks, boolean duplicate) {}
+            @Schema(
+                    format = "uri",
+                    maxLength = MAX_URL_LENGTH,
+                    description = "Where the document lives, an http(s) URL: shown with citations, never fetched")
+            @Nullable
+            String url,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "The text; not blank") @Nullable
+            String content,
+
+            @Schema(
+                    description = "text/plain (the default), text/markdown or text/html, parameters allowed; upload"
+                            + " PDF files as multipart")
+            @Nullable
+            String contentType) {}
+
+    @Schema(name = "DocumentStored")
+    record Stored(
+            UUID documentId,
+            int chunks,
+
+            @Schema(description = "true when the same content was stored already: nothing was added")
+            boolean duplicate) {}
 
     record DocumentPage(List<Documents.Row> items, int page, int size, long total) {}
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(
+            operationId = "addDocument",
+            summary = "Add a document to a site's knowledge",
+            description = "JSON text (within the API's body limit, YUNO_MAX_REQUEST_BODY) or a multipart file"
+                    + " (within YUNO_MAX_UPLOAD_SIZE; PDF too), with title and url as parameters. The same content"
+                    + " again is not stored twice.",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                                            schema = @Schema(implementation = DocumentRequest.class),
+                                            examples = @ExampleObject(name = "markdown", value = DOCUMENT))))
+    @ApiResponse(
+            responseCode = "201",
+            description = "Stored",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Stored.class)))
+    @ApiResponse(
+            responseCode = "200",
+            description = "Already stored: the same content (duplicate is true)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Stored.class)))
+    @ProblemResponse(status = 400, codes = "document_empty")
+    @ProblemResponse(status = 413, codes = "document_too_large")
+    @ProblemResponse(status = 422, codes = "document_unreadable")
     ResponseEntity<Stored> addText(
             @AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId, @RequestBody DocumentRequest body) {
         sites.requireAccessible(caller, siteId);
@@ -72,12 +131,19 @@ class DocumentController {
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
+                            schema = @Schema(implementation = Upload.class)))
     ResponseEntity<Stored> addFile(
             @AuthenticationPrincipal ApiCaller caller,
             @PathVariable String siteId,
             @RequestPart("file") MultipartFile file,
-            @RequestParam(required = false) @Nullable String title,
-            @RequestParam(required = false) @Nullable String url)
+            // Form fields of the upload (or query parameters): described with the form, in Upload.
+            @Parameter(hidden = true) @RequestParam(required = false) @Nullable String title,
+            @Parameter(hidden = true) @RequestParam(required = false) @Nullable String url)
             throws IOException {
         sites.requireAccessible(caller, siteId);
         ingestion.checkSize(file.getSize());
@@ -86,12 +152,26 @@ class DocumentController {
         return stored(result);
     }
 
+    /** The multipart form, for the description. */
+    @Schema(name = "DocumentUpload")
+    record Upload(
+            @Schema(
+                    type = "string",
+                    format = "binary",
+                    requiredMode = Schema.RequiredMode.REQUIRED,
+                    description = "Text, Markdown, HTML or PDF, known by its content, type or name")
+            byte[] file,
+
+            @Nullable String title,
+            @Schema(format = "uri") @Nullable String url) {}
+
     @GetMapping
+    @Operation(operationId = "listDocuments", summary = "List a site's documents", description = "With chunk counts.")
     DocumentPage list(
             @AuthenticationPrincipal ApiCaller caller,
             @PathVariable String siteId,
             @RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "50") @Min(1) int size) {
+            @RequestParam(defaultValue = "50") @Min(1) @ConfiguredMax("yuno.knowledge.max-page-size") int size) {
         sites.requireAccessible(caller, siteId);
         PageSize.atMost(size, settings.maxPageSize());
         var items = documents.list(siteId, (long) page * size, size);
@@ -100,6 +180,9 @@ class DocumentController {
 
     @DeleteMapping("/{documentId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(operationId = "deleteDocument", summary = "Delete a document and its chunks")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ProblemResponse(status = 404, codes = "document_not_found")
     void delete(
             @AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId, @PathVariable String documentId) {
         sites.requireAccessible(caller, siteId);

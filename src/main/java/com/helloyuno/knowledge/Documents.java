@@ -1,6 +1,7 @@
 package com.helloyuno.knowledge;
 
 import com.pgvector.PGvector;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
@@ -28,12 +29,16 @@ class Documents {
     }
 
     /** A stored document as listed to its owner. */
+    @Schema(name = "Document")
     record Row(
             UUID documentId,
             @Nullable String title,
             @Nullable String url,
             String contentType,
+
+            @Schema(allowableValues = {"api", "upload", "crawl"})
             String source,
+
             int sizeBytes,
             int chunks,
             Instant createdAt,

@@ -1,5 +1,6 @@
 package com.helloyuno.lead;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -11,10 +12,10 @@ record Lead(
         @Nullable String sessionId,
         @Nullable String name,
         @Nullable String email,
-        @Nullable String phone,
+        @Schema(description = "E.164") @Nullable String phone,
         @Nullable String message,
         @Nullable String intent,
-        String source,
+        @Schema(allowableValues = {"chat", "form"}) String source,
         Instant createdAt,
         Instant updatedAt) {
 

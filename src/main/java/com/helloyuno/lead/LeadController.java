@@ -1,8 +1,15 @@
 package com.helloyuno.lead;
 
+import com.helloyuno.apidoc.ConfiguredMax;
 import com.helloyuno.problem.PageSize;
 import com.helloyuno.site.ApiCaller;
 import com.helloyuno.site.SiteService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -30,6 +37,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Validated
 @RequestMapping("/api/sites/{siteId}/leads")
+@Tag(name = "Leads")
 class LeadController {
 
     static final String TEXT_CSV = "text/csv";
@@ -48,22 +56,39 @@ class LeadController {
     record LeadPage(List<Lead> items, int page, int size, long total) {}
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(
+            operationId = "listLeads",
+            summary = "List a site's leads",
+            description = "Newest first: JSON pages, or CSV with 'Accept: text/csv' (one page when page is given,"
+                    + " otherwise the newest yuno.leads.max-export-rows).")
     LeadPage list(
             @AuthenticationPrincipal ApiCaller caller,
             @PathVariable String siteId,
             @RequestParam(defaultValue = "0") @Min(0) @Max(1_000_000) int page,
-            @RequestParam(defaultValue = "20") @Min(1) int size) {
+            @RequestParam(defaultValue = "20") @Min(1) @ConfiguredMax("yuno.leads.max-page-size") int size) {
         sites.requireAccessible(caller, siteId);
         checkSize(size);
         return new LeadPage(leads.page(siteId, page, size), page, size, leads.count(siteId));
     }
 
     @GetMapping(produces = TEXT_CSV)
+    @ApiResponse(
+            responseCode = "200",
+            description = "The leads",
+            content =
+                    @Content(
+                            mediaType = TEXT_CSV,
+                            schema = @Schema(type = "string"),
+                            examples =
+                                    @ExampleObject(
+                                            name = "csv",
+                                            value = "lead_id,session_id,name,email,phone,message,intent,source,"
+                                                    + "created_at,updated_at\r\n")))
     void csv(
             @AuthenticationPrincipal ApiCaller caller,
             @PathVariable String siteId,
             @RequestParam(required = false) @Min(0) @Max(1_000_000) @Nullable Integer page,
-            @RequestParam(defaultValue = "20") @Min(1) int size,
+            @RequestParam(defaultValue = "20") @Min(1) @ConfiguredMax("yuno.leads.max-page-size") int size,
             HttpServletResponse response)
             throws IOException {
         sites.requireAccessible(caller, siteId);

@@ -1,8 +1,16 @@
 package com.helloyuno.notify;
 
+import com.helloyuno.apidoc.ConfiguredMax;
+import com.helloyuno.apidoc.ProblemResponse;
 import com.helloyuno.problem.InvalidRequest;
 import com.helloyuno.site.ApiCaller;
 import com.helloyuno.site.SiteService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Instant;
@@ -28,6 +36,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Validated
 @RequestMapping("/api/sites/{siteId}")
+@Tag(name = "Deliveries")
 class DeliveryController {
 
     private final Outbox outbox;
@@ -56,12 +65,19 @@ class DeliveryController {
      * @param nextAttemptAt when a pending delivery is tried next
      * @param history every attempt, oldest first (in the single-delivery view only)
      */
+    @Schema(name = "Delivery")
     record DeliveryView(
             UUID deliveryId,
             UUID eventId,
+
+            @Schema(allowableValues = {"lead.created", "lead.updated", "webhook.test"})
             String eventType,
-            String channel,
+
+            @Schema(allowableValues = {"webhook", "email"}) String channel,
+
+            @Schema(allowableValues = {"pending", "delivered", "failed"})
             String status,
+
             int attempts,
             @Nullable Integer lastStatusCode,
             @Nullable String lastError,
@@ -89,6 +105,7 @@ class DeliveryController {
         }
     }
 
+    @Schema(name = "DeliveryAttempt")
     record AttemptView(
             Instant attemptedAt,
             int durationMs,
@@ -102,11 +119,15 @@ class DeliveryController {
     record DeliveryPage(List<DeliveryView> items, int page, int size, long total) {}
 
     @GetMapping("/deliveries")
+    @Operation(
+            operationId = "listDeliveries",
+            summary = "List a site's lead deliveries",
+            description = "Webhooks and e-mails of lead events, newest first.")
     DeliveryPage list(
             @AuthenticationPrincipal ApiCaller caller,
             @PathVariable String siteId,
             @RequestParam(defaultValue = "0") @Min(0) @Max(1_000_000) int page,
-            @RequestParam(defaultValue = "20") @Min(1) int size) {
+            @RequestParam(defaultValue = "20") @Min(1) @ConfiguredMax("yuno.notify.max-page-size") int size) {
         sites.requireAccessible(caller, siteId);
         if (size > settings.maxPageSize()) {
             throw new InvalidRequest("size", "must be at most " + settings.maxPageSize());
@@ -118,6 +139,8 @@ class DeliveryController {
     }
 
     @GetMapping("/deliveries/{deliveryId}")
+    @Operation(operationId = "getDelivery", summary = "Read a delivery with every attempt")
+    @ProblemResponse(status = 404, codes = "delivery_not_found")
     DeliveryView get(
             @AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId, @PathVariable String deliveryId) {
         sites.requireAccessible(caller, siteId);
@@ -128,6 +151,16 @@ class DeliveryController {
 
     /** Sends a delivery again, now, with a fresh retry window: delivered, failed or still pending. */
     @PostMapping("/deliveries/{deliveryId}/redeliver")
+    @Operation(
+            operationId = "redeliver",
+            summary = "Send a delivery again",
+            description = "Now, with a fresh retry window, whether it was delivered, failed or is still pending.")
+    @ApiResponse(
+            responseCode = "202",
+            description = "Queued",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = DeliveryView.class)))
+    @ProblemResponse(status = 404, codes = "delivery_not_found")
+    @ProblemResponse(status = 409, codes = "delivery_in_progress")
     ResponseEntity<DeliveryView> redeliver(
             @AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId, @PathVariable String deliveryId) {
         sites.requireAccessible(caller, siteId);
@@ -143,6 +176,16 @@ class DeliveryController {
 
     /** Queues a {@code webhook.test} event for the site's webhook, signed and retried like a lead's. */
     @PostMapping("/webhook/test")
+    @Operation(
+            operationId = "testWebhook",
+            summary = "Send a test event to the site's webhook",
+            description = "A webhook.test event, signed and retried like a lead's.")
+    @ApiResponse(
+            responseCode = "202",
+            description = "Queued",
+            headers = @Header(name = "Location", required = true, schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = DeliveryView.class)))
+    @ProblemResponse(status = 409, codes = "webhook_not_configured")
     ResponseEntity<DeliveryView> test(@AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
         sites.requireAccessible(caller, siteId);
         var id = notifications.enqueueTest(siteId).orElseThrow(WebhookNotConfigured::new);

@@ -2,6 +2,7 @@ package com.helloyuno.ratelimit;
 
 import com.helloyuno.plan.PlanLimits;
 import com.helloyuno.plan.PlanType;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * What a site has used in the current calendar windows (UTC), read from the counters that the
@@ -16,8 +17,10 @@ import com.helloyuno.plan.PlanType;
 public record Usage(PlanType planType, PlanLimits limits, Requests used, Tokens tokens) {
 
     /** Requests counted in the current minute, hour, day and month. */
+    @Schema(name = "UsageRequests")
     public record Requests(long minute, long hour, long day, long month) {}
 
     /** Tokens recorded in the current day and month. */
+    @Schema(name = "UsageTokens")
     public record Tokens(long day, long month) {}
 }

@@ -1,10 +1,21 @@
 package com.helloyuno.site;
 
+import com.helloyuno.apidoc.ApiDocs;
+import com.helloyuno.apidoc.ConfiguredMax;
+import com.helloyuno.apidoc.ProblemResponse;
 import com.helloyuno.problem.Forbidden;
 import com.helloyuno.problem.InvalidRequest;
 import com.helloyuno.problem.PageSize;
 import com.helloyuno.ratelimit.RateLimiter;
 import com.helloyuno.ratelimit.Usage;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -31,7 +42,14 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Validated
 @RequestMapping("/api/sites")
+@Tag(name = "Sites")
 class SiteController {
+
+    /** The site of the seed's install snippet. */
+    private static final String NEW_SITE = """
+            {"domain": "example.com", "plan_type": "free", "theme": "dark",
+             "custom_config": {"welcome_message": "Hi! How can I help you today?", "primary_color": "#FF6B35",
+                               "position": "bottom-right"}}""";
 
     private final SiteService service;
     private final SiteSettings settings;
@@ -46,6 +64,28 @@ class SiteController {
     }
 
     @PostMapping
+    @Operation(
+            operationId = "createSite",
+            summary = "Create a site",
+            description = "Answers with the site and its owner key (ysk_...), shown this once; and, when the"
+                    + " config sets a lead webhook URL, the secret that signs its webhooks.",
+            security = @SecurityRequirement(name = ApiDocs.OPERATOR_KEY),
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = "application/json",
+                                            schema = @Schema(implementation = SiteRequests.CreateSite.class),
+                                            examples = @ExampleObject(name = "site", value = NEW_SITE))))
+    @ApiResponse(
+            responseCode = "201",
+            description = "Created",
+            headers = @Header(name = "Location", required = true, schema = @Schema(type = "string")),
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = SiteResponses.CreatedSiteBody.class)))
     ResponseEntity<SiteResponses.CreatedSiteBody> create(
             @AuthenticationPrincipal ApiCaller caller, @Valid @RequestBody SiteRequests.CreateSite body) {
         requireOperator(caller, "Only the operator creates sites.");
@@ -68,21 +108,33 @@ class SiteController {
     }
 
     @GetMapping
+    @Operation(
+            operationId = "listSites",
+            summary = "List the sites",
+            security = @SecurityRequirement(name = ApiDocs.OPERATOR_KEY))
     SiteResponses.SitePage list(
             @AuthenticationPrincipal ApiCaller caller,
             @RequestParam(defaultValue = "0") @Min(0) @Max(1_000_000) int page,
-            @RequestParam(defaultValue = "20") @Min(1) int size) {
+            @RequestParam(defaultValue = "20") @Min(1) @ConfiguredMax("yuno.sites.max-page-size") int size) {
         requireOperator(caller, "Only the operator lists sites.");
         PageSize.atMost(size, settings.maxPageSize());
         return new SiteResponses.SitePage(service.page(page, size), page, size, service.count());
     }
 
     @GetMapping("/{siteId}")
+    @Operation(operationId = "getSite", summary = "Read a site")
     Site get(@AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
         return service.requireAccessible(caller, siteId);
     }
 
     @PatchMapping("/{siteId}")
+    @Operation(
+            operationId = "updateSite",
+            summary = "Change a site",
+            description = "Only the fields present change. plan_type and plan_active are the operator's alone"
+                    + " (403 forbidden with an owner key). When the first lead webhook URL is set, the answer"
+                    + " carries the secret that signs its webhooks, this once.")
+    @ProblemResponse(status = 403, codes = "forbidden")
     SiteResponses.UpdatedSiteBody update(
             @AuthenticationPrincipal ApiCaller caller,
             @PathVariable String siteId,
@@ -129,6 +181,10 @@ class SiteController {
      * once, and the previous one stops signing at once.
      */
     @PostMapping("/{siteId}/webhook-secret")
+    @Operation(
+            operationId = "rotateWebhookSecret",
+            summary = "Make a new webhook signing secret",
+            description = "Shown once; the previous secret stops signing at once.")
     SiteResponses.WebhookSecretBody rotateWebhookSecret(
             @AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
         service.requireAccessible(caller, siteId);
@@ -145,6 +201,11 @@ class SiteController {
 
     @DeleteMapping("/{siteId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(
+            operationId = "deleteSite",
+            summary = "Delete a site and every row of its data",
+            security = @SecurityRequirement(name = ApiDocs.OPERATOR_KEY))
+    @ApiResponse(responseCode = "204", description = "Deleted")
     void delete(@AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
         service.requireAccessible(caller, siteId);
         requireOperator(caller, "Only the operator deletes sites.");
@@ -152,6 +213,10 @@ class SiteController {
     }
 
     @PostMapping("/{siteId}/owner-key")
+    @Operation(
+            operationId = "rotateOwnerKey",
+            summary = "Make a new owner key",
+            description = "Shown once; the old key stops working at once.")
     SiteResponses.OwnerKeyBody rotateOwnerKey(@AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
         service.requireAccessible(caller, siteId);
         return new SiteResponses.OwnerKeyBody(siteId, service.rotateOwnerKey(siteId));
@@ -162,6 +227,11 @@ class SiteController {
      * verification cannot be required before a secret exists.
      */
     @PostMapping("/{siteId}/identity-secret")
+    @Operation(
+            operationId = "rotateIdentitySecret",
+            summary = "Make a new identity secret",
+            description = "The secret the site's own server signs visitors with (visitor_hash, visitor_token);"
+                    + " shown once. identity_required cannot be set before one exists.")
     SiteResponses.IdentitySecretBody rotateIdentitySecret(
             @AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
         service.requireAccessible(caller, siteId);
@@ -170,6 +240,10 @@ class SiteController {
 
     /** The plan's limits and what this period has used of them, from the rate limiter's counters. */
     @GetMapping("/{siteId}/usage")
+    @Operation(
+            operationId = "getUsage",
+            summary = "The plan's limits and what this period has used",
+            description = "Requests to /ask counted per calendar window (UTC), and model tokens per day and month.")
     Usage usage(@AuthenticationPrincipal ApiCaller caller, @PathVariable String siteId) {
         var site = service.requireAccessible(caller, siteId);
         return rateLimiter.usage(site.siteId(), site.planType());

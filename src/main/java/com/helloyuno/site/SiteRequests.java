@@ -1,6 +1,8 @@
 package com.helloyuno.site;
 
+import com.helloyuno.apidoc.ConfiguredMax;
 import com.helloyuno.plan.PlanType;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -14,9 +16,16 @@ final class SiteRequests {
 
     private SiteRequests() {}
 
+    @Schema(name = "CreateSite")
     record CreateSite(
-            @NotBlank @Size(max = 253) String domain,
-            @Nullable @Size(max = 100) List<@NotBlank @Size(max = 253) String> additionalDomains,
+            @Schema(description = "A host name; a scheme, port, path or upper case are normalised away")
+            @NotBlank
+            @Size(max = 253)
+            String domain,
+
+            @ConfiguredMax("yuno.sites.max-additional-domains") @Nullable @Size(max = 100)
+            List<@NotBlank @Size(max = 253) String> additionalDomains,
+
             @Nullable Boolean allowSubdomains,
             @Nullable @Size(max = 255) String userId,
             @Nullable PlanType planType,
@@ -24,9 +33,13 @@ final class SiteRequests {
             @Nullable @Valid Config customConfig) {}
 
     /** A partial update: only the fields present change. */
+    @Schema(name = "UpdateSite")
     record UpdateSite(
             @Nullable @Size(min = 1, max = 253) String domain,
-            @Nullable @Size(max = 100) List<@NotBlank @Size(max = 253) String> additionalDomains,
+
+            @ConfiguredMax("yuno.sites.max-additional-domains") @Nullable @Size(max = 100)
+            List<@NotBlank @Size(max = 253) String> additionalDomains,
+
             @Nullable Boolean allowSubdomains,
             @Nullable @Size(max = 255) String userId,
             @Nullable PlanType planType,
@@ -41,6 +54,8 @@ final class SiteRequests {
         }
     }
 
+    /** Custom settings as sent: only the fields present change. */
+    @Schema(name = "CustomConfigChanges")
     record Config(
             @Nullable @Size(min = 1, max = 500) String welcomeMessage,
 
@@ -53,7 +68,12 @@ final class SiteRequests {
             @Nullable Boolean leadCapture,
 
             // The scheme and the addresses are checked by the LeadWebhookRule.
-            @Nullable @Size(max = 2000) String leadWebhookUrl,
+            @Schema(
+                    description = "An https URL of a public address (http only where the operator allows it);"
+                            + " empty removes it")
+            @Nullable
+            @Size(max = 2000)
+            String leadWebhookUrl,
 
             @Nullable @Size(max = 254) @Email(regexp = ".+@.+\\..+", message = "must be an email address")
             String leadNotificationEmail) {

@@ -1,6 +1,5 @@
 package com.helloyuno.web;
 
-import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
@@ -13,35 +12,38 @@ import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
-import io.swagger.v3.oas.models.security.SecurityRequirement;
-import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.tags.Tag;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The OpenAPI description ({@code /v3/api-docs}, {@code /swagger-ui.html}) with the key scheme. */
+/** The OpenAPI description ({@code /v3/api-docs}, {@code /swagger-ui.html}): its title, tags and webhooks. */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
 
-    static final String API_KEY = "apiKey";
-
     @Bean
     OpenAPI yunoOpenApi() {
+        // The security schemes, each operation's credentials and its refusals come from
+        // apidoc.ApiDocCustomizer; the tags here give each group of operations its description.
         return new OpenAPI()
                 .info(new Info()
                         .title("Yuno API")
                         .version("1")
-                        .description("Widget endpoints and the owner/operator API. Owner and operator calls carry"
+                        .description("The widget's endpoints (public, or with the widget token that"
+                                + " POST /widget/authenticate gives) and the owner/operator API, whose calls carry"
                                 + " 'Authorization: Bearer <key>': the operator key (YUNO_ADMIN_API_KEY) or a"
-                                + " site's owner key (ysk_...)."))
-                .components(new Components()
-                        .addSecuritySchemes(
-                                API_KEY,
-                                new SecurityScheme()
-                                        .type(SecurityScheme.Type.HTTP)
-                                        .scheme("bearer")
-                                        .description("The operator key or a site's owner key (ysk_...)")))
-                .addSecurityItem(new SecurityRequirement().addList(API_KEY))
+                                + " site's owner key (ysk_...). JSON bodies use snake_case; every error is an"
+                                + " RFC 9457 problem document (application/problem+json) with a stable code."))
+                .tags(List.of(
+                        new Tag().name("Widget").description("What the widget calls from visitors' browsers."),
+                        new Tag().name("Sites").description("Sites, their keys and secrets, and their usage."),
+                        new Tag().name("Documents").description("A site's knowledge: documents as text or files."),
+                        new Tag().name("Crawls").description("A site's knowledge fetched from its own pages."),
+                        new Tag().name("Leads").description("The contact details visitors left."),
+                        new Tag().name("Conversations").description("What visitors asked and were answered."),
+                        new Tag()
+                                .name("Deliveries")
+                                .description("Lead events sent to a site's webhook and by e-mail.")))
                 .addWebhooks("lead", leadWebhook());
     }
 
@@ -87,7 +89,10 @@ class OpenApiConfiguration {
                 .schema(new StringSchema());
         return new PathItem()
                 .post(new Operation()
+                        .operationId("leadWebhook")
                         .summary("A lead was created or updated (sent to custom_config.lead_webhook_url)")
+                        // Yuno signs the request (Yuno-Signature); the receiver's URL asks for no credentials.
+                        .security(List.of())
                         .description("Delivered at least once: retried with exponential back-off for 24 h on"
                                 + " timeouts, 5xx, 408 and 429 (Retry-After honoured), given up on other 4xx."
                                 + " Answer 2xx within 5 s; ignore event ids already handled.")

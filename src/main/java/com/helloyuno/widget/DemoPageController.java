@@ -2,6 +2,11 @@ package com.helloyuno.widget;
 
 import com.helloyuno.site.Site;
 import com.helloyuno.site.SiteService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
  * policy lets scripts and requests come from this server alone.
  */
 @RestController
+@Tag(name = "Widget")
 class DemoPageController {
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; connect-src 'self';"
@@ -42,6 +48,14 @@ class DemoPageController {
     }
 
     @GetMapping("/demo")
+    @Operation(
+            operationId = "getDemoPage",
+            summary = "A page with the widget on the demo site",
+            description = "For a local try-out: the widget on the oldest site for localhost, or how to make one.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The page",
+            content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     ResponseEntity<String> demo() {
         var body = render(page, sites.demoSite().map(Site::siteId).orElse(null));
         return ResponseEntity.ok()

@@ -2,6 +2,7 @@ package com.helloyuno.widget;
 
 import com.helloyuno.id.Ids;
 import com.helloyuno.site.Site;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -13,6 +14,7 @@ final class WidgetRequests {
 
     private WidgetRequests() {}
 
+    @Schema(name = "AuthenticateRequest")
     record Authenticate(
             @NotBlank @Pattern(regexp = Ids.SITE_ID_REGEX, message = "must be 16 letters and digits")
             String siteId,
@@ -26,11 +28,17 @@ final class WidgetRequests {
             @Nullable @Size(max = 128) String visitorHash,
             @Nullable @Size(max = 4096) String visitorToken) {}
 
+    @Schema(name = "WidgetTokenBody")
     record TokenBody(@Nullable @Size(max = 8192) String token) {}
 
+    @Schema(name = "WidgetSettings")
     record WidgetConfig(
+            @Schema(allowableValues = {"dark", "light", "blue", "green"})
             String theme,
+
+            @Schema(allowableValues = {"bottom-right", "bottom-left"})
             String position,
+
             String primaryColor,
             String welcomeMessage,
             String botName,
@@ -54,10 +62,24 @@ final class WidgetRequests {
      * The server's limits on {@code /ask} that the widget keeps to, so that it never sends what the
      * server would refuse.
      */
+    @Schema(name = "ChatLimits")
     record Limits(int maxMessageChars, int maxMessages, int maxTotalChars) {}
 
     record TokenResponse(
-            String token, String tokenType, long expiresIn, Instant expiresAt, String siteId, WidgetConfig widget) {}
+            String token,
+            @Schema(allowableValues = "Bearer") String tokenType,
 
-    record VerifyResponse(boolean valid, String siteId, String domain, Instant expiresAt, long expiresIn) {}
+            @Schema(description = "Seconds the token is valid for")
+            long expiresIn,
+
+            Instant expiresAt,
+            String siteId,
+            WidgetConfig widget) {}
+
+    record VerifyResponse(
+            boolean valid,
+            String siteId,
+            String domain,
+            Instant expiresAt,
+            @Schema(description = "Seconds left") long expiresIn) {}
 }

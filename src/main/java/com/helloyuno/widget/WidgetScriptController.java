@@ -1,5 +1,11 @@
 package com.helloyuno.widget;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +34,7 @@ import org.springframework.web.bind.annotation.RestController;
  * ETag of its own, to clients that accept it: Tomcat's own compression skips strong ETags.
  */
 @RestController
+@Tag(name = "Widget")
 class WidgetScriptController {
 
     static final String SCRIPT = "yuno-widget/yuno.js";
@@ -61,6 +68,24 @@ class WidgetScriptController {
     }
 
     @GetMapping("/yuno.js")
+    @Operation(
+            operationId = "getWidgetScript",
+            summary = "The widget script",
+            description = "What the install snippet's script element loads, with the attributes site_id, theme,"
+                    + " position, primary_color and welcome_message. Gzipped for clients that accept it;"
+                    + " revalidate with If-None-Match.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The script",
+            headers = {
+                @Header(name = HttpHeaders.ETAG, required = true, schema = @Schema(type = "string")),
+                @Header(name = HttpHeaders.CACHE_CONTROL, required = true, schema = @Schema(type = "string"))
+            },
+            content = @Content(mediaType = "text/javascript", schema = @Schema(type = "string")))
+    @ApiResponse(
+            responseCode = "304",
+            description = "Not modified: the copy named by If-None-Match is current",
+            content = @Content)
     ResponseEntity<byte[]> script(
             @RequestHeader(name = HttpHeaders.ACCEPT_ENCODING, required = false) @Nullable String accept) {
         if (plain == null || gzipped == null) {
