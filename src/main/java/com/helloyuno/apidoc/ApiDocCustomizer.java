@@ -96,6 +96,7 @@ final class ApiDocCustomizer implements OpenApiCustomizer {
             codes.add(com.helloyuno.problem.Problems.defaultCode(
                     org.springframework.http.HttpStatusCode.valueOf(status)));
         }
+        eventSchemas(openApi);
         components.addSchemas(PROBLEM, problemSchema(codes));
         components.addSchemas(PROBLEM + "FieldError", fieldErrorSchema());
         nullableInRequests(openApi);
@@ -258,12 +259,14 @@ final class ApiDocCustomizer implements OpenApiCustomizer {
 
     private static ApiResponse problemResponse(int status, Collection<String> codes) {
         var reason = HttpStatus.valueOf(status).getReasonPhrase();
+        // A Problem with this status and these codes; no member that Problem does not list.
         var schema = new JsonSchema()
                 .allOf(List.of(
                         new JsonSchema().$ref(SCHEMAS + PROBLEM),
                         new JsonSchema()
                                 .addProperty("status", new JsonSchema()._const(status))
-                                .addProperty("code", new JsonSchema()._enum(new ArrayList<>(codes)))));
+                                .addProperty("code", new JsonSchema()._enum(new ArrayList<>(codes)))))
+                .unevaluatedProperties(new JsonSchema().booleanSchemaValue(false));
         var response = new ApiResponse()
                 .description(reason + ": " + String.join(", ", codes))
                 .content(new Content()
@@ -383,6 +386,49 @@ final class ApiDocCustomizer implements OpenApiCustomizer {
     private static JsonSchema string(@Nullable String description) {
         return (JsonSchema)
                 new JsonSchema().types(new LinkedHashSet<>(List.of("string"))).description(description);
+    }
+
+    /**
+     * The event stream's schemas, kept on its media type by {@link OperationAnnotations}: each
+     * event's own schema inline in {@code x-sse-events} (a component that only an extension names
+     * counts as unused to linters and tools), the schemas they refer to in the components.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void eventSchemas(OpenAPI openApi) {
+        forEachOperation(openApi, (path, operation) -> {
+            if (operation.getResponses() == null) {
+                return;
+            }
+            for (var response : operation.getResponses().values()) {
+                if (response.getContent() == null) {
+                    continue;
+                }
+                for (var media : response.getContent().values()) {
+                    if (media.getExtensions() == null
+                            || !(media.getExtensions().remove(OperationAnnotations.EVENT_SCHEMAS)
+                                    instanceof Map<?, ?> found)) {
+                        continue;
+                    }
+                    var schemas = new LinkedHashMap<String, Schema>((Map<String, Schema>) found);
+                    var events = (Map<String, Map<String, Object>>)
+                            media.getExtensions().get(OperationAnnotations.SSE_EVENTS);
+                    for (var event : events.values()) {
+                        if (event.get("data") instanceof Schema data && data.get$ref() != null) {
+                            var name = data.get$ref().substring(SCHEMAS.length());
+                            if (schemas.containsKey(name)) {
+                                event.put("data", schemas.remove(name));
+                            }
+                        }
+                    }
+                    schemas.forEach((name, schema) -> {
+                        if (openApi.getComponents().getSchemas() == null
+                                || !openApi.getComponents().getSchemas().containsKey(name)) {
+                            openApi.getComponents().addSchemas(name, schema);
+                        }
+                    });
+                }
+            }
+        });
     }
 
     // ---- request bodies -------------------------------------------------------------------

@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.springdoc.core.customizers.GlobalOperationComponentsCustomizer;
+import org.springdoc.core.customizers.GlobalOperationCustomizer;
 import org.springdoc.core.utils.SpringDocAnnotationsUtils;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -26,26 +26,24 @@ import org.springframework.web.method.HandlerMethod;
  * EventStream} and {@link ConfiguredMax} on parameters. Two methods that share a path and method
  * ({@code /ask} as JSON and as a stream) come here one after the other with the same operation.
  */
-final class OperationAnnotations implements GlobalOperationComponentsCustomizer {
+final class OperationAnnotations implements GlobalOperationCustomizer {
 
     /** status -> codes, from {@link ProblemResponse}, until {@link ApiDocCustomizer} takes them. */
     static final String PROBLEMS = "x-yuno-problems";
 
     static final String SSE_EVENTS = "x-sse-events";
 
+    /** The component schemas of the events, until {@link ApiDocCustomizer} adds them. */
+    static final String EVENT_SCHEMAS = "x-yuno-event-schemas";
+
     static final String EVENT_STREAM = "text/event-stream";
 
     @Override
-    public Operation customize(Operation operation, Components components, HandlerMethod handler) {
+    public Operation customize(Operation operation, HandlerMethod handler) {
         problems(operation, handler);
-        eventStream(operation, components, handler);
+        eventStream(operation, handler);
         configuredMaxima(operation, handler);
         return operation;
-    }
-
-    @Override
-    public Operation customize(Operation operation, HandlerMethod handler) {
-        return customize(operation, new Components(), handler);
     }
 
     @SuppressWarnings("unchecked")
@@ -66,16 +64,20 @@ final class OperationAnnotations implements GlobalOperationComponentsCustomizer 
     }
 
     /** {@code 200 text/event-stream}: a string with an example, and each event's data schema. */
-    private static void eventStream(Operation operation, Components components, HandlerMethod handler) {
+    private static void eventStream(Operation operation, HandlerMethod handler) {
         var stream = AnnotatedElementUtils.findMergedAnnotation(handler.getMethod(), EventStream.class);
         if (stream == null) {
             return;
         }
         var events = new LinkedHashMap<String, Object>();
         var list = new ArrayList<String>();
+        // springdoc drops component schemas that nothing references before the document's customizers
+        // run, and it does not look into extensions: the events' schemas wait on the media type until
+        // ApiDocCustomizer puts them into the components.
+        var schemas = new Components();
         for (var event : stream.value()) {
             var data = SpringDocAnnotationsUtils.extractSchema(
-                    components, event.data(), null, new java.lang.annotation.Annotation[0], SpecVersion.V31);
+                    schemas, event.data(), null, new java.lang.annotation.Annotation[0], SpecVersion.V31);
             var described = new LinkedHashMap<String, Object>();
             described.put("description", event.description());
             described.put("data", data);
@@ -88,6 +90,7 @@ final class OperationAnnotations implements GlobalOperationComponentsCustomizer 
                         .description(stream.description() + "\n\n- " + String.join("\n- ", list)))
                 .example(stream.example());
         media.addExtension(SSE_EVENTS, events);
+        media.addExtension(EVENT_SCHEMAS, schemas.getSchemas());
         if (operation.getResponses() == null) {
             operation.setResponses(new ApiResponses());
         }

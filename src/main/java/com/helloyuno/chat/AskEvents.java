@@ -11,16 +11,12 @@ final class AskEvents {
 
     private AskEvents() {}
 
-    @Schema(name = "AskMetaEvent")
     record Meta(String sessionId, @Schema(format = "uuid") String messageId) {}
 
-    @Schema(name = "AskTokenEvent")
     record Token(String text) {}
 
-    @Schema(name = "AskDoneEvent")
     record Done(boolean leadCaptured, AskAnswer.UsageBody usage) {}
 
     /** A failure after the stream began, whose status line has gone: the code a problem would have. */
-    @Schema(name = "AskErrorEvent")
     record Error(String code, String detail) {}
 }

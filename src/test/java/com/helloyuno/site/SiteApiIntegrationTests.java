@@ -436,24 +436,28 @@ class SiteApiIntegrationTests {
     }
 
     @Test
-    void openApiDescribesTheApiAndItsKeyScheme() {
+    void openApiDescribesTheApiAndItsKeySchemes() {
         var docs = http.get("/v3/api-docs");
         assertThat(docs.status()).isEqualTo(200);
         var json = docs.json();
         assertThat(json.path("paths").has("/api/sites")).isTrue();
-        assertThat(json.path("paths").has("/api/sites/{siteId}/owner-key")).isTrue();
-        assertThat(json.path("paths").has("/api/sites/{siteId}/webhook-secret")).isTrue();
-        assertThat(json.path("paths").has("/api/sites/{siteId}/deliveries")).isTrue();
-        assertThat(json.path("paths").has("/api/sites/{siteId}/deliveries/{deliveryId}/redeliver"))
+        assertThat(json.path("paths").has("/api/sites/{site_id}/owner-key")).isTrue();
+        assertThat(json.path("paths").has("/api/sites/{site_id}/webhook-secret"))
                 .isTrue();
-        assertThat(json.path("paths").has("/api/sites/{siteId}/webhook/test")).isTrue();
+        assertThat(json.path("paths").has("/api/sites/{site_id}/deliveries")).isTrue();
+        assertThat(json.path("paths").has("/api/sites/{site_id}/deliveries/{delivery_id}/redeliver"))
+                .isTrue();
+        assertThat(json.path("paths").has("/api/sites/{site_id}/webhook/test")).isTrue();
         assertThat(json.path("webhooks").path("lead").path("post").toString()).contains("Yuno-Signature");
-        assertThat(json.path("components")
-                        .path("securitySchemes")
-                        .path("apiKey")
-                        .path("scheme")
-                        .asString())
-                .isEqualTo("bearer");
+        for (var scheme : List.of("operatorKey", "ownerKey", "widgetToken")) {
+            assertThat(json.path("components")
+                            .path("securitySchemes")
+                            .path(scheme)
+                            .path("scheme")
+                            .asString())
+                    .as(scheme)
+                    .isEqualTo("bearer");
+        }
         assertThat(http.get("/swagger-ui.html").status()).isIn(200, 302);
     }
 

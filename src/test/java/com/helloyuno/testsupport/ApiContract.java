@@ -5,10 +5,12 @@ import com.atlassian.oai.validator.interaction.ApiOperationResolver;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
+import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.MessageResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.schema.SchemaValidator;
 import com.atlassian.oai.validator.util.OpenApiLoader;
+import com.atlassian.oai.validator.whitelist.ValidationErrorsWhitelist;
 import io.swagger.v3.core.util.Json31;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -62,14 +64,40 @@ public final class ApiContract {
             .build();
 
     private final OpenAPI api;
-    private final OpenApiInteractionValidator validator;
+    private final OpenApiInteractionValidator requests;
+    private final OpenApiInteractionValidator responses;
     private final ApiOperationResolver operations;
     private final SchemaValidator schemas;
 
     private ApiContract(String document) {
         this.api = new OpenApiLoader()
                 .loadApi(OpenApiInteractionValidator.SpecSource.inline(document), List.of(), parseOptions());
-        this.validator = OpenApiInteractionValidator.createFor(api).build();
+        // Requests: a body may carry keys the description does not name (the contract ignores unknown
+        // keys), and a query parameters it does not name.
+        this.requests = OpenApiInteractionValidator.createFor(api)
+                .withLevelResolver(LevelResolver.create()
+                        .withLevel(SchemaValidator.ADDITIONAL_PROPERTIES_KEY, ValidationReport.Level.IGNORE)
+                        .withLevel("validation.request.parameter.query.unexpected", ValidationReport.Level.IGNORE)
+                        .build())
+                // The validator asks for a Content-Type even where an optional body was left out
+                // (/widget/verify with the token as a header).
+                .withWhitelist(ValidationErrorsWhitelist.create()
+                        .withRule(
+                                "no body, no Content-Type",
+                                (message, operation, request, response) ->
+                                        message.getKey().equals("validation.request.contentType.notAllowed")
+                                                && request != null
+                                                && request.getRequestBody().isEmpty()
+                                                && request.getHeaderValues("Content-Type")
+                                                        .isEmpty()
+                                                && operation != null
+                                                && !Boolean.TRUE.equals(operation
+                                                        .getOperation()
+                                                        .getRequestBody()
+                                                        .getRequired())))
+                .build();
+        // Answers: closed, every member they send must be described (the validator's default).
+        this.responses = OpenApiInteractionValidator.createFor(api).build();
         this.operations = new ApiOperationResolver(api, null, false);
         this.schemas = new SchemaValidator(api, new MessageResolver());
     }
@@ -142,8 +170,8 @@ public final class ApiContract {
         }
         var operation = match.getApiOperation().getOperation();
         var response = response(exchange);
-        var request = validator.validateRequest(request(exchange, method));
-        var answered = validator.validateResponse(path, method, response);
+        var request = requests.validateRequest(request(exchange, method));
+        var answered = responses.validateResponse(path, method, response);
         var found = new ArrayList<String>();
         if (!request.hasErrors()) {
             found.addAll(errors(answered));
