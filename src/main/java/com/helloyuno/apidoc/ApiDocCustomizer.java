@@ -101,7 +101,9 @@ final class ApiDocCustomizer implements OpenApiCustomizer {
         components.addSchemas(PROBLEM + "FieldError", fieldErrorSchema());
         nullableInRequests(openApi);
         forEachSchema(openApi, schema -> {
+            nullAsAType(schema);
             anchorPattern(schema);
+            noEmptyMinimum(schema);
             configuredMax(schema);
         });
     }
@@ -501,6 +503,32 @@ final class ApiDocCustomizer implements OpenApiCustomizer {
 
     // ---- every schema ---------------------------------------------------------------------
 
+    /**
+     * OpenAPI 3.1 has no {@code nullable}: a schema written the 3.0 way (the lead webhook's) says
+     * null with its types instead, or the keyword would be dropped and a null refused.
+     */
+    private static void nullAsAType(Schema<?> schema) {
+        if (Boolean.TRUE.equals(schema.getNullable())) {
+            if (schema.getTypes() == null || schema.getTypes().isEmpty()) {
+                schema.setTypes(new LinkedHashSet<>(schema.getType() == null ? List.of() : List.of(schema.getType())));
+            }
+            if (!schema.getTypes().isEmpty()) {
+                schema.addType("null");
+            }
+            schema.setNullable(null);
+        }
+    }
+
+    /** {@code @Size(max = n)} also writes a minimum of 0, which says nothing. */
+    private static void noEmptyMinimum(Schema<?> schema) {
+        if (Integer.valueOf(0).equals(schema.getMinLength())) {
+            schema.setMinLength(null);
+        }
+        if (Integer.valueOf(0).equals(schema.getMinItems())) {
+            schema.setMinItems(null);
+        }
+    }
+
     /** Bean Validation's {@code @Pattern} matches the whole value; JSON Schema's pattern any part. */
     private static void anchorPattern(Schema<?> schema) {
         var pattern = schema.getPattern();
@@ -530,7 +558,9 @@ final class ApiDocCustomizer implements OpenApiCustomizer {
             schema.setMaximum(java.math.BigDecimal.valueOf(max));
         }
         var said = "At most " + max + " (the setting " + key + ").";
-        schema.setDescription(schema.getDescription() == null ? said : schema.getDescription() + " " + said);
+        var description = schema.getDescription();
+        schema.setDescription(
+                description == null ? said : description + (description.endsWith(".") ? " " : ". ") + said);
     }
 
     // ---- walking --------------------------------------------------------------------------
@@ -557,14 +587,19 @@ final class ApiDocCustomizer implements OpenApiCustomizer {
         if (openApi.getComponents().getSchemas() != null) {
             openApi.getComponents().getSchemas().values().forEach(roots::add);
         }
-        forEachOperation(openApi, (path, operation) -> {
+        var operations = new ArrayList<Operation>();
+        forEachOperation(openApi, (path, operation) -> operations.add(operation));
+        if (openApi.getWebhooks() != null) {
+            openApi.getWebhooks().values().forEach(item -> operations.addAll(item.readOperations()));
+        }
+        for (var operation : operations) {
             if (operation.getParameters() != null) {
                 operation.getParameters().forEach(p -> roots.add(p.getSchema()));
             }
             if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
                 operation.getRequestBody().getContent().values().forEach(m -> roots.add(m.getSchema()));
             }
-        });
+        }
         var queue = new java.util.ArrayDeque<Schema<?>>();
         roots.stream().filter(java.util.Objects::nonNull).forEach(queue::add);
         while (!queue.isEmpty()) {

@@ -2,6 +2,7 @@ package com.helloyuno.testsupport;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.interaction.ApiOperationResolver;
+import com.atlassian.oai.validator.model.ApiOperation;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
@@ -164,11 +165,11 @@ public final class ApiContract {
     public List<String> problems(Exchange exchange) {
         var method = method(exchange.method());
         var path = exchange.uri().getRawPath();
-        var match = method == null ? null : operations.findApiOperation(path, method);
-        if (match == null || !match.isPathFound() || !match.isOperationAllowed()) {
+        var match = operation(method, path);
+        if (match == null) {
             return outsideTheDescription(exchange);
         }
-        var operation = match.getApiOperation().getOperation();
+        var operation = match.getOperation();
         var response = response(exchange);
         var request = requests.validateRequest(request(exchange, method));
         var answered = responses.validateResponse(path, method, response);
@@ -193,6 +194,43 @@ public final class ApiContract {
             found.addAll(problemDocument(exchange));
         }
         return found;
+    }
+
+    /**
+     * For a request that no client built (raw bytes, mutated on purpose): its answer alone. A
+     * status the operation lists must match what it says; an error it does not list (405, 406)
+     * must be a {@code Problem}; a success it does not list is a drift.
+     */
+    public List<String> answerProblems(
+            String method, String target, int status, Map<String, List<String>> headers, String body) {
+        var uri = parse(target);
+        var exchange = new Exchange(method, uri == null ? URI.create("/") : uri, Map.of(), null, status, headers, body);
+        var known = method(method);
+        var path = exchange.uri().getRawPath();
+        var match = uri == null ? null : operation(known, path);
+        if (match == null) {
+            return outsideTheDescription(exchange);
+        }
+        var operation = match.getOperation();
+        if (operation.getResponses() != null && operation.getResponses().containsKey(String.valueOf(status))) {
+            var found = errors(responses.validateResponse(path, known, response(exchange)));
+            if (found.isEmpty()) {
+                found.addAll(eventStream(operation, exchange));
+            }
+            return found;
+        }
+        if (status >= 400) {
+            return problemDocument(exchange);
+        }
+        return List.of("status " + status + " is not listed for operation " + operation.getOperationId());
+    }
+
+    private static @Nullable URI parse(String target) {
+        try {
+            return URI.create(target);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private List<String> outsideTheDescription(Exchange exchange) {
@@ -276,23 +314,43 @@ public final class ApiContract {
         return events;
     }
 
+    /** Each error with its key and, for a body, where in it: {@code [key] at /widget_enabled: ...}. */
     private static List<String> errors(ValidationReport report) {
         return report.getMessages().stream()
                 .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
-                .map(m -> "[" + m.getKey() + "] " + m.getMessage())
+                .map(m -> "[" + m.getKey() + "]"
+                        + m.getContext()
+                                .flatMap(ValidationReport.MessageContext::getPointers)
+                                .map(p -> " at " + (p.getInstance().isEmpty() ? "/" : p.getInstance()))
+                                .orElse("")
+                        + ": " + m.getMessage())
                 .collect(Collectors.toList());
     }
 
-    private String operationName(Exchange exchange) {
-        var method = method(exchange.method());
+    /**
+     * The operation this method and path name, or null. The validator matches paths ignoring case;
+     * Spring does not ({@code /API/SITES} is no route), so the literal parts must match exactly.
+     */
+    private @Nullable ApiOperation operation(Request.@Nullable Method method, String path) {
         if (method == null) {
-            return "no operation";
+            return null;
         }
-        var match = operations.findApiOperation(exchange.uri().getRawPath(), method);
+        var match = operations.findApiOperation(path, method);
         if (!match.isPathFound() || !match.isOperationAllowed()) {
+            return null;
+        }
+        var template = match.getApiOperation().getApiPath().original();
+        var literal = java.util.Arrays.stream(template.split("((?=\\{)|(?<=}))"))
+                .map(part -> part.startsWith("{") ? "[^/]+" : java.util.regex.Pattern.quote(part))
+                .collect(Collectors.joining());
+        return java.util.regex.Pattern.matches(literal, path) ? match.getApiOperation() : null;
+    }
+
+    private String operationName(Exchange exchange) {
+        var operation = operation(method(exchange.method()), exchange.uri().getRawPath());
+        if (operation == null) {
             return "no operation of the description";
         }
-        var operation = match.getApiOperation();
         return "operation " + operation.getOperation().getOperationId() + ", " + operation.getMethod() + " "
                 + operation.getApiPath().original();
     }

@@ -3,6 +3,7 @@ package com.helloyuno.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.helloyuno.site.SiteApi;
+import com.helloyuno.testsupport.ApiContract;
 import com.helloyuno.testsupport.FakeSentry;
 import com.helloyuno.testsupport.Http;
 import com.helloyuno.testsupport.RawHttp;
@@ -36,7 +37,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * raw sockets, so that nothing a client library refuses is left out.
  *
  * <p>Whatever a visitor sends: no 5xx, every error a problem document with {@code status} and
- * {@code code}, nothing sent to Sentry, and the service healthy afterwards. The seed is printed;
+ * {@code code}, every answer what the served OpenAPI description says for its operation and status
+ * (or, for a status it does not list, a {@code Problem}), nothing sent to Sentry, and the service
+ * healthy afterwards. The seed is printed;
  * run again with {@code -Dyuno.fuzz.seed=<seed>} (and {@code -Dyuno.fuzz.requests=<n>}) to repeat.
  */
 @SpringBootTest(
@@ -109,6 +112,7 @@ class FuzzIntegrationTests {
 
     private void fuzz(Fixture fixture) throws Exception {
         var raw = new RawHttp(port);
+        var contract = ApiContract.servedAt("http://127.0.0.1:" + port);
         var failures = new ConcurrentLinkedQueue<String>();
         var statuses = new ConcurrentHashMap<Integer, AtomicInteger>();
         var next = new AtomicInteger();
@@ -128,6 +132,9 @@ class FuzzIntegrationTests {
                         statuses.computeIfAbsent(response.status(), s -> new AtomicInteger())
                                 .incrementAndGet();
                         var problem = check(response);
+                        if (problem == null) {
+                            problem = contract(contract, sent, response);
+                        }
                         if (problem != null) {
                             failures.add("#" + i + " " + sent.label() + " -> " + response.status() + " " + problem + " "
                                     + abbreviate(response.body()));
@@ -174,6 +181,24 @@ class FuzzIntegrationTests {
             return "unreadable problem";
         }
         return null;
+    }
+
+    /**
+     * Null when the answer is what the served OpenAPI description says for that status (or, for a
+     * status it does not list, a Problem), else what differs. The request itself is mutated on
+     * purpose, so only the answer is held to the description.
+     */
+    private static String contract(ApiContract contract, Sent sent, RawHttp.Response response) {
+        var line = new String(sent.bytes(), 0, Math.min(sent.bytes().length, 8192), StandardCharsets.ISO_8859_1);
+        var end = line.indexOf("\r\n");
+        var parts = (end < 0 ? line : line.substring(0, end)).split(" ");
+        if (parts.length < 2) {
+            return null;
+        }
+        var headers = new LinkedHashMap<String, List<String>>();
+        response.headers().forEach((name, value) -> headers.put(name, List.of(value)));
+        var found = contract.answerProblems(parts[0], parts[1], response.status(), headers, response.body());
+        return found.isEmpty() ? null : "not as /v3/api-docs says: " + found;
     }
 
     private Fixture fixture() {
