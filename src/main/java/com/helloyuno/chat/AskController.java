@@ -99,7 +99,11 @@ class AskController {
                                     @Content(
                                             mediaType = MediaType.APPLICATION_JSON_VALUE,
                                             schema = @Schema(implementation = AskRequest.class),
-                                            examples = @ExampleObject(name = "seed", value = SEED_QUESTION))))
+                                            examples =
+                                                    @ExampleObject(
+                                                            name = "seed",
+                                                            summary = "The seed's curl call",
+                                                            value = SEED_QUESTION))))
     @ApiResponse(
             responseCode = "200",
             description = "The answer",
@@ -119,7 +123,11 @@ class AskController {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON_VALUE,
                             schema = @Schema(implementation = AskAnswer.class),
-                            examples = @ExampleObject(name = "answer", value = ANSWER)))
+                            examples =
+                                    @ExampleObject(
+                                            name = "answer",
+                                            summary = "An answer with one source",
+                                            value = ANSWER)))
     @ProblemResponse(
             status = 403,
             codes = {"domain_not_allowed", "origin_not_allowed", "plan_inactive", "widget_disabled"})

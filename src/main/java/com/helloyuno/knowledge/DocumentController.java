@@ -106,11 +106,19 @@ class DocumentController {
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
                             required = true,
-                            content =
-                                    @Content(
-                                            mediaType = MediaType.APPLICATION_JSON_VALUE,
-                                            schema = @Schema(implementation = DocumentRequest.class),
-                                            examples = @ExampleObject(name = "markdown", value = DOCUMENT))))
+                            content = {
+                                @Content(
+                                        mediaType = MediaType.APPLICATION_JSON_VALUE,
+                                        schema = @Schema(implementation = DocumentRequest.class),
+                                        examples =
+                                                @ExampleObject(
+                                                        name = "markdown",
+                                                        summary = "A page of Markdown",
+                                                        value = DOCUMENT)),
+                                @Content(
+                                        mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
+                                        schema = @Schema(implementation = Upload.class))
+                            }))
     @ApiResponse(
             responseCode = "201",
             description = "Stored",
@@ -130,13 +138,20 @@ class DocumentController {
         return stored(result);
     }
 
+    // springdoc merges this method into addDocument above, each method's body replacing the other's:
+    // both carry the whole description of the two media types, whichever comes last.
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @io.swagger.v3.oas.annotations.parameters.RequestBody(
             required = true,
-            content =
-                    @Content(
-                            mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
-                            schema = @Schema(implementation = Upload.class)))
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON_VALUE,
+                        schema = @Schema(implementation = DocumentRequest.class),
+                        examples = @ExampleObject(name = "markdown", summary = "A page of Markdown", value = DOCUMENT)),
+                @Content(
+                        mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
+                        schema = @Schema(implementation = Upload.class))
+            })
     ResponseEntity<Stored> addFile(
             @AuthenticationPrincipal ApiCaller caller,
             @PathVariable String siteId,

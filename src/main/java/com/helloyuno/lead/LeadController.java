@@ -82,6 +82,7 @@ class LeadController {
                             examples =
                                     @ExampleObject(
                                             name = "csv",
+                                            summary = "The header row",
                                             value = "lead_id,session_id,name,email,phone,message,intent,source,"
                                                     + "created_at,updated_at\r\n")))
     void csv(

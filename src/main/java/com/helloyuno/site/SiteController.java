@@ -77,7 +77,11 @@ class SiteController {
                                     @Content(
                                             mediaType = "application/json",
                                             schema = @Schema(implementation = SiteRequests.CreateSite.class),
-                                            examples = @ExampleObject(name = "site", value = NEW_SITE))))
+                                            examples =
+                                                    @ExampleObject(
+                                                            name = "site",
+                                                            summary = "The site of the seed's install snippet",
+                                                            value = NEW_SITE))))
     @ApiResponse(
             responseCode = "201",
             description = "Created",

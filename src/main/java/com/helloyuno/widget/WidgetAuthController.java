@@ -55,7 +55,11 @@ class WidgetAuthController {
                                     @Content(
                                             mediaType = "application/json",
                                             schema = @Schema(implementation = WidgetRequests.Authenticate.class),
-                                            examples = @ExampleObject(name = "seed", value = SEED_AUTHENTICATE))))
+                                            examples =
+                                                    @ExampleObject(
+                                                            name = "seed",
+                                                            summary = "The seed's curl call",
+                                                            value = SEED_AUTHENTICATE))))
     @ApiResponse(
             responseCode = "200",
             description = "The token and the widget's settings",
@@ -63,7 +67,8 @@ class WidgetAuthController {
                     @Content(
                             mediaType = "application/json",
                             schema = @Schema(implementation = WidgetRequests.TokenResponse.class),
-                            examples = @ExampleObject(name = "token", value = TOKEN)))
+                            examples =
+                                    @ExampleObject(name = "token", summary = "A token for example.com", value = TOKEN)))
     @ProblemResponse(
             status = 403,
             codes = {"domain_not_allowed", "plan_inactive", "widget_disabled", "identity_not_verified"})
