@@ -1,6 +1,7 @@
 package com.helloyuno.apidoc;
 
 import com.helloyuno.id.Ids;
+import com.helloyuno.problem.Problems;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 
 /**
  * The rules of the description that hold for many operations at once, applied once springdoc has
@@ -92,9 +94,10 @@ final class ApiDocCustomizer implements OpenApiCustomizer {
             security(path, operation);
             codes.addAll(problems(path, operation));
         });
+        // And what any request may meet outside its operation: a path that names nothing, a method or
+        // an Accept header that no operation takes.
         for (var status : List.of(400, 401, 403, 404, 405, 406, 409, 413, 415, 429, 500, 503)) {
-            codes.add(com.helloyuno.problem.Problems.defaultCode(
-                    org.springframework.http.HttpStatusCode.valueOf(status)));
+            codes.add(Problems.defaultCode(HttpStatusCode.valueOf(status)));
         }
         eventSchemas(openApi);
         components.addSchemas(PROBLEM, problemSchema(codes));
