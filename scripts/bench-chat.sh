@@ -174,11 +174,13 @@ load default --concurrency "$concurrency" --levels "$default_levels" \
 stop_service
 log_counts default
 
-# 2b: a fresh instance with the model-call concurrency raised, ramping up.
-start_service raised YUNO_LLM_MAXCONCURRENCY="$raised"
-load raised --concurrency none --levels "$levels" --warmup-seconds "${BENCH_WARMUP_SECONDS:-15}"
-stop_service
-log_counts raised
+# 2b: a fresh instance with the model-call concurrency raised, ramping up (BENCH_LEVELS=none skips it).
+if [ "$levels" != none ]; then
+  start_service raised YUNO_LLM_MAXCONCURRENCY="$raised"
+  load raised --concurrency none --levels "$levels" --warmup-seconds "${BENCH_WARMUP_SECONDS:-15}"
+  stop_service
+  log_counts raised
+fi
 
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 {
