@@ -73,6 +73,43 @@ class SpoolTests {
     }
 
     @Test
+    void writesBeyondTheirSlotsWaitInTheSpoolAndAreWrittenInOrderOnceTheSlowOneEnds() throws Exception {
+        var writes =
+                spool(100, "db-1", Map.of("yuno.spool.max-concurrent-writes", "1", "yuno.spool.write-wait", "200ms"));
+        var slowStarted = new java.util.concurrent.CountDownLatch(1);
+        var slowMayEnd = new java.util.concurrent.CountDownLatch(1);
+        writes.register("note", Note.class, note -> {
+            if (note.text().equals("slow")) {
+                slowStarted.countDown();
+                try {
+                    slowMayEnd.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            synchronized (written) {
+                written.add(note.text());
+            }
+        });
+
+        var slow = Thread.ofVirtual().start(() -> writes.submit("note", new Note("slow")));
+        slowStarted.await();
+        assertThat(meters.get("yuno.spool.writes.in.flight").gauge().value()).isEqualTo(1);
+
+        // The one slot is taken: the next write waits its 200 ms, then waits on disk instead.
+        assertThat(writes.submit("note", new Note("next"))).isEqualTo(Spool.Outcome.SPOOLED);
+        assertThat(writes.submit("note", new Note("last"))).isEqualTo(Spool.Outcome.SPOOLED);
+        assertThat(written).isEmpty();
+
+        slowMayEnd.countDown();
+        slow.join();
+        assertThat(meters.get("yuno.spool.writes.in.flight").gauge().value()).isZero();
+        assertThat(writes.drain()).isEqualTo(2);
+        assertThat(written).containsExactly("slow", "next", "last");
+        assertThat(writes.submit("note", new Note("straight in"))).isEqualTo(Spool.Outcome.WRITTEN);
+    }
+
+    @Test
     void aPoisonedEntryInTheSpoolDoesNotStopTheDrain() throws IOException {
         var writes = spool(100, "db-1");
         writes.register("note", Note.class, this::write);
@@ -324,10 +361,15 @@ class SpoolTests {
     }
 
     private Spool spool(int maxEntries, String databaseId) {
-        var settings = new Binder(new MapConfigurationPropertySource(Map.of(
-                        "yuno.spool.directory", spool.toString(),
-                        "yuno.spool.max-entries", String.valueOf(maxEntries),
-                        "yuno.spool.retry-interval", "1h")))
+        return spool(maxEntries, databaseId, Map.of());
+    }
+
+    private Spool spool(int maxEntries, String databaseId, Map<String, String> more) {
+        var properties = new java.util.HashMap<String, String>(more);
+        properties.put("yuno.spool.directory", spool.toString());
+        properties.put("yuno.spool.max-entries", String.valueOf(maxEntries));
+        properties.put("yuno.spool.retry-interval", "1h");
+        var settings = new Binder(new MapConfigurationPropertySource(properties))
                 .bindOrCreate("yuno.spool", SpoolSettings.class);
         return new Spool(settings, new DatabaseIdentity(() -> databaseId), json, meters);
     }
