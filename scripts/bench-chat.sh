@@ -86,6 +86,47 @@ tcp_open() { (exec 4<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port=18480
 while tcp_open "$port"; do port=$((port + 1)); done
 
+# The reference: the seed's own design (Flask + gunicorn, 4 sync workers), rebuilt in
+# ../shared/peers/seed_flask/, against the same fake, PostgreSQL and Redis, measured by the same
+# load generator in the same run (BENCH_SEED=false leaves it out).
+seed_dir="${BENCH_SEED_DIR:-../shared/peers/seed_flask}"
+seed_args=()
+if [ "${BENCH_SEED:-true}" = true ]; then
+  [ -f "$seed_dir/app.py" ] || { log "no seed reference at $seed_dir (BENCH_SEED=false to run without it)"; exit 1; }
+  seed_packages=(python3-flask gunicorn python3-jwt python3-redis python3-psycopg2 python3-requests)
+  if ! dpkg -s "${seed_packages[@]}" >/dev/null 2>&1; then
+    log "installing the seed reference's Debian packages: ${seed_packages[*]}"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${seed_packages[@]}" >&2 \
+      || { $sudo apt-get update -q >&2 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${seed_packages[@]}" >&2; }
+  fi
+  seed_database="${database}_seed"
+  PGPASSWORD="$DATABASE_PASSWORD" psql -q -h 127.0.0.1 -p "$pg_port" -U "$DATABASE_USERNAME" -d postgres \
+    -c "DROP DATABASE IF EXISTS $seed_database WITH (FORCE)" -c "CREATE DATABASE $seed_database" >&2
+  seed_env=(
+    SEED_DB="dbname=$seed_database user=$DATABASE_USERNAME password=$DATABASE_PASSWORD host=127.0.0.1 port=$pg_port"
+    OPENAI_BASE_URL="http://127.0.0.1:${fake_port}/v1"
+    REDIS_URL="$(printf '%s' "$REDIS_URL" | sed -E 's#^(rediss?://[^/]*).*#\1/1#')"
+    JWT_SECRET="$(head -c 36 /dev/urandom | base64 | tr -d '\n')"
+    PEER_LIMIT_SCALE=100000
+  )
+  seed_site="$(cd "$seed_dir" && env "${seed_env[@]}" /usr/bin/python3 app.py)"
+  seed_port=$((port + 100))
+  while tcp_open "$seed_port"; do seed_port=$((seed_port + 1)); done
+  env "${seed_env[@]}" /usr/bin/gunicorn --chdir "$seed_dir" app:app --workers 4 \
+    --bind "127.0.0.1:$seed_port" --log-level warning >"$work/seed.log" 2>&1 &
+  seed_pid=$!
+  started+=("$seed_pid")
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$seed_port/health" >/dev/null 2>&1 && break
+    sleep 0.25
+  done
+  curl -fsS "http://127.0.0.1:$seed_port/health" >/dev/null || { log "the seed reference did not start"; cat "$work/seed.log" >&2; exit 1; }
+  log "seed reference on 127.0.0.1:$seed_port (gunicorn pid $seed_pid, site $seed_site)"
+  seed_args=(--seed-base "http://127.0.0.1:$seed_port" --seed-pid "$seed_pid" --seed-site "$seed_site")
+fi
+
 jwt_secret="$(head -c 36 /dev/urandom | base64 | tr -d '\n')"
 operator_key="bench-operator-$(head -c 18 /dev/urandom | base64 | tr -d '\n/+=')"
 big=1000000000
@@ -168,7 +209,7 @@ rm -f "$out"/chat-streams-*.md "$out"/chat-streams-*-timeline.txt "$out"/chat-st
 
 # 1 and 2a: one instance with the default model-call concurrency.
 start_service default
-load default --concurrency "$concurrency" --levels "$default_levels" \
+load default --concurrency "$concurrency" --levels "$default_levels" "${seed_args[@]}" \
   --warmup-seconds "${BENCH_WARMUP_SECONDS:-15}" --run-seconds "${BENCH_RUN_SECONDS:-15}" \
   --run-requests "${BENCH_RUN_REQUESTS:-30000}" --origin-probe "${BENCH_ORIGIN_PROBE:-3}"
 stop_service
