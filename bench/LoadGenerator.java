@@ -12,7 +12,6 @@ final class LoadGenerator {
     static final String QUESTION = "What is your refund policy?";
     static final int STREAM_CHUNKS = 50;
     static final int STREAM_DELAY_MS = 100;
-    static final Duration RAMP = Duration.ofSeconds(4);
 
     final String base;
     final String fake;
@@ -34,6 +33,8 @@ final class LoadGenerator {
     final String pgPassword;
     final String pgDatabase;
     final boolean origin;
+    /** Over how long the streams of one level are opened, evenly. */
+    final Duration ramp;
     final int originProbe;
     final List<String> tokens = new ArrayList<>();
     /** The seed's design (../shared/peers/seed_flask), run beside Yuno as the reference; empty when not. */
@@ -63,6 +64,7 @@ final class LoadGenerator {
         pgPassword = o.getOrDefault("pg-password", "yuno");
         pgDatabase = o.getOrDefault("pg-database", "yuno_bench");
         origin = Boolean.parseBoolean(o.getOrDefault("origin", "false"));
+        ramp = Duration.ofSeconds(Long.parseLong(o.getOrDefault("ramp-seconds", "4")));
         originProbe = Integer.parseInt(o.getOrDefault("origin-probe", "0"));
         seedBase = o.getOrDefault("seed-base", "");
         seedPid = Long.parseLong(o.getOrDefault("seed-pid", "0"));
@@ -579,7 +581,7 @@ final class LoadGenerator {
         var bodies = new ConcurrentLinkedQueue<InputStream>();
         // Started evenly over 4 s, shorter than an answer (5 s): if the service keeps up, all are
         // open at once near the end of the ramp.
-        var ramp = RAMP;
+        var ramp = this.ramp;
         var hardDeadline = System.nanoTime() + ramp.toNanos() + Duration.ofSeconds(60).toNanos();
         var cpu = Cpu.start(this);
         var start = System.nanoTime();

@@ -8,21 +8,33 @@
 #      concurrency of BENCH_CONCURRENCY, in the same run of one instance;
 #   2. with a fake provider that streams each answer in 5 s (50 chunks, 100 ms apart): how many
 #      concurrent streaming chats (POST /ask, Accept: text/event-stream) one instance holds with no
-#      errors, and its memory, ramping through BENCH_LEVELS and stopping at the first level with
-#      errors. This runs twice: with the default yuno.llm.max-concurrency (32 model calls per
-#      instance), then on a fresh instance with it raised (BENCH_RAISED_LLM_CONCURRENCY).
+#      errors, and its memory, level after level, stopping at the first level with errors. This runs
+#      twice: on the first instance, with every setting at its default, BENCH_DEFAULT_LEVELS streams
+#      each opened over BENCH_DEFAULT_RAMP_SECONDS; then on a fresh instance with the model-call
+#      admission raised (BENCH_RAISED_LLM_CONCURRENCY) and BENCH_RAISED_JAVA_OPTS, BENCH_LEVELS
+#      streams opened over BENCH_RAMP_SECONDS.
 #
 # It builds the jar, starts PostgreSQL and Redis (scripts/services.sh), uses a fresh database
 # yuno_bench, and stops everything it started when it ends. About 5 minutes plus the build (7 minutes in all
 # on a busy 2-core machine).
 #
+# Beside Yuno, on the same fake, PostgreSQL and Redis, the seed's own design runs as the reference
+# (../shared/peers/seed_flask: Flask + gunicorn with 4 sync workers; its Debian packages are
+# installed when missing), measured by the same load generator in the same run, one after the other;
+# chat-throughput.md ends with the ratios Yuno / seed.
+#
 # Settings (environment): BENCH_CONCURRENCY (16,64), BENCH_RUN_SECONDS (15 per endpoint and
 # concurrency), BENCH_RUN_REQUESTS (30000), BENCH_WARMUP_SECONDS (15 per endpoint),
-# BENCH_DEFAULT_LEVELS (32,100), BENCH_LEVELS (100,200,300,500,1000,2000),
+# BENCH_DEFAULT_LEVELS (100,1000), BENCH_DEFAULT_RAMP_SECONDS (10), BENCH_LEVELS (2000,5000),
+# BENCH_RAMP_SECONDS (20), BENCH_RAISED_JAVA_OPTS (-Xmx1g: the heap a 1.5 GiB container would give),
 # BENCH_RAISED_LLM_CONCURRENCY (10000), BENCH_SKIP_BUILD=1, BENCH_JAVA_OPTS (service JVM options),
 # BENCH_OUT (bench/results), BENCH_DATABASE (yuno_bench), BENCH_ORIGIN (false: requests carry no
 # Origin header; true: they carry one, as browsers' do), BENCH_ORIGIN_PROBE (3: Origin requests sent
-# at the end of the first instance's run to check that the CORS lookup returns its connection).
+# at the end of the first instance's run to check that the CORS lookup returns its connection),
+# BENCH_SEED (true; false leaves the reference out), BENCH_SEED_DIR (../shared/peers/seed_flask),
+# BENCH_PROFILE (1: record the first instance with JFR and write chat-profile-ask.txt; it costs a
+# few per cent of CPU, so the throughput figures of such a run are not the ones to publish),
+# BENCH_LEVELS=none skips the second instance's stream ramp.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/java.sh
@@ -30,8 +42,8 @@ source scripts/java.sh
 out="${BENCH_OUT:-bench/results}"
 database="${BENCH_DATABASE:-yuno_bench}"
 concurrency="${BENCH_CONCURRENCY:-16,64}"
-default_levels="${BENCH_DEFAULT_LEVELS:-32,100}"
-levels="${BENCH_LEVELS:-100,200,300,500,1000,2000}"
+default_levels="${BENCH_DEFAULT_LEVELS:-100,1000}"
+levels="${BENCH_LEVELS:-2000,5000}"
 raised="${BENCH_RAISED_LLM_CONCURRENCY:-10000}"
 
 log() { printf '[bench-chat] %s\n' "$*" >&2; }
@@ -207,18 +219,34 @@ stop_service() {
 : >"$out/chat-log-counts.txt"
 rm -f "$out"/chat-streams-*.md "$out"/chat-streams-*-timeline.txt "$out"/chat-streams-*-metrics.txt
 
-# 1 and 2a: one instance with the default model-call concurrency.
-start_service default
+# 1 and 2a: one instance with the default model-call concurrency (BENCH_PROFILE=1: under JFR, and
+# the /ask run at the highest concurrency summarised in chat-profile-ask.txt).
+profile_opts=""
+if [ "${BENCH_PROFILE:-}" = 1 ]; then
+  profile_opts="-XX:StartFlightRecording=settings=profile,filename=$work/default.jfr,dumponexit=true"
+fi
+BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} $profile_opts" start_service default
 load default --concurrency "$concurrency" --levels "$default_levels" "${seed_args[@]}" \
+  --ramp-seconds "${BENCH_DEFAULT_RAMP_SECONDS:-10}" \
   --warmup-seconds "${BENCH_WARMUP_SECONDS:-15}" --run-seconds "${BENCH_RUN_SECONDS:-15}" \
   --run-requests "${BENCH_RUN_REQUESTS:-30000}" --origin-probe "${BENCH_ORIGIN_PROBE:-3}"
 stop_service
 log_counts default
+if [ -n "$profile_opts" ] && [ -s "$work/default.jfr" ]; then
+  last_ask="$(grep '^POST /ask (JSON)@' "$out/chat-phases.tsv" | tail -1)"
+  {
+    echo "# Where the service's CPU went during the run '$(cut -f1 <<<"$last_ask")' of $date_utc (scripts/bench-chat.sh"
+    echo "# with BENCH_PROFILE=1: JFR 'profile' settings, jdk.ExecutionSample of Java threads; bench/JfrSummary.java)."
+    java bench/JfrSummary.java "$work/default.jfr" "$(cut -f2 <<<"$last_ask")" "$(cut -f3 <<<"$last_ask")"
+  } >"$out/chat-profile-ask.txt"
+  log "profile of /ask: $out/chat-profile-ask.txt"
+fi
 
 # 2b: a fresh instance with the model-call concurrency raised, ramping up (BENCH_LEVELS=none skips it).
 if [ "$levels" != none ]; then
-  start_service raised YUNO_LLM_MAXCONCURRENCY="$raised"
-  load raised --concurrency none --levels "$levels" --warmup-seconds "${BENCH_WARMUP_SECONDS:-15}"
+  BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} ${BENCH_RAISED_JAVA_OPTS:--Xmx1g}" start_service raised YUNO_LLM_MAXCONCURRENCY="$raised"
+  load raised --concurrency none --levels "$levels" --warmup-seconds "${BENCH_WARMUP_SECONDS:-15}" \
+    --ramp-seconds "${BENCH_RAMP_SECONDS:-20}"
   stop_service
   log_counts raised
 fi
