@@ -1,6 +1,7 @@
 /**
  * Fitting the platforms Yuno is deployed on: the settings they hand out in their own forms (a
- * {@code postgres://user:password@host/db} URL) read as the application needs them, and the name
+ * {@code postgres://user:password@host/db} URL) read as the application needs them, Redis over TLS
+ * with a provider's self-signed certificate when told so, and the name
  * a worker of this process gives the rows it claims.
  */
 @Room(entryPoints = {Workers.class})
