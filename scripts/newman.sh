@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the Postman collection (postman/yuno.postman_collection.json) with Newman against the
-# packaged jar (target/yuno.jar, built by the Maven verify of scripts/test.sh): the jar starts on a
-# free port with a fresh database of its own, the shared Redis, offline (no model keys) and a
-# generated operator key; the run fails on any failed assertion, and the jar is always stopped.
+# packaged jar (target/yuno.jar, built by the Maven verify of scripts/test.sh), started as the
+# Procfile's web process is on Heroku: on a free port ($PORT), with a fresh database of its own given
+# as a platform's postgres://user:password@host/db URL, the shared Redis, offline (no model keys)
+# and a generated operator key. The run fails on any failed assertion; the jar is always stopped.
 # Extra arguments go to `newman run` (e.g. --folder "2. Widget: authenticate, verify, ask, refresh, leads").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,20 +48,25 @@ psql_admin -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db
 
 operator_key="yadm_$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')"
 log="$out/yuno.log"
-echo "[newman] starting target/yuno.jar on database $db (log: target/newman/yuno.log)" >&2
+web=$(sed -n 's/^web: *//p' Procfile)
+[ -n "$web" ] || { echo "The Procfile has no web process." >&2; exit 1; }
+# The database as Heroku and Render hand it out: postgres://user:password@host:port/database.
+uri() { node -e 'process.stdout.write(encodeURIComponent(process.argv[1]))' "$1"; }
+server="${DATABASE_URL#jdbc:postgresql://}"
+server="${server%%/*}"
+platform_db="postgres://$(uri "$DATABASE_USERNAME"):$(uri "$DATABASE_PASSWORD")@$server/$db"
+echo "[newman] starting the Procfile's web process ($web) on database $db (log: target/newman/yuno.log)" >&2
 # A clean environment: nothing from a developer's shell (an OPENAI_API_KEY, a SPRING_PROFILES_ACTIVE)
 # changes what the collection meets. No model key: the service answers offline, from the passages.
 jar_start "$log" env -i PATH="$PATH" HOME="$work" LANG=C.UTF-8 \
-  DATABASE_URL="${DATABASE_URL%/*}/$db" \
-  DATABASE_USERNAME="$DATABASE_USERNAME" \
-  DATABASE_PASSWORD="$DATABASE_PASSWORD" \
+  DATABASE_URL="$platform_db" \
   REDIS_URL="$REDIS_URL" \
   JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
   YUNO_SECRETS_KEY="$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
   YUNO_ADMIN_API_KEY="$operator_key" \
   YUNO_SPOOL_DIR="$work/spool" \
   PORT=0 \
-  "$JAVA_HOME/bin/java" -jar "$root/target/yuno.jar"
+  bash -c "exec $web"
 jar_wait_healthy "$log"
 echo "[newman] the service is up on port $JAR_PORT" >&2
 
