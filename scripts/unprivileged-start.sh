@@ -144,7 +144,7 @@ jar_wait_healthy "$out/image.log" || fail "the jar did not start as the image st
 health=$(curl -fsS "http://127.0.0.1:$JAR_PORT/actuator/health")
 grep -q '"spool":{"status":"UP"' <<<"$health" || fail "health has no spool component UP: $health"
 spool_here="$scratch$spool_dir"
-[ -d "$spool_here/quarantine" ] || fail "no spool folder was made at $spool_dir (and its quarantine/)"
+[ -d "$spool_here" ] || fail "no spool folder was made at $spool_dir"
 [ "$(stat -c %u "$spool_here")" = "$run_uid" ] || fail "the spool folder does not belong to the image's user"
 left=$(find "$scratch$workdir" -mindepth 1 ! -name "$jar_name")
 [ -z "$left" ] || fail "the jar wrote in its working directory: $left"

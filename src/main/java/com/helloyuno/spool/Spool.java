@@ -406,14 +406,13 @@ public class Spool implements SmartLifecycle {
     /**
      * The spool is only written during an outage, the worst time to learn that its folder cannot
      * be (a container whose working directory belongs to root, a volume mounted read-only): every
-     * write of the outage would be lost. So the folders are made and a file written at start, and
-     * start-up stops with the setting to fix.
+     * write of the outage would be lost. So the folder is made and a file written in it at start
+     * (its quarantine/ is made in it when needed), and start-up stops with the setting to fix.
      */
     private void checkWritable() {
         var dir = settings.directory().toAbsolutePath();
         try {
-            Files.createDirectories(settings.quarantine());
-            Files.delete(Files.createTempFile(settings.directory(), "write-check-", ".tmp"));
+            Files.delete(Files.createTempFile(Files.createDirectories(dir), "write-check-", ".tmp"));
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException(
                     "The spool folder " + dir + " cannot be written ("

@@ -324,16 +324,13 @@ class SpoolTests {
         return new UncategorizedSQLException("write", "INSERT", new SQLException("failed", state));
     }
 
-    /** Start makes the folders and writes in them, so that a folder that cannot be written shows at once. */
+    /** Start makes the folder and writes in it, so that a folder that cannot be written shows at once. */
     @Test
-    void startMakesTheFoldersAndLeavesNoFileBehind() throws IOException {
+    void startMakesTheFolderAndLeavesNoFileBehind() throws IOException {
         var writes = spool(spool.resolve("not/yet/there"), "db-1");
         writes.start();
         try {
-            assertThat(spool.resolve("not/yet/there/quarantine")).isDirectory();
-            try (var left = Files.list(spool.resolve("not/yet/there"))) {
-                assertThat(left).extracting(p -> p.getFileName().toString()).containsExactly("quarantine");
-            }
+            assertThat(spool.resolve("not/yet/there")).isEmptyDirectory();
         } finally {
             writes.stop();
         }
