@@ -426,6 +426,25 @@ public class Spool implements SmartLifecycle {
         return Files.createDirectories(settings.quarantine());
     }
 
+    /**
+     * The spool is only written during an outage, the worst time to learn that its folder cannot
+     * be (a container whose working directory belongs to root, a volume mounted read-only): every
+     * write of the outage would be lost. So the folder is made and a file written in it at start
+     * (its quarantine/ is made in it when needed), and start-up stops with the setting to fix.
+     */
+    private void checkWritable() {
+        var dir = settings.directory().toAbsolutePath();
+        try {
+            Files.delete(Files.createTempFile(Files.createDirectories(dir), "write-check-", ".tmp"));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "The spool folder " + dir + " cannot be written ("
+                            + e.getClass().getSimpleName()
+                            + "): set YUNO_SPOOL_DIR to a folder this user may write, on a persistent volume",
+                    e);
+        }
+    }
+
     /** Counts what is on disk: an operator may have put quarantined writes back, or removed them. */
     private void recount() {
         synchronized (countLock) {
@@ -436,6 +455,7 @@ public class Spool implements SmartLifecycle {
 
     @Override
     public void start() {
+        checkWritable();
         database.load();
         recount();
         if (spooled.get() > 0) {

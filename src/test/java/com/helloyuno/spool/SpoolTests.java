@@ -1,6 +1,7 @@
 package com.helloyuno.spool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -358,6 +359,42 @@ class SpoolTests {
 
     private static RuntimeException sql(String state) {
         return new UncategorizedSQLException("write", "INSERT", new SQLException("failed", state));
+    }
+
+    /** Start makes the folder and writes in it, so that a folder that cannot be written shows at once. */
+    @Test
+    void startMakesTheFolderAndLeavesNoFileBehind() throws IOException {
+        var writes = spool(spool.resolve("not/yet/there"), "db-1");
+        writes.start();
+        try {
+            assertThat(spool.resolve("not/yet/there")).isEmptyDirectory();
+        } finally {
+            writes.stop();
+        }
+    }
+
+    /**
+     * A folder that cannot be made stops start-up with the setting to fix, instead of losing every
+     * write of the first outage. (A file in the way, since the tests run as root, whom permissions
+     * do not stop; scripts/unprivileged-start.sh shows a folder owned by root refusing another user.)
+     */
+    @Test
+    void aFolderThatCannotBeWrittenStopsStartUp() throws IOException {
+        var inTheWay = Files.writeString(spool.resolve("a-file"), "not a folder");
+        var writes = spool(inTheWay.resolve("spool"), "db-1");
+
+        assertThatThrownBy(writes::start)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(inTheWay.resolve("spool").toAbsolutePath().toString())
+                .hasMessageContaining("YUNO_SPOOL_DIR");
+        assertThat(writes.isRunning()).isFalse();
+    }
+
+    private Spool spool(Path directory, String databaseId) {
+        var settings = new Binder(new MapConfigurationPropertySource(
+                        Map.of("yuno.spool.directory", directory.toString(), "yuno.spool.retry-interval", "1h")))
+                .bindOrCreate("yuno.spool", SpoolSettings.class);
+        return new Spool(settings, new DatabaseIdentity(() -> databaseId), json, meters);
     }
 
     private Spool spool(int maxEntries, String databaseId) {
