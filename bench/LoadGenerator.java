@@ -12,7 +12,6 @@ final class LoadGenerator {
     static final String QUESTION = "What is your refund policy?";
     static final int STREAM_CHUNKS = 50;
     static final int STREAM_DELAY_MS = 100;
-    static final Duration RAMP = Duration.ofSeconds(4);
 
     final String base;
     final String fake;
@@ -34,8 +33,15 @@ final class LoadGenerator {
     final String pgPassword;
     final String pgDatabase;
     final boolean origin;
+    /** Over how long the streams of one level are opened, evenly. */
+    final Duration ramp;
     final int originProbe;
     final List<String> tokens = new ArrayList<>();
+    /** The seed's design (../shared/peers/seed_flask), run beside Yuno as the reference; empty when not. */
+    final String seedBase;
+    final long seedPid;
+    final String seedSite;
+    final List<String> seedTokens = new ArrayList<>();
     final AtomicLong sessions = new AtomicLong();
     String siteId;
 
@@ -58,7 +64,11 @@ final class LoadGenerator {
         pgPassword = o.getOrDefault("pg-password", "yuno");
         pgDatabase = o.getOrDefault("pg-database", "yuno_bench");
         origin = Boolean.parseBoolean(o.getOrDefault("origin", "false"));
+        ramp = Duration.ofSeconds(Long.parseLong(o.getOrDefault("ramp-seconds", "4")));
         originProbe = Integer.parseInt(o.getOrDefault("origin-probe", "0"));
+        seedBase = o.getOrDefault("seed-base", "");
+        seedPid = Long.parseLong(o.getOrDefault("seed-pid", "0"));
+        seedSite = o.getOrDefault("seed-site", "");
         http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
@@ -165,6 +175,14 @@ final class LoadGenerator {
         for (int i = 0; i < 16; i++) {
             tokens.add(authenticate());
         }
+        if (!seedBase.isEmpty()) {
+            for (int i = 0; i < 16; i++) {
+                seedTokens.add((String) ((Map<String, Object>) Json.parse(expect(200, seedAuthenticate())))
+                        .get("token"));
+            }
+            var seedSample = expect(200, seedAsk(seedTokens.getFirst()));
+            log("seed reference at %s ready; a sample answer: %s", seedBase, seedSample);
+        }
         var sample = (Map<String, Object>) Json.parse(expect(200, ask(tokens.getFirst(), false)));
         log("site %s ready; a sample answer has %d source(s): %s",
                 siteId, ((List<Object>) sample.get("sources")).size(), Json.write(sample.get("sources")));
@@ -202,6 +220,33 @@ final class LoadGenerator {
         return withOrigin
                 ? post("/widget/authenticate", body, "Origin", ORIGIN)
                 : post("/widget/authenticate", body);
+    }
+
+    /** The seed's authenticate: site id and domain (its own site, on peer.example), and a nonce it ignores. */
+    HttpResponse<String> seedAuthenticate() throws Exception {
+        var body = Json.write(Map.of("site_id", seedSite, "domain", "peer.example", "nonce", "n-" + UUID.randomUUID()));
+        var request = HttpRequest.newBuilder(URI.create(seedBase + "/widget/authenticate"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The seed's /ask: the same question and a new session, as Yuno is asked. */
+    HttpResponse<String> seedAsk(String token) throws Exception {
+        var body = Json.write(Map.of(
+                "messages",
+                List.of(Map.of("role", "user", "content", QUESTION)),
+                "session_id",
+                "bench-" + sessions.incrementAndGet()));
+        var request = HttpRequest.newBuilder(URI.create(seedBase + "/ask"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     String askBody() {
@@ -259,17 +304,39 @@ final class LoadGenerator {
 
     // ---- phase 1: throughput and latency with a provider that answers at once ----
 
-    record Endpoint(String name, String uri, Callable<Integer> call) {}
+    /** What is measured; {@code pid} is the process whose CPU counts as the service's (0: Yuno's). */
+    record Endpoint(String name, String uri, Callable<Integer> call, long pid) {
+        Endpoint(String name, String uri, Callable<Integer> call) {
+            this(name, uri, call, 0);
+        }
+
+        boolean seed() {
+            return pid != 0;
+        }
+    }
 
     void throughput() throws Exception {
         fakeMode(STREAM_CHUNKS, 0);
-        var endpoints = List.of(
+        List<Endpoint> endpoints = List.of(
                 new Endpoint("GET /actuator/health/liveness", "/actuator/health/liveness", () -> get(
                                 base + "/actuator/health/liveness")
                         .statusCode()),
                 new Endpoint("POST /widget/authenticate", "/widget/authenticate", () -> authenticateRequest()
                         .statusCode()),
                 askEndpoint(false));
+        if (!seedBase.isEmpty()) {
+            var withSeed = new ArrayList<>(endpoints);
+            withSeed.add(new Endpoint("seed reference: POST /widget/authenticate", "(seed)", () -> seedAuthenticate()
+                    .statusCode(), seedPid));
+            withSeed.add(new Endpoint("seed reference: POST /ask (JSON)", "(seed)", () -> {
+                var token = seedTokens.get((int) (askCounter.incrementAndGet() % seedTokens.size()));
+                var response = seedAsk(token);
+                return response.statusCode() == 200 && !response.body().contains("\"answer\"")
+                        ? -1
+                        : response.statusCode();
+            }, seedPid));
+            endpoints = List.copyOf(withSeed);
+        }
         log("warm-up: %d s per endpoint at concurrency 16", warmup.toSeconds());
         for (var endpoint : endpoints) {
             closedLoop(endpoint, 16, 1_000_000, warmup);
@@ -280,10 +347,17 @@ final class LoadGenerator {
                 + " (ms) | client p50 (ms) | client p99 (ms) | service CPU per request (ms) | CPU used, in cores:"
                 + " service / fake / load generator / rest of machine |");
         rows.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        var measured = new LinkedHashMap<String, RunResult>();
+        // When each run was, in epoch milliseconds: to cut a profile of the service to one run
+        // (java bench/JfrSummary.java recording.jfr FROM TO).
+        var phases = new ArrayList<String>();
         for (var c : concurrency) {
             for (var endpoint : endpoints) {
                 var before = scrape();
+                var from = System.currentTimeMillis();
                 var result = closedLoop(endpoint, c, runRequests, runTime);
+                phases.add(endpoint.name() + "@" + c + "\t" + from + "\t" + System.currentTimeMillis());
+                measured.put(endpoint.name() + "@" + c, result);
                 var after = scrape();
                 var server = Histogram.delta(before, after, endpoint.uri());
                 var row = String.format(
@@ -305,7 +379,32 @@ final class LoadGenerator {
                 settle();
             }
         }
+        if (!seedBase.isEmpty()) {
+            rows.add("");
+            rows.add("Yuno against the seed's design, same run (above 1 is Yuno ahead; CPU: below 1 is Yuno cheaper):");
+            rows.add("");
+            rows.add("| clients | `/ask` throughput, Yuno / seed | `/ask` CPU per answer, Yuno / seed |"
+                    + " `/widget/authenticate` throughput, Yuno / seed | `/widget/authenticate` CPU per request, Yuno / seed |");
+            rows.add("|---:|---:|---:|---:|---:|");
+            for (var c : concurrency) {
+                var ask = measured.get("POST /ask (JSON)@" + c);
+                var seedAsk = measured.get("seed reference: POST /ask (JSON)@" + c);
+                var auth = measured.get("POST /widget/authenticate@" + c);
+                var seedAuth = measured.get("seed reference: POST /widget/authenticate@" + c);
+                var row = String.format(
+                        Locale.ROOT,
+                        "| %d | %.2f | %.2f | %.2f | %.2f |",
+                        c,
+                        ask.throughput() / seedAsk.throughput(),
+                        ask.cpuPerRequestMs() / seedAsk.cpuPerRequestMs(),
+                        auth.throughput() / seedAuth.throughput(),
+                        auth.cpuPerRequestMs() / seedAuth.cpuPerRequestMs());
+                rows.add(row);
+                log("ratios %s", row);
+            }
+        }
         write("chat-throughput.md", String.join("\n", rows) + "\n");
+        write("chat-phases.tsv", String.join("\n", phases) + "\n");
     }
 
     record RunResult(
@@ -320,6 +419,10 @@ final class LoadGenerator {
             }
             var index = (int) Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1);
             return latencies[Math.max(0, index)] / 1e6;
+        }
+
+        double cpuPerRequestMs() {
+            return cpu.service() * seconds * 1000 / Math.max(1, count);
         }
 
         String errorText() {
@@ -351,7 +454,7 @@ final class LoadGenerator {
         var claimed = new AtomicInteger();
         var done = new AtomicInteger();
         var errors = new ConcurrentHashMap<String, Integer>();
-        var cpu = Cpu.start(this);
+        var cpu = Cpu.start(this, endpoint.seed() ? endpoint.pid() : servicePid);
         var start = System.nanoTime();
         var end = start + time.toNanos();
         var workers = new ArrayList<Thread>();
@@ -478,7 +581,7 @@ final class LoadGenerator {
         var bodies = new ConcurrentLinkedQueue<InputStream>();
         // Started evenly over 4 s, shorter than an answer (5 s): if the service keeps up, all are
         // open at once near the end of the ramp.
-        var ramp = RAMP;
+        var ramp = this.ramp;
         var hardDeadline = System.nanoTime() + ramp.toNanos() + Duration.ofSeconds(60).toNanos();
         var cpu = Cpu.start(this);
         var start = System.nanoTime();

@@ -8,21 +8,33 @@
 #      concurrency of BENCH_CONCURRENCY, in the same run of one instance;
 #   2. with a fake provider that streams each answer in 5 s (50 chunks, 100 ms apart): how many
 #      concurrent streaming chats (POST /ask, Accept: text/event-stream) one instance holds with no
-#      errors, and its memory, ramping through BENCH_LEVELS and stopping at the first level with
-#      errors. This runs twice: with the default yuno.llm.max-concurrency (32 model calls per
-#      instance), then on a fresh instance with it raised (BENCH_RAISED_LLM_CONCURRENCY).
+#      errors, and its memory, level after level, stopping at the first level with errors. This runs
+#      twice: on the first instance, with every setting at its default, BENCH_DEFAULT_LEVELS streams
+#      each opened over BENCH_DEFAULT_RAMP_SECONDS; then on a fresh instance with the model-call
+#      admission raised (BENCH_RAISED_LLM_CONCURRENCY) and BENCH_RAISED_JAVA_OPTS, BENCH_LEVELS
+#      streams opened over BENCH_RAMP_SECONDS.
 #
 # It builds the jar, starts PostgreSQL and Redis (scripts/services.sh), uses a fresh database
 # yuno_bench, and stops everything it started when it ends. About 5 minutes plus the build (7 minutes in all
 # on a busy 2-core machine).
 #
+# Beside Yuno, on the same fake, PostgreSQL and Redis, the seed's own design runs as the reference
+# (../shared/peers/seed_flask: Flask + gunicorn with 4 sync workers; its Debian packages are
+# installed when missing), measured by the same load generator in the same run, one after the other;
+# chat-throughput.md ends with the ratios Yuno / seed.
+#
 # Settings (environment): BENCH_CONCURRENCY (16,64), BENCH_RUN_SECONDS (15 per endpoint and
 # concurrency), BENCH_RUN_REQUESTS (30000), BENCH_WARMUP_SECONDS (15 per endpoint),
-# BENCH_DEFAULT_LEVELS (32,100), BENCH_LEVELS (100,200,300,500,1000,2000),
+# BENCH_DEFAULT_LEVELS (100,1000), BENCH_DEFAULT_RAMP_SECONDS (10), BENCH_LEVELS (2000,5000),
+# BENCH_RAMP_SECONDS (20), BENCH_RAISED_JAVA_OPTS (-Xmx1g: the heap a 1.5 GiB container would give),
 # BENCH_RAISED_LLM_CONCURRENCY (10000), BENCH_SKIP_BUILD=1, BENCH_JAVA_OPTS (service JVM options),
 # BENCH_OUT (bench/results), BENCH_DATABASE (yuno_bench), BENCH_ORIGIN (false: requests carry no
 # Origin header; true: they carry one, as browsers' do), BENCH_ORIGIN_PROBE (3: Origin requests sent
-# at the end of the first instance's run to check that the CORS lookup returns its connection).
+# at the end of the first instance's run to check that the CORS lookup returns its connection),
+# BENCH_SEED (true; false leaves the reference out), BENCH_SEED_DIR (../shared/peers/seed_flask),
+# BENCH_PROFILE (1: record the first instance with JFR and write chat-profile-ask.txt; it costs a
+# few per cent of CPU, so the throughput figures of such a run are not the ones to publish),
+# BENCH_LEVELS=none skips the second instance's stream ramp.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/java.sh
@@ -30,8 +42,8 @@ source scripts/java.sh
 out="${BENCH_OUT:-bench/results}"
 database="${BENCH_DATABASE:-yuno_bench}"
 concurrency="${BENCH_CONCURRENCY:-16,64}"
-default_levels="${BENCH_DEFAULT_LEVELS:-32,100}"
-levels="${BENCH_LEVELS:-100,200,300,500,1000,2000}"
+default_levels="${BENCH_DEFAULT_LEVELS:-100,1000}"
+levels="${BENCH_LEVELS:-2000,5000}"
 raised="${BENCH_RAISED_LLM_CONCURRENCY:-10000}"
 
 log() { printf '[bench-chat] %s\n' "$*" >&2; }
@@ -85,6 +97,47 @@ fake_port="$(cat "$work/fake.port")"
 tcp_open() { (exec 4<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port=18480
 while tcp_open "$port"; do port=$((port + 1)); done
+
+# The reference: the seed's own design (Flask + gunicorn, 4 sync workers), rebuilt in
+# ../shared/peers/seed_flask/, against the same fake, PostgreSQL and Redis, measured by the same
+# load generator in the same run (BENCH_SEED=false leaves it out).
+seed_dir="${BENCH_SEED_DIR:-../shared/peers/seed_flask}"
+seed_args=()
+if [ "${BENCH_SEED:-true}" = true ]; then
+  [ -f "$seed_dir/app.py" ] || { log "no seed reference at $seed_dir (BENCH_SEED=false to run without it)"; exit 1; }
+  seed_packages=(python3-flask gunicorn python3-jwt python3-redis python3-psycopg2 python3-requests)
+  if ! dpkg -s "${seed_packages[@]}" >/dev/null 2>&1; then
+    log "installing the seed reference's Debian packages: ${seed_packages[*]}"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${seed_packages[@]}" >&2 \
+      || { $sudo apt-get update -q >&2 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${seed_packages[@]}" >&2; }
+  fi
+  seed_database="${database}_seed"
+  PGPASSWORD="$DATABASE_PASSWORD" psql -q -h 127.0.0.1 -p "$pg_port" -U "$DATABASE_USERNAME" -d postgres \
+    -c "DROP DATABASE IF EXISTS $seed_database WITH (FORCE)" -c "CREATE DATABASE $seed_database" >&2
+  seed_env=(
+    SEED_DB="dbname=$seed_database user=$DATABASE_USERNAME password=$DATABASE_PASSWORD host=127.0.0.1 port=$pg_port"
+    OPENAI_BASE_URL="http://127.0.0.1:${fake_port}/v1"
+    REDIS_URL="$(printf '%s' "$REDIS_URL" | sed -E 's#^(rediss?://[^/]*).*#\1/1#')"
+    JWT_SECRET="$(head -c 36 /dev/urandom | base64 | tr -d '\n')"
+    PEER_LIMIT_SCALE=100000
+  )
+  seed_site="$(cd "$seed_dir" && env "${seed_env[@]}" /usr/bin/python3 app.py)"
+  seed_port=$((port + 100))
+  while tcp_open "$seed_port"; do seed_port=$((seed_port + 1)); done
+  env "${seed_env[@]}" /usr/bin/gunicorn --chdir "$seed_dir" app:app --workers 4 \
+    --bind "127.0.0.1:$seed_port" --log-level warning >"$work/seed.log" 2>&1 &
+  seed_pid=$!
+  started+=("$seed_pid")
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$seed_port/health" >/dev/null 2>&1 && break
+    sleep 0.25
+  done
+  curl -fsS "http://127.0.0.1:$seed_port/health" >/dev/null || { log "the seed reference did not start"; cat "$work/seed.log" >&2; exit 1; }
+  log "seed reference on 127.0.0.1:$seed_port (gunicorn pid $seed_pid, site $seed_site)"
+  seed_args=(--seed-base "http://127.0.0.1:$seed_port" --seed-pid "$seed_pid" --seed-site "$seed_site")
+fi
 
 jwt_secret="$(head -c 36 /dev/urandom | base64 | tr -d '\n')"
 operator_key="bench-operator-$(head -c 18 /dev/urandom | base64 | tr -d '\n/+=')"
@@ -166,19 +219,37 @@ stop_service() {
 : >"$out/chat-log-counts.txt"
 rm -f "$out"/chat-streams-*.md "$out"/chat-streams-*-timeline.txt "$out"/chat-streams-*-metrics.txt
 
-# 1 and 2a: one instance with the default model-call concurrency.
-start_service default
-load default --concurrency "$concurrency" --levels "$default_levels" \
+# 1 and 2a: one instance with the default model-call concurrency (BENCH_PROFILE=1: under JFR, and
+# the /ask run at the highest concurrency summarised in chat-profile-ask.txt).
+profile_opts=""
+if [ "${BENCH_PROFILE:-}" = 1 ]; then
+  profile_opts="-XX:StartFlightRecording=settings=profile,filename=$work/default.jfr,dumponexit=true"
+fi
+BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} $profile_opts" start_service default
+load default --concurrency "$concurrency" --levels "$default_levels" "${seed_args[@]}" \
+  --ramp-seconds "${BENCH_DEFAULT_RAMP_SECONDS:-10}" \
   --warmup-seconds "${BENCH_WARMUP_SECONDS:-15}" --run-seconds "${BENCH_RUN_SECONDS:-15}" \
   --run-requests "${BENCH_RUN_REQUESTS:-30000}" --origin-probe "${BENCH_ORIGIN_PROBE:-3}"
 stop_service
 log_counts default
+if [ -n "$profile_opts" ] && [ -s "$work/default.jfr" ]; then
+  last_ask="$(grep '^POST /ask (JSON)@' "$out/chat-phases.tsv" | tail -1)"
+  {
+    echo "# Where the service's CPU went during the run '$(cut -f1 <<<"$last_ask")' of $date_utc (scripts/bench-chat.sh"
+    echo "# with BENCH_PROFILE=1: JFR 'profile' settings, jdk.ExecutionSample of Java threads; bench/JfrSummary.java)."
+    java bench/JfrSummary.java "$work/default.jfr" "$(cut -f2 <<<"$last_ask")" "$(cut -f3 <<<"$last_ask")"
+  } >"$out/chat-profile-ask.txt"
+  log "profile of /ask: $out/chat-profile-ask.txt"
+fi
 
-# 2b: a fresh instance with the model-call concurrency raised, ramping up.
-start_service raised YUNO_LLM_MAXCONCURRENCY="$raised"
-load raised --concurrency none --levels "$levels" --warmup-seconds "${BENCH_WARMUP_SECONDS:-15}"
-stop_service
-log_counts raised
+# 2b: a fresh instance with the model-call concurrency raised, ramping up (BENCH_LEVELS=none skips it).
+if [ "$levels" != none ]; then
+  BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} ${BENCH_RAISED_JAVA_OPTS:--Xmx1g}" start_service raised YUNO_LLM_MAXCONCURRENCY="$raised"
+  load raised --concurrency none --levels "$levels" --warmup-seconds "${BENCH_WARMUP_SECONDS:-15}" \
+    --ramp-seconds "${BENCH_RAMP_SECONDS:-20}"
+  stop_service
+  log_counts raised
+fi
 
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 {

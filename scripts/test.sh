@@ -32,6 +32,8 @@ scripts/mutation.sh
 # The widget: its type check and browser tests in Debian's Chromium, against the jar that verify
 # has just packaged (target/yuno.jar), with the same database and Redis.
 scripts/browser.sh
+scripts/newman.sh
+scripts/unprivileged-start.sh
 if ! command -v node >/dev/null 2>&1 || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
   echo "The widget's tests need Node.js 20 or newer with npm." >&2
   exit 1

@@ -3,13 +3,17 @@ package com.helloyuno;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.helloyuno.testsupport.Http;
 import com.helloyuno.testsupport.TestServices;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.security.core.userdetails.UserDetailsService;
 
 /** Start-up refuses settings that would make the service unsafe. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -53,6 +57,39 @@ class StartupIntegrationTests {
         }
         assertThat(output).doesNotContain("generated security password");
         assertThat(output).doesNotContain(TestServices.databasePassword() + "@");
+    }
+
+    /**
+     * Callers are operator and owner keys and widget tokens, never users with passwords: Spring
+     * Security's in-memory user is not made, so no start-up line offers a "generated security
+     * password" and no user name and password opens anything, while the keys still do.
+     */
+    @Test
+    void makesNoInMemoryUserAndTheKeysStillWork(CapturedOutput output) {
+        var operatorKey = "yadm_startup_test_key_0123456789";
+        var args = new ArrayList<String>();
+        TestServices.properties().forEach((k, v) -> args.add("--" + k + "=" + v));
+        args.add("--JWT_SECRET=" + "s".repeat(32));
+        args.add("--YUNO_ADMIN_API_KEY=" + operatorKey);
+        args.add("--server.port=0");
+        try (var context = new SpringApplicationBuilder(YunoApplication.class).run(args.toArray(String[]::new))) {
+            assertThat(context.getBeanNamesForType(UserDetailsService.class)).isEmpty();
+            var http = new Http(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+
+            assertThat(http.get("/api/sites", "Authorization", "Bearer " + operatorKey)
+                            .status())
+                    .isEqualTo(200);
+            assertThat(http.get("/api/sites").status()).isEqualTo(401);
+            assertThat(http.get("/api/sites", "Authorization", "Bearer yadm_not_the_operator_key_000")
+                            .status())
+                    .isEqualTo(401);
+            // The default user's name, with any password: nothing reads Basic credentials.
+            var basic = Base64.getEncoder().encodeToString("user:password".getBytes(StandardCharsets.UTF_8));
+            var refused = http.get("/api/sites", "Authorization", "Basic " + basic);
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.json().path("code").asString()).isEqualTo("unauthorized");
+        }
+        assertThat(output).contains("Tomcat started on port").doesNotContain("generated security password");
     }
 
     @Test

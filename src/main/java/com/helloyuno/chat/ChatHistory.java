@@ -41,36 +41,60 @@ class ChatHistory {
         this.jdbc = jdbc;
     }
 
-    /** Inserts the messages; a message already stored (same id) is left alone, so replays are harmless. */
+    /**
+     * Inserts the messages in one statement (a turn's two rows in one round trip and one
+     * transaction: both or neither); a message already stored (same id) is left alone, so replays
+     * are harmless, and so are messages of a site deleted meanwhile.
+     */
     void insert(List<Message> messages) {
-        for (var m : messages) {
-            jdbc.sql("""
-                            INSERT INTO chat_history (id, site_id, session_id, user_id, page_url, role, content,
-                                   "timestamp", raw_json_output, lang, answer_confidence, intent, tokens_used,
-                                   user_sentiment, compliance_red_flag, ip_hash)
-                            SELECT :id, :siteId, :sessionId, :userId, :pageUrl, :role, :content, :timestamp,
-                                   CAST(:raw AS jsonb), :lang, :confidence, :intent, :tokens, :sentiment, :flag, :ipHash
-                            WHERE EXISTS (SELECT 1 FROM sites WHERE site_id = :siteId)
-                            ON CONFLICT (id) DO NOTHING
-                            """)
-                    .param("id", m.id())
-                    .param("siteId", m.siteId())
-                    .param("sessionId", m.sessionId())
-                    .param("userId", m.userId())
-                    .param("pageUrl", m.pageUrl())
-                    .param("role", m.role())
-                    .param("content", m.content())
-                    .param("timestamp", Timestamp.from(m.timestamp()))
-                    .param("raw", m.rawJsonOutput())
-                    .param("lang", m.lang())
-                    .param("confidence", m.answerConfidence())
-                    .param("intent", m.intent())
-                    .param("tokens", m.tokensUsed())
-                    .param("sentiment", m.userSentiment())
-                    .param("flag", m.complianceRedFlag())
-                    .param("ipHash", m.ipHash())
-                    .update();
+        if (messages.isEmpty()) {
+            return;
         }
+        var sql = new StringBuilder("""
+                INSERT INTO chat_history (id, site_id, session_id, user_id, page_url, role, content, "timestamp",
+                       raw_json_output, lang, answer_confidence, intent, tokens_used, user_sentiment,
+                       compliance_red_flag, ip_hash)
+                SELECT v.* FROM (VALUES
+                """);
+        var params = new java.util.HashMap<String, Object>();
+        for (int i = 0; i < messages.size(); i++) {
+            var m = messages.get(i);
+            // Typed casts: an untyped NULL in a VALUES list would be taken as text.
+            sql.append(i == 0 ? "" : ",\n")
+                    .append("(CAST(:id%1$d AS uuid), CAST(:site%1$d AS varchar), CAST(:session%1$d AS varchar),"
+                            .formatted(i))
+                    .append(" CAST(:user%1$d AS varchar), CAST(:page%1$d AS text), CAST(:role%1$d AS varchar),"
+                            .formatted(i))
+                    .append(" CAST(:content%1$d AS text), CAST(:ts%1$d AS timestamptz), CAST(:raw%1$d AS jsonb),"
+                            .formatted(i))
+                    .append(" CAST(:lang%1$d AS varchar), CAST(:confidence%1$d AS real), CAST(:intent%1$d AS varchar),"
+                            .formatted(i))
+                    .append(" CAST(:tokens%1$d AS integer), CAST(:sentiment%1$d AS varchar),".formatted(i))
+                    .append(" CAST(:flag%1$d AS boolean), CAST(:ip%1$d AS varchar))".formatted(i));
+            params.put("id" + i, m.id());
+            params.put("site" + i, m.siteId());
+            params.put("session" + i, m.sessionId());
+            params.put("user" + i, m.userId());
+            params.put("page" + i, m.pageUrl());
+            params.put("role" + i, m.role());
+            params.put("content" + i, m.content());
+            params.put("ts" + i, Timestamp.from(m.timestamp()));
+            params.put("raw" + i, m.rawJsonOutput());
+            params.put("lang" + i, m.lang());
+            params.put("confidence" + i, m.answerConfidence());
+            params.put("intent" + i, m.intent());
+            params.put("tokens" + i, m.tokensUsed());
+            params.put("sentiment" + i, m.userSentiment());
+            params.put("flag" + i, m.complianceRedFlag());
+            params.put("ip" + i, m.ipHash());
+        }
+        sql.append("""
+
+                ) AS v
+                WHERE EXISTS (SELECT 1 FROM sites s WHERE s.site_id = v.column2)
+                ON CONFLICT (id) DO NOTHING
+                """);
+        jdbc.sql(sql.toString()).params(params).update();
     }
 
     List<Conversation> conversations(String siteId, int page, int size) {

@@ -3,6 +3,7 @@ package com.helloyuno.chat;
 import com.helloyuno.analytics.Analytics;
 import com.helloyuno.analytics.AnalyticsEvent;
 import com.helloyuno.knowledge.Passage;
+import com.helloyuno.knowledge.RetrievalBusy;
 import com.helloyuno.knowledge.Retriever;
 import com.helloyuno.lead.LeadExtractor;
 import com.helloyuno.llm.ChatModel;
@@ -31,6 +32,7 @@ class ChatPipeline {
 
     private static final Logger log = LoggerFactory.getLogger(ChatPipeline.class);
     private static final int MAX_SOURCES = 5;
+    private static final long BUSY_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private final ChatModel model;
     private final Retriever retriever;
@@ -41,6 +43,8 @@ class ChatPipeline {
     private final AfterAnswer afterAnswer;
     private final Analytics analytics;
     private final Counter retrievalUnavailable;
+    private final Counter retrievalBusy;
+    private volatile long lastBusyLog = System.nanoTime() - BUSY_LOG_INTERVAL_NANOS - 1;
 
     ChatPipeline(
             ChatModel model,
@@ -61,7 +65,14 @@ class ChatPipeline {
         this.afterAnswer = afterAnswer;
         this.analytics = analytics;
         this.retrievalUnavailable = Counter.builder("yuno.chat.retrieval.unavailable")
-                .description("Answers given without the site's passages because PostgreSQL did not answer")
+                .tag("reason", "database")
+                .description("Answers given without the site's passages: PostgreSQL did not answer, or every"
+                        + " search slot stayed taken for yuno.knowledge.retrieval.max-wait")
+                .register(meters);
+        this.retrievalBusy = Counter.builder("yuno.chat.retrieval.unavailable")
+                .tag("reason", "busy")
+                .description("Answers given without the site's passages: PostgreSQL did not answer, or every"
+                        + " search slot stayed taken for yuno.knowledge.retrieval.max-wait")
                 .register(meters);
     }
 
@@ -136,6 +147,16 @@ class ChatPipeline {
         } catch (DataAccessException e) {
             // PostgreSQL is briefly away: the visitor still gets an answer (one that offers to take
             // contact details), and what must be stored waits in the spool.
+            if (e instanceof RetrievalBusy) {
+                // An overload: counted every time, logged now and then rather than per visitor.
+                retrievalBusy.increment();
+                var now = System.nanoTime();
+                if (now - lastBusyLog > BUSY_LOG_INTERVAL_NANOS) {
+                    lastBusyLog = now;
+                    log.warn("Retrieval busy ({}); answering without passages", e.getMessage());
+                }
+                return List.of();
+            }
             log.warn(
                     "Retrieval unavailable ({}); answering without passages",
                     e.getClass().getSimpleName());

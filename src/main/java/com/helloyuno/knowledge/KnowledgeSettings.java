@@ -69,6 +69,12 @@ record KnowledgeSettings(
      * @param efSearch {@code hnsw.ef_search} for index scans
      * @param maxScanTuples {@code hnsw.max_scan_tuples}: how far an iterative index scan may go
      * @param siteSizeCacheTtl how long a site's chunk count is trusted when choosing the scan
+     * @param maxConcurrent searches sent to PostgreSQL at once, each holding a pooled connection
+     *     for its few statements; keep it below the pool's size ({@code YUNO_DB_POOL_SIZE}, 10) less
+     *     the spool's {@code max-concurrent-writes} (3), so that site lookups and the API keep one
+     * @param maxWait how long a search waits for its turn; past it the visitor is answered without
+     *     the site's passages (counted in {@code yuno.chat.retrieval.unavailable{reason="busy"}})
+     *     rather than after a pool time-out
      */
     public record Retrieval(
             @Min(1) @DefaultValue("5") int topK,
@@ -83,7 +89,9 @@ record KnowledgeSettings(
             @Min(0) @DefaultValue("2000") int exactScanMaxChunks,
             @Min(1) @Max(1000) @DefaultValue("100") int efSearch,
             @Min(1) @DefaultValue("50000") int maxScanTuples,
-            @NotNull @DefaultValue("60s") Duration siteSizeCacheTtl) {}
+            @NotNull @DefaultValue("60s") Duration siteSizeCacheTtl,
+            @Min(1) @DefaultValue("6") int maxConcurrent,
+            @NotNull @DefaultValue("1s") Duration maxWait) {}
 
     /**
      * The crawler.

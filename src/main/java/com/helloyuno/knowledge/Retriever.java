@@ -2,6 +2,9 @@ package com.helloyuno.knowledge;
 
 import com.helloyuno.llm.Embeddings;
 import com.helloyuno.llm.UpstreamUnavailable;
+import com.helloyuno.platform.Slots;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -37,12 +40,23 @@ public class Retriever {
     private final Embeddings embeddings;
     private final SiteSizes siteSizes;
     private final KnowledgeSettings.Retrieval settings;
+    private final Slots slots;
 
-    Retriever(Chunks chunks, Embeddings embeddings, SiteSizes siteSizes, KnowledgeSettings settings) {
+    Retriever(
+            Chunks chunks,
+            Embeddings embeddings,
+            SiteSizes siteSizes,
+            KnowledgeSettings settings,
+            MeterRegistry meters) {
         this.chunks = chunks;
         this.embeddings = embeddings;
         this.siteSizes = siteSizes;
         this.settings = settings.retrieval();
+        this.slots = new Slots(this.settings.maxConcurrent());
+        Gauge.builder("yuno.knowledge.searches.in.flight", slots, Slots::inUse)
+                .description("Knowledge searches holding database connections now (at most"
+                        + " yuno.knowledge.retrieval.max-concurrent)")
+                .register(meters);
     }
 
     /** The site's passages most relevant to a question, the configured top-k at most. */
@@ -62,16 +76,24 @@ public class Retriever {
         }
         var candidates = Math.max(settings.candidates(), k);
         var vector = embedQuery(query);
-        List<Chunks.Hit> nearest = List.of();
-        if (vector != null) {
-            nearest = nearest(siteId, vector, candidates).stream()
-                    .filter(hit -> 1 - hit.value() >= settings.minRelevance())
-                    .toList();
+        // The model call is over: from here on the search holds pooled connections, a bounded number at once.
+        if (!slots.tryAcquire(settings.maxWait())) {
+            throw new RetrievalBusy(settings.maxConcurrent());
         }
-        var text = chunks.fullText(siteId, query, candidates).stream()
-                .filter(hit -> hit.value() >= settings.minTextRank())
-                .toList();
-        return fuse(siteId, nearest, text, vector != null, k);
+        try {
+            List<Chunks.Hit> nearest = List.of();
+            if (vector != null) {
+                nearest = nearest(siteId, vector, candidates).stream()
+                        .filter(hit -> 1 - hit.value() >= settings.minRelevance())
+                        .toList();
+            }
+            var text = chunks.fullText(siteId, query, candidates).stream()
+                    .filter(hit -> hit.value() >= settings.minTextRank())
+                    .toList();
+            return fuse(siteId, nearest, text, vector != null, k);
+        } finally {
+            slots.release();
+        }
     }
 
     /** The nearest chunks of a site, by the scan its size calls for. */

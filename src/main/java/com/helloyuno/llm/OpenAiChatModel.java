@@ -3,15 +3,11 @@ package com.helloyuno.llm;
 import com.openai.client.OpenAIClient;
 import com.openai.core.RequestOptions;
 import com.openai.core.Timeout;
-import com.openai.errors.OpenAIInvalidDataException;
 import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIRetryableException;
 import com.openai.errors.OpenAIServiceException;
-import com.openai.errors.SseException;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
-import com.openai.models.chat.completions.StructuredChatCompletionCreateParams;
-import com.openai.models.completions.CompletionUsage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -21,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -30,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,14 +75,13 @@ final class OpenAiChatModel implements ChatModel {
     public ChatResult complete(ChatRequest request) {
         var params = params(request).build();
         return call("complete", request, deadline -> {
-            var completion =
-                    blocking(deadline, options -> client.chat().completions().create(params, options));
-            try {
-                var text = completion.choices().getFirst().message().content().orElseThrow();
-                return new ChatResult(text, usage(completion.usage(), request, text));
-            } catch (RuntimeException e) {
-                throw classify(e, false);
-            }
+            var completion = blocking(deadline, options -> {
+                try (var response =
+                        client.chat().completions().withRawResponse().create(params, options)) {
+                    return ProviderWire.completion(response.body());
+                }
+            });
+            return new ChatResult(completion.text(), usage(completion.usage(), request, completion.text()));
         });
     }
 
@@ -105,21 +100,18 @@ final class OpenAiChatModel implements ChatModel {
 
     @Override
     public <T> StructuredResult<T> structured(ChatRequest request, Class<T> type) {
-        var params = new StructuredChatCompletionCreateParams<>(
-                type, params(request).responseFormat(responseFormat(type)).build());
+        var params = params(request).responseFormat(responseFormat(type)).build();
         return call("structured", request, deadline -> {
-            var completion =
-                    blocking(deadline, options -> client.chat().completions().create(params, options));
+            var completion = blocking(deadline, options -> {
+                try (var response =
+                        client.chat().completions().withRawResponse().create(params, options)) {
+                    return ProviderWire.completion(response.body());
+                }
+            });
+            var json = completion.text();
             try {
-                var json = completion
-                        .rawChatCompletion()
-                        .choices()
-                        .getFirst()
-                        .message()
-                        .content()
-                        .orElseThrow();
-                var value = completion.choices().getFirst().message().content().orElseThrow();
-                return new StructuredResult<>(value, json, usage(completion.usage(), request, json));
+                return new StructuredResult<>(
+                        ProviderWire.value(json, type), json, usage(completion.usage(), request, json));
             } catch (RuntimeException e) {
                 throw classify(e, false);
             }
@@ -199,18 +191,11 @@ final class OpenAiChatModel implements ChatModel {
         var events = new LinkedBlockingQueue<StreamEvent>();
         var options = options(deadline);
         var worker = Thread.ofVirtual().name("yuno-llm-stream").start(() -> {
-            try (var response = client.chat().completions().createStreaming(params, options)) {
-                var chunks = response.stream().iterator();
-                while (chunks.hasNext() && !Thread.currentThread().isInterrupted()) {
-                    var chunk = chunks.next();
-                    for (var choice : chunk.choices()) {
-                        choice.delta()
-                                .content()
-                                .filter(text -> !text.isEmpty())
-                                .ifPresent(text -> events.add(new StreamEvent.Token(text)));
-                    }
-                    chunk.usage().ifPresent(usage -> events.add(new StreamEvent.Reported(usage)));
-                }
+            try (var response = client.chat().completions().withRawResponse().createStreaming(params, options)) {
+                ProviderWire.stream(
+                        response.body(),
+                        text -> events.add(new StreamEvent.Token(text)),
+                        usage -> events.add(new StreamEvent.Reported(usage)));
                 events.add(new StreamEvent.Done());
             } catch (Throwable t) {
                 events.add(new StreamEvent.Failed(t));
@@ -244,11 +229,12 @@ final class OpenAiChatModel implements ChatModel {
                             throw new ConsumerFailed(e);
                         }
                     }
-                    case StreamEvent.Reported reported -> usage = usage(Optional.of(reported.usage()), request, "");
+                    case StreamEvent.Reported reported ->
+                        usage = reported.usage().toUsage();
                     case StreamEvent.Done done -> {
                         finished = true;
                         var answer = text.toString();
-                        return new ChatResult(answer, usage != null ? usage : usage(Optional.empty(), request, answer));
+                        return new ChatResult(answer, usage != null ? usage : usage(null, request, answer));
                     }
                     case StreamEvent.Failed failed -> {
                         finished = true;
@@ -298,28 +284,21 @@ final class OpenAiChatModel implements ChatModel {
                 .build();
     }
 
-    private static Usage usage(Optional<CompletionUsage> reported, ChatRequest request, String answer) {
-        return reported.map(
-                        u -> new Usage(clamp(u.promptTokens()), clamp(u.completionTokens()), clamp(u.totalTokens())))
-                .orElseGet(() -> Usage.estimate(request.characters(), answer.length()));
-    }
-
-    private static int clamp(long tokens) {
-        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, tokens));
+    private static Usage usage(ProviderWire.@Nullable ReportedUsage reported, ChatRequest request, String answer) {
+        return reported != null ? reported.toUsage() : Usage.estimate(request.characters(), answer.length());
     }
 
     /** What a provider failure means: its reason, whether another attempt may help, what to log. */
     private static Attempts.Failed classify(Throwable t, boolean tokensSent) {
         return switch (t) {
             case Attempts.Failed failed -> failed;
-            case SseException e ->
+            case ProviderWire.StreamError e ->
                 new Attempts.Failed(
                         UpstreamUnavailable.Reason.PROVIDER_ERROR,
                         !tokensSent,
                         tokensSent,
                         null,
-                        "error event in the stream"
-                                + e.code().map(c -> " (" + c + ")").orElse(""));
+                        "error event in the stream" + (e.code() != null ? " (" + e.code() + ")" : ""));
             case OpenAIServiceException e -> {
                 var status = e.statusCode();
                 var transientError = status == 408 || status == 409 || status == 429 || status >= 500;
@@ -332,7 +311,7 @@ final class OpenAiChatModel implements ChatModel {
                         transientError ? Attempts.retryAfter(e.headers()) : null,
                         "HTTP " + status + e.code().map(c -> " (" + c + ")").orElse(""));
             }
-            case OpenAIInvalidDataException e ->
+            case ProviderWire.Unreadable e ->
                 new Attempts.Failed(
                         UpstreamUnavailable.Reason.BAD_RESPONSE, false, tokensSent, null, "unreadable answer");
             case OpenAIIoException e -> ioFailure(e, tokensSent);
@@ -366,7 +345,7 @@ final class OpenAiChatModel implements ChatModel {
     private sealed interface StreamEvent {
         record Token(String text) implements StreamEvent {}
 
-        record Reported(CompletionUsage usage) implements StreamEvent {}
+        record Reported(ProviderWire.ReportedUsage usage) implements StreamEvent {}
 
         record Done() implements StreamEvent {}
 

@@ -1,7 +1,8 @@
 package com.helloyuno.llm;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.client.OpenAIClientImpl;
+import com.openai.core.ClientOptions;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
@@ -19,12 +20,13 @@ class OpenAiClients implements DisposableBean {
 
     OpenAiClients(LlmSettings settings) {
         this.client = settings.online()
-                ? OpenAIOkHttpClient.builder()
+                ? new OpenAIClientImpl(ClientOptions.builder()
+                        .httpClient(new JdkHttpTransport(settings.timeout(), settings.timeout()))
                         .apiKey(settings.openaiApiKey())
                         .baseUrl(settings.baseUrl().toString())
                         .timeout(settings.timeout())
                         .maxRetries(0)
-                        .build()
+                        .build())
                 : null;
     }
 

@@ -5,6 +5,7 @@ import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIRetryableException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.models.embeddings.EmbeddingCreateParams;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,7 @@ final class OpenAiEmbeddings implements Embeddings {
                         retryable(status),
                         retryable(status) ? Attempts.retryAfter(e.headers()) : null,
                         "HTTP " + status);
-            } catch (OpenAIIoException | OpenAIRetryableException e) {
+            } catch (OpenAIIoException | OpenAIRetryableException | UncheckedIOException e) {
                 return fail(
                         UpstreamUnavailable.Reason.PROVIDER_ERROR,
                         true,
@@ -89,30 +90,11 @@ final class OpenAiEmbeddings implements Embeddings {
         if (model.startsWith("text-embedding-3")) {
             params.dimensions(DIMENSIONS);
         }
-        var response = client.embeddings().create(params.build());
-        var data = response.data();
-        if (data.size() != batch.size()) {
+        try (var response = client.embeddings().withRawResponse().create(params.build())) {
+            return ProviderWire.embeddings(response.body(), batch.size(), DIMENSIONS);
+        } catch (ProviderWire.Unreadable e) {
             throw new UpstreamUnavailable(UpstreamUnavailable.Reason.BAD_RESPONSE, false);
         }
-        var vectors = new float[batch.size()][];
-        for (var embedding : data) {
-            var values = embedding.embedding();
-            var index = (int) embedding.index();
-            if (values.size() != DIMENSIONS || index < 0 || index >= vectors.length) {
-                throw new UpstreamUnavailable(UpstreamUnavailable.Reason.BAD_RESPONSE, false);
-            }
-            var vector = new float[DIMENSIONS];
-            for (int i = 0; i < DIMENSIONS; i++) {
-                vector[i] = values.get(i);
-            }
-            vectors[index] = vector;
-        }
-        for (var vector : vectors) {
-            if (vector == null) {
-                throw new UpstreamUnavailable(UpstreamUnavailable.Reason.BAD_RESPONSE, false);
-            }
-        }
-        return List.of(vectors);
     }
 
     private static boolean retryable(int status) {

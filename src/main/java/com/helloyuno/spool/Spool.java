@@ -1,5 +1,6 @@
 package com.helloyuno.spool;
 
+import com.helloyuno.platform.Slots;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -101,6 +102,9 @@ public class Spool implements SmartLifecycle {
      */
     private final Object countLock = new Object();
 
+    /** Bounds the writes in flight to {@code max-concurrent-writes} pooled connections. */
+    private final Slots writeSlots;
+
     private volatile boolean running;
     private volatile @Nullable Thread drainer;
 
@@ -109,6 +113,7 @@ public class Spool implements SmartLifecycle {
         this.database = database;
         this.json = json;
         this.clock = Clock.systemUTC();
+        this.writeSlots = new Slots(settings.maxConcurrentWrites());
         // Metric names kept from when the spool served the chat alone, so dashboards keep working.
         this.dropped = Counter.builder("yuno.chat.spool.dropped")
                 .description("Writes lost because the spool was full or could not be written")
@@ -124,6 +129,9 @@ public class Spool implements SmartLifecycle {
                 .register(meters);
         Gauge.builder("yuno.spool.quarantine.size", quarantinedFiles, AtomicLong::get)
                 .description("Files in the quarantine folder, waiting for an operator")
+                .register(meters);
+        Gauge.builder("yuno.spool.writes.in.flight", writeSlots, Slots::inUse)
+                .description("Writes being sent to PostgreSQL now (at most yuno.spool.max-concurrent-writes)")
                 .register(meters);
     }
 
@@ -142,17 +150,32 @@ public class Spool implements SmartLifecycle {
             throw new IllegalArgumentException("No writer for " + kind);
         }
         if (spooled.get() == 0) {
-            var tree = json.valueToTree(payload);
-            try {
-                writer.applyJson(json, tree);
-                return Outcome.WRITTEN;
-            } catch (RuntimeException e) {
-                if (!Outages.isOutage(e)) {
-                    return quarantineNew(kind, tree, e);
-                }
+            if (!writeSlots.tryAcquire(settings.writeWait())) {
+                // PostgreSQL is up but slower than the writes come: they wait on disk, not in
+                // memory, and the drain catches up in order.
                 if (outage.compareAndSet(false, true)) {
-                    log.warn("PostgreSQL unavailable ({}): spooling writes until it is back", Outages.describe(e));
+                    log.warn(
+                            "Writes waited over {} for one of {} write slots: spooling writes until they catch up",
+                            settings.writeWait(),
+                            settings.maxConcurrentWrites());
                 }
+                return spool(kind, payload);
+            }
+            try {
+                var tree = json.valueToTree(payload);
+                try {
+                    writer.applyJson(json, tree);
+                    return Outcome.WRITTEN;
+                } catch (RuntimeException e) {
+                    if (!Outages.isOutage(e)) {
+                        return quarantineNew(kind, tree, e);
+                    }
+                    if (outage.compareAndSet(false, true)) {
+                        log.warn("PostgreSQL unavailable ({}): spooling writes until it is back", Outages.describe(e));
+                    }
+                }
+            } finally {
+                writeSlots.release();
             }
         }
         return spool(kind, payload);
@@ -403,6 +426,25 @@ public class Spool implements SmartLifecycle {
         return Files.createDirectories(settings.quarantine());
     }
 
+    /**
+     * The spool is only written during an outage, the worst time to learn that its folder cannot
+     * be (a container whose working directory belongs to root, a volume mounted read-only): every
+     * write of the outage would be lost. So the folder is made and a file written in it at start
+     * (its quarantine/ is made in it when needed), and start-up stops with the setting to fix.
+     */
+    private void checkWritable() {
+        var dir = settings.directory().toAbsolutePath();
+        try {
+            Files.delete(Files.createTempFile(Files.createDirectories(dir), "write-check-", ".tmp"));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "The spool folder " + dir + " cannot be written ("
+                            + e.getClass().getSimpleName()
+                            + "): set YUNO_SPOOL_DIR to a folder this user may write, on a persistent volume",
+                    e);
+        }
+    }
+
     /** Counts what is on disk: an operator may have put quarantined writes back, or removed them. */
     private void recount() {
         synchronized (countLock) {
@@ -413,6 +455,7 @@ public class Spool implements SmartLifecycle {
 
     @Override
     public void start() {
+        checkWritable();
         database.load();
         recount();
         if (spooled.get() > 0) {

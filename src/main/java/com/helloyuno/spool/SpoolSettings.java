@@ -16,13 +16,18 @@ import org.springframework.validation.annotation.Validated;
  * @param maxEntries writes that may wait; beyond, new writes are dropped, logged and counted
  * @param retryInterval how often waiting writes are retried, and the folder looked at for
  *     writes an operator put back
+ * @param maxConcurrentWrites writes sent to PostgreSQL at once (each holds a pooled connection),
+ *     so that a burst of finished chats cannot take the connections that visitors' retrieval needs
+ * @param writeWait how long a write waits for its turn before it goes to the spool instead
  */
 @Validated
 @ConfigurationProperties("yuno.spool")
 record SpoolSettings(
         @NotNull @DefaultValue(".yuno/spool") Path directory,
         @Min(1) @DefaultValue("100000") int maxEntries,
-        @NotNull @DefaultValue("5s") Duration retryInterval) {
+        @NotNull @DefaultValue("5s") Duration retryInterval,
+        @Min(1) @DefaultValue("3") int maxConcurrentWrites,
+        @NotNull @DefaultValue("5s") Duration writeWait) {
 
     Path quarantine() {
         return directory.resolve("quarantine");

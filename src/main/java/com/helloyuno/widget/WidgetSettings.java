@@ -24,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param authenticationsPerIpPerMinute how many tokens one IP address may mint per minute
  * @param nonceCacheMaxEntries nonces remembered per instance while Redis is unreachable
  * @param identityTokenMaxAge the longest life a site's visitor token may claim
+ * @param tokenCacheMaxEntries widget tokens remembered as verified, per instance, so that a
+ *     visitor's next requests skip the signature check until the token expires; 0 turns it off
  * @param ipHashSalt salt of the hashes that stand for IP addresses in logs; random per start when
  *     empty
  */
@@ -40,6 +42,7 @@ record WidgetSettings(
         @Min(1) @DefaultValue("60") int authenticationsPerIpPerMinute,
         @Min(100) @DefaultValue("100000") int nonceCacheMaxEntries,
         @NotNull @DefaultValue("10m") Duration identityTokenMaxAge,
+        @Min(0) @DefaultValue("10000") int tokenCacheMaxEntries,
         @Nullable String ipHashSalt) {
 
     /** HS256 needs a key of at least 256 bits. */

@@ -68,6 +68,48 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
         }
     }
 
+    @Autowired
+    javax.sql.DataSource dataSource;
+
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    @Test
+    void searchesBeyondTheirSlotsAreRefusedAsBusyAfterTheirWaitWhileTheOthersFinish() throws Exception {
+        // Six searches (yuno.knowledge.retrieval.max-concurrent) stuck inside PostgreSQL on a lock.
+        try (var lock = dataSource.getConnection();
+                var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("LOCK TABLE chunks IN ACCESS EXCLUSIVE MODE");
+            var stuck = new ArrayList<java.util.concurrent.Future<List<Passage>>>();
+            for (int i = 0; i < 6; i++) {
+                stuck.add(executor.submit(() -> retriever.search(site, "refund policy")));
+            }
+            var inFlight = meters.get("yuno.knowledge.searches.in.flight").gauge();
+            var until = System.nanoTime() + 10_000_000_000L;
+            while (inFlight.value() < 6 && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            assertThat(inFlight.value()).isEqualTo(6);
+
+            // The seventh waits its max-wait (1 s) for a slot, not the pool's time-out, and is told why.
+            var started = System.nanoTime();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> retriever.search(site, "refund policy"))
+                    .isInstanceOf(RetrievalBusy.class)
+                    .isInstanceOf(org.springframework.dao.DataAccessException.class);
+            assertThat((System.nanoTime() - started) / 1_000_000).isBetween(900L, 2_900L);
+
+            lock.rollback();
+            for (var search : stuck) {
+                assertThat(search.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                        .extracting(Passage::content)
+                        .anySatisfy(content -> assertThat(content).contains("reimburse"));
+            }
+            assertThat(inFlight.value()).isZero();
+        }
+        assertThat(retriever.search(site, "refund policy")).isNotEmpty();
+    }
+
     @Test
     void findsTheRightChunkForAParaphrasedQuestion() {
         // None of these words is in the refund chunk: only its vector can find it.

@@ -37,6 +37,7 @@ class IdentityVerifierTests {
                 60,
                 1000,
                 Duration.ofMinutes(10),
+                10000,
                 null);
     }
 

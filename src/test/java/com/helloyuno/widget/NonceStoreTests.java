@@ -183,6 +183,7 @@ class NonceStoreTests {
                 60,
                 100,
                 Duration.ofMinutes(10),
+                10000,
                 null);
     }
 

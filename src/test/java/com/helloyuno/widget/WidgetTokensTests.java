@@ -42,6 +42,7 @@ class WidgetTokensTests {
                 60,
                 1000,
                 Duration.ofMinutes(10),
+                10000,
                 null);
     }
 

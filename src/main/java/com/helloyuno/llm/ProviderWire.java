@@ -1,0 +1,247 @@
+package com.helloyuno.llm;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads what an OpenAI-compatible server answers: the bodies openai-java hands over as raw
+ * responses ({@code withRawResponse()}), after its own error handling has turned every non-2xx
+ * status into an {@code OpenAIServiceException}.
+ *
+ * <p>Why not openai-java's own models: binding every answer, every stream chunk and every
+ * embedding to its generated classes goes through Jackson 2 with the Kotlin module, reflection and
+ * lazy validation; in the chat benchmark's profile that was about a third of the CPU of a whole
+ * answer (50 stream chunks, an embedding, a classification). Reading the few fields we use from a
+ * tree costs a fraction of it. Requests are still built, authenticated and sent by openai-java.
+ */
+final class ProviderWire {
+
+    /**
+     * Our own mapper, not the web layer's: provider JSON is not our wire format (names as the
+     * provider and the structured-output schema spell them), and unknown members are normal.
+     */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private ProviderWire() {}
+
+    /** The body could not be read as the protocol says. */
+    static final class Unreadable extends RuntimeException {
+        Unreadable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** An {@code error} object in a stream: the provider gave up after the status line went. */
+    static final class StreamError extends RuntimeException {
+        private final @Nullable String code;
+
+        StreamError(@Nullable String code) {
+            super("error event in the stream", null, false, false);
+            this.code = code;
+        }
+
+        @Nullable
+        String code() {
+            return code;
+        }
+    }
+
+    /** Token counts as the provider reported them. */
+    record ReportedUsage(long promptTokens, long completionTokens, long totalTokens) {
+        Usage toUsage() {
+            return new Usage(clamp(promptTokens), clamp(completionTokens), clamp(totalTokens));
+        }
+
+        private static int clamp(long tokens) {
+            return (int) Math.max(0, Math.min(Integer.MAX_VALUE, tokens));
+        }
+    }
+
+    /** The text of the first choice of a chat completion, and the usage when reported. */
+    record Completion(String text, @Nullable ReportedUsage usage) {}
+
+    static Completion completion(InputStream body) {
+        var root = tree(body);
+        var content = root.path("choices").path(0).path("message").path("content");
+        if (!content.isString()) {
+            throw new Unreadable("no message content in the first choice");
+        }
+        return new Completion(content.stringValue(), usage(root.path("usage")));
+    }
+
+    /** A structured answer's JSON text as the value of {@code type}. */
+    static <T> T value(String json, Class<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (JacksonException e) {
+            throw new Unreadable("structured answer does not match its schema");
+        }
+    }
+
+    /**
+     * Reads a chat completion stream (server-sent events, as the HTML standard interprets them)
+     * to its end: each text delta of each choice to {@code onText}, each reported usage to {@code
+     * onUsage}. Stops at {@code [DONE]}; an {@code error} member ends it with {@link StreamError}.
+     */
+    static void stream(InputStream body, Consumer<String> onText, Consumer<ReportedUsage> onUsage) throws IOException {
+        var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 8192);
+        var data = new StringBuilder();
+        var hasData = false;
+        String line;
+        while ((line = reader.readLine()) != null) {
+            if (line.isEmpty()) {
+                if (hasData) {
+                    var message = data.toString();
+                    data.setLength(0);
+                    hasData = false;
+                    if (message.startsWith("[DONE]")) {
+                        return;
+                    }
+                    chunk(message, onText, onUsage);
+                }
+                continue;
+            }
+            if (line.startsWith(":")) {
+                continue;
+            }
+            var colon = line.indexOf(':');
+            var field = colon < 0 ? line : line.substring(0, colon);
+            if (!field.equals("data")) {
+                // event, id and retry change nothing for a chat stream.
+                continue;
+            }
+            var value = colon < 0 ? "" : line.substring(colon + 1);
+            if (value.startsWith(" ")) {
+                value = value.substring(1);
+            }
+            if (hasData) {
+                data.append('\n');
+            }
+            data.append(value);
+            hasData = true;
+        }
+        // A last event without its blank line is dropped, as the standard says and openai-java does.
+    }
+
+    private static void chunk(String message, Consumer<String> onText, Consumer<ReportedUsage> onUsage) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(message);
+        } catch (JacksonException e) {
+            throw new Unreadable("a stream event is not JSON");
+        }
+        var error = node.get("error");
+        if (error != null && !error.isNull()) {
+            var code = error.path("code");
+            throw new StreamError(code.isValueNode() && !code.isNull() ? code.asString() : null);
+        }
+        for (var choice : node.path("choices")) {
+            var content = choice.path("delta").path("content");
+            if (content.isString() && !content.stringValue().isEmpty()) {
+                onText.accept(content.stringValue());
+            }
+        }
+        var usage = usage(node.path("usage"));
+        if (usage != null) {
+            onUsage.accept(usage);
+        }
+    }
+
+    /**
+     * The vectors of an embeddings answer, by their {@code index}: base64 of little-endian floats
+     * (what we ask for) or a JSON array of numbers (servers that ignore {@code encoding_format}).
+     */
+    static List<float[]> embeddings(InputStream body, int expected, int dimensions) {
+        var data = tree(body).path("data");
+        if (!data.isArray() || data.size() != expected) {
+            throw new Unreadable("expected " + expected + " embeddings");
+        }
+        var vectors = new float[expected][];
+        for (var item : data) {
+            var index = item.path("index");
+            if (!index.canConvertToInt() || index.intValue() < 0 || index.intValue() >= expected) {
+                throw new Unreadable("an embedding index out of range");
+            }
+            vectors[index.intValue()] = vector(item.path("embedding"), dimensions);
+        }
+        var out = new ArrayList<float[]>(expected);
+        for (var vector : vectors) {
+            if (vector == null) {
+                throw new Unreadable("an embedding index given twice");
+            }
+            out.add(vector);
+        }
+        return out;
+    }
+
+    private static float[] vector(JsonNode embedding, int dimensions) {
+        var vector = new float[dimensions];
+        if (embedding.isString()) {
+            byte[] bytes;
+            try {
+                bytes = Base64.getDecoder().decode(embedding.stringValue());
+            } catch (IllegalArgumentException e) {
+                throw new Unreadable("an embedding is not base64");
+            }
+            if (bytes.length != dimensions * Float.BYTES) {
+                throw new Unreadable("an embedding of the wrong size");
+            }
+            ByteBuffer.wrap(bytes)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .get(vector);
+            return vector;
+        }
+        if (!embedding.isArray() || embedding.size() != dimensions) {
+            throw new Unreadable("an embedding of the wrong size");
+        }
+        for (int i = 0; i < dimensions; i++) {
+            var value = embedding.get(i);
+            if (!value.isNumber()) {
+                throw new Unreadable("an embedding value is not a number");
+            }
+            vector[i] = value.floatValue();
+        }
+        return vector;
+    }
+
+    private static @Nullable ReportedUsage usage(JsonNode usage) {
+        if (!usage.isObject()) {
+            return null;
+        }
+        return new ReportedUsage(
+                usage.path("prompt_tokens").asLong(0),
+                usage.path("completion_tokens").asLong(0),
+                usage.path("total_tokens").asLong(0));
+    }
+
+    private static JsonNode tree(InputStream body) {
+        try {
+            return JSON.readTree(body);
+        } catch (JacksonIOException e) {
+            // The connection failed while the body came: a transport failure, not a bad answer.
+            throw new UncheckedIOException(e.getCause() instanceof IOException io ? io : new IOException(e));
+        } catch (JacksonException e) {
+            throw new Unreadable("the answer is not JSON");
+        }
+    }
+}
