@@ -157,7 +157,9 @@ class ProviderWireTests {
                 "{\"data\":[{\"index\":0,\"embedding\":\"" + good + "\"},{\"index\":-1,\"embedding\":\"" + good
                         + "\"}]}",
                 "{\"data\":[{\"index\":0,\"embedding\":\"not base64!\"},{\"index\":1,\"embedding\":\"" + good + "\"}]}",
-                "{\"data\":{}}")) {
+                "{\"data\":{}}",
+                "{\"data\":{\"a\":{\"index\":0,\"embedding\":\"" + good + "\"},\"b\":{\"index\":1,\"embedding\":\""
+                        + good + "\"}}}")) {
             assertThatThrownBy(() -> ProviderWire.embeddings(body(bad), 2, 2))
                     .as(bad)
                     .isInstanceOf(ProviderWire.Unreadable.class);
