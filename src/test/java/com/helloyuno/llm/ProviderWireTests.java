@@ -158,6 +158,8 @@ class ProviderWireTests {
                         + "\"}]}",
                 "{\"data\":[{\"index\":0,\"embedding\":\"not base64!\"},{\"index\":1,\"embedding\":\"" + good + "\"}]}",
                 "{\"data\":{}}",
+                "{\"data\":[{\"index\":0,\"embedding\":\"" + good + "\"},{\"index\":1,\"embedding\":\"" + good
+                        + "\"},{\"index\":0,\"embedding\":\"" + good + "\"}]}",
                 "{\"data\":{\"a\":{\"index\":0,\"embedding\":\"" + good + "\"},\"b\":{\"index\":1,\"embedding\":\""
                         + good + "\"}}}")) {
             assertThatThrownBy(() -> ProviderWire.embeddings(body(bad), 2, 2))
