@@ -24,7 +24,7 @@ goal=apply
 [ "${CI:-}" = true ] && goal=check
 ./mvnw -B -ntp -Dspotless.goal="$goal" verify "$@"
 
-# Mutation testing of the trust-boundary classes (4 to 5 minutes on 2 cores); fails below its
+# Mutation testing of the trust-boundary classes (about 5 minutes on 2 idle cores); fails below its
 # thresholds. Its report stays in target/pit-reports/.
 scripts/mutation.sh
 
