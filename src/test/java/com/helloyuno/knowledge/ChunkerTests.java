@@ -82,4 +82,80 @@ class ChunkerTests {
         assertThat(Tokens.estimate("a b c d e")).isEqualTo(5);
         assertThat(Tokens.estimate("")).isZero();
     }
+
+    // Exact cuts with tiny budgets. A token is max(ceil(characters / 4), words); a piece in a chunk
+    // costs its tokens plus one for the separator; the overlap carried into the next chunk is the
+    // previous chunk's last sentences (or last words) within the overlap budget.
+
+    private static List<String> chunks(int budget, int overlap, String... paragraphs) {
+        var blocks = java.util.Arrays.stream(paragraphs).map(Block::paragraph).toList();
+        return new Chunker(new KnowledgeSettings.Chunking(budget, overlap))
+                .chunk(blocks).stream().map(Chunker.Draft::content).toList();
+    }
+
+    @Test
+    void aParagraphJoinsTheChunkWhenItFitsExactlyAndNotOneTokenMore() {
+        // 3 tokens + 1, then 1 + 5 = 10: exactly the budget.
+        assertThat(chunks(10, 0, "a b c", "d e f g h")).containsExactly("a b c\n\nd e f g h");
+        // 3 tokens + 1, then 1 + 6 = 11: one over.
+        assertThat(chunks(10, 0, "a b c", "d e f g h i")).containsExactly("a b c", "d e f g h i");
+    }
+
+    @Test
+    void theOverlapIsTheLastWordsWithinItsBudgetAndIsCarriedOnlyWhenTheNextParagraphStillFits() {
+        // The first chunk's last words within 4 tokens ("e f g h") start the next chunk when
+        // 4 + 1 + the paragraph fit in 10: for 5 tokens they do, for 6 they do not.
+        assertThat(chunks(10, 4, "a b c d e f g h", "i j k l m"))
+                .containsExactly("a b c d e f g h", "e f g h\n\ni j k l m");
+        assertThat(chunks(10, 4, "a b c d e f g h", "i j k l m n")).containsExactly("a b c d e f g h", "i j k l m n");
+    }
+
+    @Test
+    void theOverlapTakesWholeSentencesFromTheEndUpToItsBudgetTheFirstOneIncluded() {
+        // "A b." and "C d." are 2 tokens each: both fit an overlap of 4 exactly.
+        assertThat(chunks(10, 4, "A b. C d.", "e f g h i")).containsExactly("A b. C d.", "A b. C d.\n\ne f g h i");
+        // With an overlap of 3 only the last one does.
+        assertThat(chunks(10, 3, "A b. C d.", "e f g h i")).containsExactly("A b. C d.", "C d.\n\ne f g h i");
+    }
+
+    @Test
+    void anOverlapOfParagraphsWithoutPunctuationSkipsTheEmptyLinesBetweenThem() {
+        assertThat(chunks(6, 4, "a", "b", "c d e")).containsExactly("a\n\nb", "a b\n\nc d e");
+    }
+
+    @Test
+    void aLastSentenceOverTheOverlapGivesItsLastWordsEvenWhenTheyAreAllOfIt() {
+        // 20 characters are 5 tokens, over the overlap of 4; its two words are 2.
+        var spaced = "aa" + " ".repeat(16) + "bb";
+        assertThat(chunks(10, 4, spaced, "c d e f g")).containsExactly(spaced, "aa bb\n\nc d e f g");
+    }
+
+    @Test
+    void aParagraphOfExactlyTheBudgetStaysWholeAndALongerOneIsCutAtSentences() {
+        // 10 words, 21 characters: 10 tokens.
+        assertThat(chunks(10, 0, "a b c d e. f g h i j.")).containsExactly("a b c d e. f g h i j.");
+        assertThat(chunks(9, 0, "a b c d e. f g h i j.")).containsExactly("a b c d e.", "f g h i j.");
+    }
+
+    @Test
+    void aParagraphCutAtLineBreaksLosesItsEmptyLines() {
+        assertThat(chunks(5, 0, "a b c\n\nd e f")).containsExactly("a b c", "d e f");
+    }
+
+    @Test
+    void aSentenceOfExactlyTheBudgetIsKeptAsWrittenAndALongerOneIsCutAtWords() {
+        // "a  b c d e." is 5 words: exactly the budget, kept with its double space.
+        assertThat(chunks(5, 0, "a  b c d e. f g")).containsExactly("a  b c d e.", "f g");
+        // Over the budget, its words are packed: "aa bb cc" is 3 tokens, "aa bb cc dd" 4.
+        assertThat(chunks(3, 0, "aa bb cc dd ee")).containsExactly("aa bb cc", "dd ee");
+    }
+
+    @Test
+    void aWordOverTheBudgetIsCutIntoPiecesOfTheBudgetInCharacters() {
+        // A budget of 2 tokens is 8 characters.
+        assertThat(chunks(2, 0, "ab " + "x".repeat(20) + " cd"))
+                .containsExactly("ab", "xxxxxxxx", "xxxxxxxx", "xxxx cd");
+        // A word of 7 characters is 2 tokens: within the budget, not cut.
+        assertThat(chunks(2, 0, "ab yyyyyyy cd")).containsExactly("ab", "yyyyyyy", "cd");
+    }
 }

@@ -101,4 +101,18 @@ class RobotsTxtTests {
         assertThat(robots.allows("/shop/public/a")).isTrue();
         assertThat(robots.allows("/shop/cart")).isFalse();
     }
+
+    @Test
+    void aRuleThatStartsWithAWildcardMatchesAnywhere() {
+        var robots = RobotsTxt.parse("""
+                User-agent: *
+                Disallow: *.pdf$
+                Disallow: *private
+                """, "YunoBot");
+
+        assertThat(robots.allows("/docs/price-list.pdf")).isFalse();
+        assertThat(robots.allows("/docs/price-list.pdf?v=2")).isTrue();
+        assertThat(robots.allows("/a/private/notes")).isFalse();
+        assertThat(robots.allows("/a/public/notes")).isTrue();
+    }
 }

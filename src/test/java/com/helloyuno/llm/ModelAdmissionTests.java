@@ -7,7 +7,15 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
  * The one admission of model calls: generous until the provider pushes back, then fewer calls in
@@ -186,6 +194,188 @@ class ModelAdmissionTests {
         assertThatThrownBy(() -> admission.admit(Deadline.after(Duration.ofMillis(100)), 1))
                 .isInstanceOf(UpstreamUnavailable.class);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+    }
+
+    /** A clock the test moves by hand, for the rules that count time. */
+    private ModelAdmission admission(AtomicLong now, int ceiling, AdmissionSettings settings) {
+        return new ModelAdmission(llm(ceiling, Duration.ZERO), settings, meters, now::get);
+    }
+
+    @Test
+    void aCallOverTheBudgetIsAdmittedWhenItsMinuteEndsAndDoesNotSpinWhileItWaits() {
+        var shift = new AtomicLong();
+        var reads = new AtomicLong();
+        var admission = new ModelAdmission(
+                llm(100, Duration.ofSeconds(5)),
+                new AdmissionSettings(4, 0.7, Duration.ofSeconds(1), 1, 0),
+                meters,
+                () -> {
+                    reads.incrementAndGet();
+                    return System.nanoTime() + shift.get();
+                });
+        admission.admit(deadline, 1).close(); // the minute's one request
+        shift.addAndGet(Duration.ofSeconds(59).plusMillis(700).toNanos()); // 300 ms of the minute left
+        reads.set(0);
+
+        var started = System.nanoTime();
+        admission.admit(deadline, 1).close();
+        var waited = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(waited)
+                .as("the minute's end, not the 5 s wait")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(250))
+                .isLessThan(Duration.ofSeconds(3));
+        assertThat(reads.get())
+                .as("woken by a timer, not spinning on the clock")
+                .isLessThan(50);
+        assertThat(refused("budget")).isZero();
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aRefusalSaysInTheLogWhetherTheBudgetOrTheProviderHeldTheCallBack(CapturedOutput output) {
+        var budget = admission(100, Duration.ofMillis(20), new AdmissionSettings(4, 0.7, Duration.ofSeconds(1), 1, 0));
+        budget.admit(deadline, 1).close();
+        assertThatThrownBy(() -> budget.admit(deadline, 1)).isInstanceOf(UpstreamUnavailable.class);
+        assertThat(output.getOut()).contains("Model call refused: the per-minute budget is spent");
+        assertThat(output.getOut()).doesNotContain("the provider is saturated");
+
+        var full = admission(1, Duration.ofMillis(20), AdmissionSettings.DEFAULTS);
+        full.admit(deadline, 1);
+        assertThatThrownBy(() -> full.admit(deadline, 1)).isInstanceOf(UpstreamUnavailable.class);
+        assertThat(output.getOut()).contains("Model call refused: the provider is saturated after 20 ms (1 of 1");
+    }
+
+    @Test
+    void anInterruptedWaitEndsAsATimeoutAndKeepsTheInterrupt() throws Exception {
+        var admission = admission(1, Duration.ofSeconds(10), AdmissionSettings.DEFAULTS);
+        admission.admit(deadline, 1); // holds the only place
+        var thrown = new AtomicReference<Throwable>();
+        var stillInterrupted = new AtomicBoolean();
+        var waiter = Thread.ofVirtual().start(() -> {
+            try {
+                admission.admit(deadline, 1);
+            } catch (RuntimeException e) {
+                thrown.set(e);
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        sleep(Duration.ofMillis(200));
+        waiter.interrupt();
+        waiter.join(Duration.ofSeconds(5));
+
+        assertThat(thrown.get())
+                .isInstanceOfSatisfying(
+                        UpstreamUnavailable.class,
+                        e -> assertThat(e.reason()).isEqualTo(UpstreamUnavailable.Reason.TIMEOUT));
+        assertThat(stillInterrupted.get()).isTrue();
+        assertThat(admission.inFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void readingTheGaugesOrReportingAnAnswerLeavesTheAdmissionFreeForOtherThreads() throws Exception {
+        var admission = admission(10, Duration.ofMillis(500), AdmissionSettings.DEFAULTS);
+        // The metrics scrape reads the gauges on its own thread; a model call reports on its own.
+        var reporter = Thread.ofPlatform().start(() -> {
+            admission.limit();
+            admission.inFlight();
+            try (var permit = admission.admit(deadline, 1)) {
+                permit.succeeded();
+                permit.throttled(null);
+            }
+        });
+        reporter.join(Duration.ofSeconds(5));
+
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            var other = threads.submit(() -> {
+                admission.admit(deadline, 1).close();
+                return admission.inFlight();
+            });
+            assertThat(other.get(3, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    @Test
+    void aWaitingCallIsAdmittedAsSoonAsASuccessRaisesTheLimit() throws Exception {
+        var admission =
+                admission(10, Duration.ofSeconds(5), new AdmissionSettings(1, 0.5, Duration.ofSeconds(1), 0, 0));
+        var first = admission.admit(deadline, 1);
+        first.throttled(null); // one in flight, halved: a limit of 1
+        assertThat(admission.limit()).isEqualTo(1);
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            var waiter = threads.submit(() -> {
+                var started = System.nanoTime();
+                try (var permit = admission.admit(deadline, 1)) {
+                    return Duration.ofNanos(System.nanoTime() - started);
+                }
+            });
+            sleep(Duration.ofMillis(200));
+            first.succeeded(); // the limit held calls back: it grows to 2, and the waiter goes
+
+            assertThat(waiter.get(4, TimeUnit.SECONDS)).isLessThan(Duration.ofMillis(2500));
+        }
+        first.close();
+        assertThat(admission.limit()).isEqualTo(2);
+    }
+
+    @Test
+    void aSecond429CutsAgainExactlyOneDecreaseIntervalAfterTheFirst() {
+        var now = new AtomicLong(1_000_000_000L);
+        var admission = admission(now, 100, new AdmissionSettings(1, 0.5, Duration.ofSeconds(1), 0, 0));
+        var held = new ArrayList<ModelAdmission.Permit>();
+        for (int i = 0; i < 40; i++) {
+            held.add(admission.admit(deadline, 1));
+        }
+
+        held.getFirst().throttled(null);
+        assertThat(admission.limit()).isEqualTo(20);
+        now.addAndGet(Duration.ofMillis(999).toNanos());
+        held.getFirst().throttled(null);
+        assertThat(admission.limit()).as("the same burst").isEqualTo(20);
+        now.addAndGet(Duration.ofMillis(1).toNanos());
+        held.getFirst().throttled(null);
+        assertThat(admission.limit()).isEqualTo(10);
+    }
+
+    @Test
+    void aRetryAfterPausesNoLongerThanTheLongestBackoff() {
+        var now = new AtomicLong(1_000_000_000L);
+        var admission = admission(now, 10, AdmissionSettings.DEFAULTS);
+        try (var permit = admission.admit(deadline, 1)) {
+            permit.throttled(Duration.ofSeconds(60)); // max-backoff is 2 s
+        }
+
+        now.addAndGet(Duration.ofMillis(1999).toNanos());
+        assertThatThrownBy(() -> admission.admit(deadline, 1)).isInstanceOf(UpstreamUnavailable.class);
+        now.addAndGet(Duration.ofMillis(1).toNanos());
+        admission.admit(deadline, 1).close();
+    }
+
+    @Test
+    void aShorterRetryAfterDoesNotShortenAPauseAlreadyTaken() {
+        var now = new AtomicLong(1_000_000_000L);
+        var admission = admission(now, 10, AdmissionSettings.DEFAULTS);
+        try (var permit = admission.admit(deadline, 1)) {
+            permit.throttled(Duration.ofSeconds(1));
+            permit.throttled(Duration.ofMillis(100));
+        }
+
+        now.addAndGet(Duration.ofMillis(500).toNanos());
+        assertThatThrownBy(() -> admission.admit(deadline, 1)).isInstanceOf(UpstreamUnavailable.class);
+        now.addAndGet(Duration.ofMillis(500).toNanos());
+        admission.admit(deadline, 1).close();
+    }
+
+    @Test
+    void aCallLargerThanTheWholeTokenBudgetStillGoesAloneInItsMinute() {
+        var now = new AtomicLong(1_000_000_000L);
+        var admission = admission(now, 10, new AdmissionSettings(4, 0.7, Duration.ofSeconds(1), 0, 1000));
+
+        admission.admit(deadline, 5000).close();
+        assertThatThrownBy(() -> admission.admit(deadline, 1)).isInstanceOf(UpstreamUnavailable.class);
+        now.addAndGet(Duration.ofMinutes(1).toNanos());
+        admission.admit(deadline, 5000).close();
+        assertThat(refused("budget")).isEqualTo(1);
     }
 
     private double refused(String reason) {

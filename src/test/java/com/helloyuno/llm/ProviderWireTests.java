@@ -157,7 +157,139 @@ class ProviderWireTests {
                 "{\"data\":[{\"index\":0,\"embedding\":\"" + good + "\"},{\"index\":-1,\"embedding\":\"" + good
                         + "\"}]}",
                 "{\"data\":[{\"index\":0,\"embedding\":\"not base64!\"},{\"index\":1,\"embedding\":\"" + good + "\"}]}",
-                "{\"data\":{}}")) {
+                "{\"data\":{}}",
+                "{\"data\":[{\"index\":0,\"embedding\":\"" + good + "\"},{\"index\":1,\"embedding\":\"" + good
+                        + "\"},{\"index\":0,\"embedding\":\"" + good + "\"}]}",
+                "{\"data\":{\"a\":{\"index\":0,\"embedding\":\"" + good + "\"},\"b\":{\"index\":1,\"embedding\":\""
+                        + good + "\"}}}")) {
+            assertThatThrownBy(() -> ProviderWire.embeddings(body(bad), 2, 2))
+                    .as(bad)
+                    .isInstanceOf(ProviderWire.Unreadable.class);
+        }
+    }
+
+    @Test
+    void eventsWithoutDataAndBlankLinesBetweenEventsGiveNothing() throws IOException {
+        var streamed = stream("""
+
+
+                event: ping
+
+                id: 7
+                retry: 1000
+
+                data: {"choices":[{"delta":{"content":"one"}}]}
+
+
+
+                data: {"choices":[{"delta":{"content":"two"}}]}
+
+                """);
+
+        assertThat(streamed.texts()).containsExactly("one", "two");
+        assertThat(streamed.usages()).isEmpty();
+    }
+
+    @Test
+    void aDataLineWithoutAColonAddsAnEmptyLineToTheEventsData() throws IOException {
+        // "data" alone adds an empty line: the two halves of the JSON are joined by a line break.
+        var streamed = stream("data: {\"choices\":[{\"delta\":\ndata\ndata: {\"content\":\"x\"}}]}\n\n");
+
+        assertThat(streamed.texts()).containsExactly("x");
+        // The lines are joined by a line break, not run together: "1" and "2" are not 12.
+        assertThatThrownBy(() -> stream("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":1\ndata: 2}}\n\n"))
+                .isInstanceOf(ProviderWire.Unreadable.class);
+        assertThat(stream("data\n\n").texts())
+                .as("an event of one empty line is no chunk: nothing")
+                .isEmpty();
+    }
+
+    @Test
+    void onlyOneSpaceAfterTheColonIsDropped() throws IOException {
+        var streamed = stream("data:  {\"choices\":[{\"delta\":{\"content\":\" spaced\"}}]}\n\n");
+
+        assertThat(streamed.texts()).containsExactly(" spaced");
+    }
+
+    @Test
+    void doneEndsTheStreamEvenWhenMoreFollowsOnItsLine() throws IOException {
+        var streamed = stream("data: [DONE] \n\ndata: {\"choices\":[{\"delta\":{\"content\":\"late\"}}]}\n\n");
+
+        assertThat(streamed.texts()).isEmpty();
+    }
+
+    @Test
+    void aNullErrorIsNoErrorAndACodeIsReadWhateverItsType() {
+        assertThat(catchStreamError("{\"error\":{\"code\":429}}").code()).isEqualTo("429");
+        assertThat(catchStreamError("{\"error\":{\"code\":null}}").code()).isNull();
+        assertThat(catchStreamError("{\"error\":{\"code\":{\"nested\":1}}}").code())
+                .isNull();
+        assertThat(catchStreamError("{\"error\":\"overloaded\"}").code()).isNull();
+    }
+
+    @Test
+    void aNullErrorMemberIsNoError() throws IOException {
+        var streamed = stream("data: {\"error\":null,\"choices\":[{\"delta\":{\"content\":\"fine\"}}]}\n\n");
+
+        assertThat(streamed.texts()).containsExactly("fine");
+    }
+
+    private static ProviderWire.StreamError catchStreamError(String event) {
+        try {
+            stream("data: " + event + "\n\n");
+        } catch (ProviderWire.StreamError e) {
+            return e;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new AssertionError("no StreamError for " + event);
+    }
+
+    @Test
+    void usageIsReadOnlyFromAnObjectAndMissingCountsAreZero() throws IOException {
+        var streamed = stream("""
+                data: {"choices":[],"usage":null}
+
+                data: {"choices":[],"usage":7}
+
+                data: {"choices":[],"usage":{"completion_tokens":3}}
+
+                """);
+
+        assertThat(streamed.usages()).containsExactly(new ProviderWire.ReportedUsage(0, 3, 0));
+        assertThat(ProviderWire.completion(body("{\"choices\":[{\"message\":{\"content\":\"a\"}}],\"usage\":\"x\"}"))
+                        .usage())
+                .isNull();
+    }
+
+    @Test
+    void reportedCountsBecomeUsageWithinWhatAnIntHolds() {
+        assertThat(new ProviderWire.ReportedUsage(-5, 5_000_000_000L, 12).toUsage())
+                .isEqualTo(new Usage(0, Integer.MAX_VALUE, 12));
+    }
+
+    @Test
+    void aConnectionLostWhileTheBodyComesIsATransportFailureNotABadAnswer() {
+        var lost = new IOException("connection reset");
+        var body = new java.io.SequenceInputStream(body("{\"choices\":[{\"message\":"), new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw lost;
+            }
+        });
+
+        assertThatThrownBy(() -> ProviderWire.completion(body))
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasCauseReference(lost);
+    }
+
+    @Test
+    void anEmbeddingIndexThatIsNoNumberOrMissingIsUnreadable() {
+        var good = base64(1f, 2f);
+        for (var bad : List.of(
+                "{\"data\":[{\"index\":\"1\",\"embedding\":\"" + good + "\"},{\"index\":0,\"embedding\":\"" + good
+                        + "\"}]}",
+                "{\"data\":[{\"embedding\":\"" + good + "\"},{\"index\":1,\"embedding\":\"" + good + "\"}]}")) {
             assertThatThrownBy(() -> ProviderWire.embeddings(body(bad), 2, 2))
                     .as(bad)
                     .isInstanceOf(ProviderWire.Unreadable.class);

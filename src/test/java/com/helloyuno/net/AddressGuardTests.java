@@ -34,4 +34,16 @@ class AddressGuardTests {
         assertThat(guard.allowed(InetAddress.getByName("127.0.0.1"))).isTrue();
         assertThat(guard.allowed(InetAddress.getByName("169.254.169.254"))).isFalse();
     }
+
+    @Test
+    void multicastIsNeverPublicInIpv4OrIpv6() throws UnknownHostException {
+        // isPublic is the policy on its own, not only behind allowed()'s own multicast check.
+        for (var multicast : new String[] {"224.0.0.1", "239.255.255.250", "ff02::1", "ff05::1:3", "ff0e::1"}) {
+            assertThat(AddressGuard.isPublic(InetAddress.getByName(multicast)))
+                    .as(multicast)
+                    .isFalse();
+        }
+        assertThat(AddressGuard.isPublic(InetAddress.getByName("2606:4700::1111")))
+                .isTrue();
+    }
 }

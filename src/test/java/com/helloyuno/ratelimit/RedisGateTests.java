@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** After a failure, Redis is tried again once per interval, and only a fresh answer ends the outage. */
 class RedisGateTests {
@@ -69,5 +72,22 @@ class RedisGateTests {
         assertThat(gate.down()).isFalse();
         assertThat(gate.shouldTry()).isTrue();
         assertThat(gate.shouldTry()).isTrue();
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void anOutageIsLoggedOnceWithOurOwnWordsNeverWithTheClientsMessage(CapturedOutput output) {
+        gate.failed(new RedisCounters.RedisUnavailable("no answer within 200 ms", null));
+        gate.failed(new RedisCounters.RedisUnavailable("no answer within 200 ms", null));
+        assertThat(output.getOut()).contains("Redis is unreachable or slow (no answer within 200 ms)");
+        assertThat(output.getOut().lines().filter(line -> line.contains("Redis is unreachable")))
+                .hasSize(1);
+
+        gate.succeeded(gate.now());
+        nanos.addAndGet(1_000);
+        // A client's own exception may carry the connection URL, password included: only its class is logged.
+        gate.failed(new IllegalStateException("cannot connect to redis://user:secret@10.0.0.5:6379"));
+        assertThat(output.getOut()).contains("Redis is unreachable or slow (IllegalStateException)");
+        assertThat(output.getOut()).doesNotContain("secret");
     }
 }
