@@ -32,6 +32,8 @@ scripts/mutation.sh
 # The widget: its type check and browser tests in Debian's Chromium, against the jar that verify
 # has just packaged (target/yuno.jar), with the same database and Redis.
 scripts/browser.sh
+# The Postman collection run by Newman against the packaged jar, started as the Procfile says; then
+# the jar started with the Docker image's settings as an unprivileged user.
 scripts/newman.sh
 scripts/unprivileged-start.sh
 if ! command -v node >/dev/null 2>&1 || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
