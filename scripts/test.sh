@@ -25,7 +25,7 @@ goal=apply
 ./mvnw -B -ntp -Dspotless.goal="$goal" verify "$@"
 scripts/api-lint.sh  # Redocly's lint of the /v3/api-docs that verify's tests wrote to target/openapi
 
-# Mutation testing of the trust-boundary classes (about 5 minutes on 2 idle cores); fails below its
+# Mutation testing of the trust-boundary classes (about 11 minutes on 2 cores); fails below its
 # thresholds. Its report stays in target/pit-reports/.
 scripts/mutation.sh
 
