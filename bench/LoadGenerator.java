@@ -552,7 +552,10 @@ final class LoadGenerator {
                 log("level %d had errors: stopping the ramp here", level);
                 break;
             }
-            if (result.peakOpen() < 0.9 * level || result.firstTokenP50Seconds() > 5) {
+            // Streams opened evenly over the ramp, each 5 s long: at most level x 5 s / ramp are open
+            // at once when the ramp is longer than an answer.
+            var expectedOpen = level * Math.min(1.0, STREAM_CHUNKS * STREAM_DELAY_MS / 1000.0 / ramp.toSeconds());
+            if (result.peakOpen() < 0.9 * expectedOpen || result.firstTokenP50Seconds() > 5) {
                 log("level %d: %d streams open at once at most, first token after %.1f s (p50): the machine"
                                 + " cannot keep up; stopping",
                         level, result.peakOpen(), result.firstTokenP50Seconds());

@@ -203,7 +203,7 @@ log_counts() {
   local name=$1 file="$work/service-$1.log"
   {
     echo "## $name instance: log lines"
-    for pattern in "Chat model busy" "Retrieval unavailable" "Searching by full text alone" \
+    for pattern in "Chat model busy" "Retrieval unavailable" "Retrieval busy" "Searching by full text alone" \
       "Classification of a turn failed" "spool" "Connection is not available" " ERROR " " WARN "; do
       printf '%6d  %s\n' "$(grep -c -- "$pattern" "$file" || true)" "$pattern"
     done
