@@ -9,6 +9,7 @@ import com.openai.errors.OpenAIIoException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -42,6 +43,8 @@ final class JdkHttpTransport implements HttpClient {
                 .connectTimeout(connectTimeout)
                 // Redirects are not followed: an API key must not be sent to wherever a 3xx points.
                 .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+                // The JVM's proxy settings (https.proxyHost, ...), as OkHttp honoured them; none: direct.
+                .proxy(ProxySelector.getDefault())
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
     }
