@@ -7,9 +7,20 @@
 #                              YUNO_START_TIMEOUT seconds, default 300); sets JAR_PORT; returns 1
 #                              if the process ends first or the time runs out
 #   jar_stop                   SIGTERM, then SIGKILL after 60 s; does nothing when nothing runs
+#   psql_admin ARGS...         psql on the maintenance database as the services' role (after
+#                              scripts/services.sh), to make and drop the jar's own database
 
 JAR_PID=""
 JAR_PORT=""
+
+psql_admin() {
+  if command -v psql >/dev/null 2>&1; then
+    PGPASSWORD="$DATABASE_PASSWORD" psql -q -h 127.0.0.1 -p "${YUNO_PG_PORT:-5432}" -U "$DATABASE_USERNAME" \
+      -d postgres "$@"
+  else
+    docker compose exec -T postgres psql -q -U "$DATABASE_USERNAME" -d postgres "$@"
+  fi
+}
 
 jar_start() {
   local log=$1

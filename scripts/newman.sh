@@ -25,14 +25,6 @@ eval "$(scripts/services.sh)"
 # A database of its own, made afresh and dropped at the end. Named after YUNO_TEST_DATABASE so that
 # two checkouts running their tests side by side do not share it.
 db="${YUNO_TEST_DATABASE:-yuno_test}_newman"
-pg_port="${YUNO_PG_PORT:-5432}"
-psql_admin() {
-  if command -v psql >/dev/null 2>&1; then
-    PGPASSWORD="$DATABASE_PASSWORD" psql -q -h 127.0.0.1 -p "$pg_port" -U "$DATABASE_USERNAME" -d postgres "$@"
-  else
-    docker compose exec -T postgres psql -q -U "$DATABASE_USERNAME" -d postgres "$@"
-  fi
-}
 
 out="$root/target/newman"
 rm -rf "$out"

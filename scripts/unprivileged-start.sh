@@ -100,14 +100,6 @@ done
 # A database of its own, as scripts/newman.sh; the shared Redis.
 eval "$(scripts/services.sh)"
 db="${YUNO_TEST_DATABASE:-yuno_test}_image"
-pg_port="${YUNO_PG_PORT:-5432}"
-psql_admin() {
-  if command -v psql >/dev/null 2>&1; then
-    PGPASSWORD="$DATABASE_PASSWORD" psql -q -h 127.0.0.1 -p "$pg_port" -U "$DATABASE_USERNAME" -d postgres "$@"
-  else
-    docker compose exec -T postgres psql -q -U "$DATABASE_USERNAME" -d postgres "$@"
-  fi
-}
 out="$root/target/unprivileged-start"
 rm -rf "$out"
 mkdir -p "$out"
