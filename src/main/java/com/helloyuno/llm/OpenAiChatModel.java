@@ -75,12 +75,7 @@ final class OpenAiChatModel implements ChatModel {
     public ChatResult complete(ChatRequest request) {
         var params = params(request).build();
         return call("complete", request, deadline -> {
-            var completion = blocking(deadline, options -> {
-                try (var response =
-                        client.chat().completions().withRawResponse().create(params, options)) {
-                    return ProviderWire.completion(response.body());
-                }
-            });
+            var completion = completion(params, deadline);
             return new ChatResult(completion.text(), usage(completion.usage(), request, completion.text()));
         });
     }
@@ -102,18 +97,22 @@ final class OpenAiChatModel implements ChatModel {
     public <T> StructuredResult<T> structured(ChatRequest request, Class<T> type) {
         var params = params(request).responseFormat(responseFormat(type)).build();
         return call("structured", request, deadline -> {
-            var completion = blocking(deadline, options -> {
-                try (var response =
-                        client.chat().completions().withRawResponse().create(params, options)) {
-                    return ProviderWire.completion(response.body());
-                }
-            });
+            var completion = completion(params, deadline);
             var json = completion.text();
             try {
                 return new StructuredResult<>(
                         ProviderWire.value(json, type), json, usage(completion.usage(), request, json));
             } catch (RuntimeException e) {
                 throw classify(e, false);
+            }
+        });
+    }
+
+    /** One whole (not streamed) completion, read from the raw answer, within the deadline. */
+    private ProviderWire.Completion completion(ChatCompletionCreateParams params, Deadline deadline) {
+        return blocking(deadline, options -> {
+            try (var response = client.chat().completions().withRawResponse().create(params, options)) {
+                return ProviderWire.completion(response.body());
             }
         });
     }

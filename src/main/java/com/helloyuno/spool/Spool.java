@@ -150,35 +150,48 @@ public class Spool implements SmartLifecycle {
             throw new IllegalArgumentException("No writer for " + kind);
         }
         if (spooled.get() == 0) {
-            if (!writeSlots.tryAcquire(settings.writeWait())) {
-                // PostgreSQL is up but slower than the writes come: they wait on disk, not in
-                // memory, and the drain catches up in order.
-                if (outage.compareAndSet(false, true)) {
-                    log.warn(
-                            "Writes waited over {} for one of {} write slots: spooling writes until they catch up",
-                            settings.writeWait(),
-                            settings.maxConcurrentWrites());
-                }
-                return spool(kind, payload);
-            }
-            try {
-                var tree = json.valueToTree(payload);
-                try {
-                    writer.applyJson(json, tree);
-                    return Outcome.WRITTEN;
-                } catch (RuntimeException e) {
-                    if (!Outages.isOutage(e)) {
-                        return quarantineNew(kind, tree, e);
-                    }
-                    if (outage.compareAndSet(false, true)) {
-                        log.warn("PostgreSQL unavailable ({}): spooling writes until it is back", Outages.describe(e));
-                    }
-                }
-            } finally {
-                writeSlots.release();
+            var outcome = writeNow(kind, writer, payload);
+            if (outcome != null) {
+                return outcome;
             }
         }
         return spool(kind, payload);
+    }
+
+    /**
+     * The write sent to PostgreSQL at once, in one of the write slots: written, or quarantined when
+     * PostgreSQL refuses it for its data; {@code null} when it must wait in the spool (no slot came
+     * within {@code write-wait}, or PostgreSQL is away).
+     */
+    private @Nullable Outcome writeNow(String kind, Writer<?> writer, Object payload) {
+        if (!writeSlots.tryAcquire(settings.writeWait())) {
+            // PostgreSQL is up but slower than the writes come: they wait on disk, not in memory,
+            // and the drain catches up in order.
+            if (outage.compareAndSet(false, true)) {
+                log.warn(
+                        "Writes waited over {} for one of {} write slots: spooling writes until they catch up",
+                        settings.writeWait(),
+                        settings.maxConcurrentWrites());
+            }
+            return null;
+        }
+        try {
+            var tree = json.valueToTree(payload);
+            try {
+                writer.applyJson(json, tree);
+                return Outcome.WRITTEN;
+            } catch (RuntimeException e) {
+                if (!Outages.isOutage(e)) {
+                    return quarantineNew(kind, tree, e);
+                }
+                if (outage.compareAndSet(false, true)) {
+                    log.warn("PostgreSQL unavailable ({}): spooling writes until it is back", Outages.describe(e));
+                }
+                return null;
+            }
+        } finally {
+            writeSlots.release();
+        }
     }
 
     /** Writes waiting for PostgreSQL. */
