@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The knowledge base's benchmark (not a test): ingest throughput with the loopback fake embeddings
-# server, then retrieval latency p50/p99 and recall@5 of the HNSW index against exact search.
-#   scripts/bench-knowledge.sh [chunks=100000] [sites=100] [ingested documents=200] [queries=200]
+# The knowledge base's benchmark (not a test), KnowledgeBenchmark under src/test/java: a bulk load
+# of chunks over sites of skewed sizes (load, index build, database size), ingestion with the
+# indexes in place (embeddings from the loopback fake server), then the hybrid search from several
+# searchers at once: p50/p99 and recall@5 against the exact search per site-size bucket.
+#   scripts/bench-knowledge.sh [chunks=1000000] [sites=1000] [ingested documents=200]
+#                              [questions per size bucket=200] [searchers=8]
+# Results go to stdout and bench/results/knowledge.txt.
 # It runs on a database of its own (YUNO_BENCH_DATABASE, default yuno_bench_kb), dropped and made
 # anew each run, with the local services of scripts/services.sh.
 set -euo pipefail
@@ -17,5 +21,13 @@ export DATABASE_URL="jdbc:postgresql://127.0.0.1:${pg_port}/${bench_db}"
 
 ./mvnw -q -B -ntp -DskipTests test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2
-java -Xmx4g -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" \
-  com.helloyuno.knowledge.KnowledgeBenchmark "$@" 2>&1 | grep -E 'INGEST|LOAD|RETRIEVE|ERROR|Exception' || true
+mkdir -p bench/results
+{
+  echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), nproc $(nproc), $(free -h | awk '/Mem:/ {print $2}') RAM,"\
+       "$(PGPASSWORD="$DATABASE_PASSWORD" psql -Atq -h 127.0.0.1 -p "$pg_port" -U "$DATABASE_USERNAME" -d "$bench_db" \
+          -c "SELECT version()" | cut -d' ' -f1-2), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "# arguments: ${*:-(defaults)}"
+  java -Xmx4g -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" \
+    com.helloyuno.knowledge.KnowledgeBenchmark "$@" 2>&1 | grep -E 'INGEST|LOAD|RETRIEVE|ERROR|Exception' || true
+  echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee bench/results/knowledge.txt

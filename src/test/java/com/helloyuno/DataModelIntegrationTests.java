@@ -110,31 +110,58 @@ class DataModelIntegrationTests {
     }
 
     @Test
-    void chunksHaveAVectorColumnWithAnHnswCosineIndexAndAFullTextIndex() throws SQLException {
+    void chunksHaveAHalfPrecisionVectorWithItsBitsInACoveringIndexAndAFullTextIndex() throws SQLException {
         assertThat(strings("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
-                        + " WHERE attrelid = 'chunks'::regclass AND attname = 'embedding'"))
-                .containsExactly("vector(1536)");
+                        + " WHERE attrelid = 'chunks'::regclass AND attname IN ('embedding', 'embedding_bits')"
+                        + " ORDER BY attname"))
+                .containsExactly("halfvec(1536)", "bit(1536)");
         var indexes = strings("SELECT indexdef FROM pg_indexes WHERE tablename = 'chunks'");
-        assertThat(indexes).anyMatch(d -> d.contains("USING hnsw (embedding vector_cosine_ops)"));
-        assertThat(indexes).anyMatch(d -> d.contains("USING gin (search_text)"));
+        assertThat(indexes)
+                .anyMatch(d -> d.contains("(site_id, embedding_model) INCLUDE (id, embedding_bits)"))
+                .anyMatch(d -> d.contains("USING gin (search_text)"))
+                .noneMatch(d -> d.contains("hnsw"));
         assertThat(strings("SELECT attgenerated::text FROM pg_attribute"
-                        + " WHERE attrelid = 'chunks'::regclass AND attname = 'search_text'"))
-                .containsExactly("s");
+                        + " WHERE attrelid = 'chunks'::regclass AND attname IN ('search_text', 'embedding_bits')"))
+                .containsExactly("s", "s");
     }
 
     @Test
-    void fullTextColumnIsFilledFromTitleHeadingsAndContent() throws SQLException {
+    void fullTextColumnIsFilledFromTitleHeadingsAndContentInTheChunksConfiguration() throws SQLException {
         var site = newSite();
         try (var db = connect(url)) {
             var document = insertDocument(db, site);
             db.createStatement()
-                    .execute("INSERT INTO chunks (site_id, document_id, ordinal, title, heading_path, content)"
-                            + " VALUES ('" + site + "', '" + document + "', 0, 'Refund policy', 'Returns',"
-                            + " 'Customers may return goods within thirty days.')");
+                    .execute("INSERT INTO chunks (site_id, document_id, ordinal, title, heading_path, content,"
+                            + " text_config) VALUES ('" + site + "', '" + document + "', 0, 'Refund policy', 'Returns',"
+                            + " 'Customers may return goods within thirty days.', 'english')");
         }
         assertThat(strings("SELECT title FROM chunks WHERE site_id = '" + site
                         + "' AND search_text @@ websearch_to_tsquery('english', 'refunds returned goods')"))
                 .containsExactly("Refund policy");
+    }
+
+    @Test
+    void aSitesNewLanguageReindexesItsChunksAndNoOtherSites() throws SQLException {
+        var site = newSite();
+        var other = newSite();
+        try (var db = connect(url)) {
+            for (var s : List.of(site, other)) {
+                var document = insertDocument(db, s);
+                db.createStatement()
+                        .execute("INSERT INTO chunks (site_id, document_id, ordinal, content) VALUES ('" + s + "', '"
+                                + document + "', 0, 'Die Kunden bestellen Bücher')");
+            }
+            db.createStatement()
+                    .execute("UPDATE sites SET text_search_config = 'german' WHERE site_id = '" + site + "'");
+        }
+        // German stemming: "bestellen" and "bestellte" meet at "bestell"; "die" is a German stop word.
+        var stemmed =
+                "search_text @@ to_tsquery('german', 'bestellte') AND NOT search_text @@ to_tsquery('simple', 'die')";
+        assertThat(strings(
+                        "SELECT site_id FROM chunks WHERE site_id IN ('" + site + "', '" + other + "') AND " + stemmed))
+                .containsExactly(site);
+        assertThat(strings("SELECT text_config::text FROM chunks WHERE site_id = '" + other + "'"))
+                .containsExactly("simple");
     }
 
     @Test
@@ -150,7 +177,7 @@ class DataModelIntegrationTests {
                 var document = insertDocument(db, site);
                 db.createStatement()
                         .execute("INSERT INTO chunks (site_id, document_id, ordinal, content, embedding) VALUES ('"
-                                + site + "', '" + document + "', 0, 'hello', array_fill(0.1, ARRAY[1536])::vector)");
+                                + site + "', '" + document + "', 0, 'hello', array_fill(0.1, ARRAY[1536])::halfvec)");
                 db.createStatement()
                         .execute("INSERT INTO chat_history (site_id, session_id, role, content) VALUES ('" + site
                                 + "', 's1', 'user', 'hi')");

@@ -9,7 +9,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Chunks as search sees them: nearest vectors (pgvector cosine distance), full-text matches
@@ -21,12 +20,10 @@ class Chunks {
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
-    private final TransactionTemplate transactions;
 
-    Chunks(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate transactions) {
+    Chunks(JdbcClient jdbc, JdbcTemplate template) {
         this.jdbc = jdbc;
         this.template = template;
-        this.transactions = transactions;
     }
 
     /** A search hit: the chunk and its distance (vector) or rank (full text). */
@@ -52,12 +49,14 @@ class Chunks {
 
     /** How nearest neighbours are found. */
     enum Scan {
-        /** Every vector of the site compared: exact, for sites with few chunks. */
+        /** Every vector of the site compared: exact, the benchmark's and the tests' truth. */
         EXACT,
-        /** The HNSW index with pgvector 0.8's iterative scan, in strict distance order (lower recall). */
-        INDEX_STRICT,
-        /** The same in relaxed order, re-sorted afterwards: better recall, what large sites use. */
-        INDEX_RELAXED
+        /**
+         * The site's binary-quantized vectors ranked by Hamming distance from the covering index,
+         * then the best {@code rerank} of them compared exactly: exact for sites of up to {@code
+         * rerank} chunks, and for larger ones as good as the re-ranking depth makes it.
+         */
+        QUANTIZED
     }
 
     /** What a chunk's vector is made of: its place in the document gives short chunks their context. */
@@ -76,19 +75,25 @@ class Chunks {
     }
 
     /**
-     * Nearest neighbours through the HNSW index. The site filter is written {@code site_id || ''}
-     * so that the planner cannot answer from the site index, and sequential scans are off in the
-     * transaction: this query means the HNSW index, for sites too large to compare exactly. The
-     * iterative scan then walks the graph until it has {@code limit} rows of the site (or {@code
-     * hnsw.max_scan_tuples}); relaxed order may return them slightly out of order, hence the outer
-     * sort.
+     * The first pass reads only {@code chunks_site_bits_idx} (site, model, id, 192 bytes of bits),
+     * so a site's size costs a Hamming distance per chunk rather than a 3 KB vector read; the
+     * second compares the survivors' vectors. MATERIALIZED keeps the two apart.
      */
-    static final String INDEX_SCAN = """
-            WITH nearest AS MATERIALIZED (
-                SELECT id, embedding <=> ? AS distance FROM chunks
-                WHERE (site_id || '') = ? AND embedding_model = ?
-                ORDER BY embedding <=> ? LIMIT ?)
-            SELECT id, distance FROM nearest ORDER BY distance, id""";
+    static final String QUANTIZED_SCAN = """
+            WITH candidates AS MATERIALIZED (
+                SELECT id FROM chunks
+                WHERE site_id = ? AND embedding_model = ?
+                ORDER BY embedding_bits <~> binary_quantize(?::halfvec)::bit(1536) LIMIT ?)
+            SELECT c.id, c.embedding <=> ?::halfvec AS distance
+            FROM candidates JOIN chunks c USING (id)
+            ORDER BY distance, c.id LIMIT ?""";
+
+    /** MATERIALIZED keeps the planner from ordering through any index: all the site's rows compared. */
+    static final String EXACT_SCAN = """
+            WITH site_chunks AS MATERIALIZED (
+                SELECT id, embedding <=> ?::halfvec AS distance FROM chunks
+                WHERE site_id = ? AND embedding_model = ? AND embedding IS NOT NULL)
+            SELECT id, distance FROM site_chunks ORDER BY distance, id LIMIT ?""";
 
     int countEmbedded(String siteId, String model) {
         return jdbc.sql("SELECT count(*) FROM chunks WHERE site_id = ? AND embedding_model = ?")
@@ -97,66 +102,134 @@ class Chunks {
                 .single();
     }
 
-    /**
-     * The site's chunks nearest to a vector, by cosine distance, among those embedded with this
-     * model. The index scans run in a short transaction of their own so that their settings
-     * ({@code SET LOCAL}) end with it.
-     */
-    List<Hit> nearest(
-            String siteId, float[] vector, String model, int limit, Scan scan, int efSearch, int maxScanTuples) {
+    /** The site's chunks nearest to a vector, by cosine distance, among those embedded with this model. */
+    List<Hit> nearest(String siteId, float[] vector, String model, int limit, Scan scan, int rerank) {
         var query = new PGvector(vector);
         return switch (scan) {
             case EXACT ->
-                // MATERIALIZED keeps the planner off the HNSW index: the site's rows (by the site
-                // index) are all compared, then sorted.
-                jdbc.sql("""
-                                WITH site_chunks AS MATERIALIZED (
-                                    SELECT id, embedding <=> ? AS distance FROM chunks
-                                    WHERE site_id = ? AND embedding_model = ? AND embedding IS NOT NULL)
-                                SELECT id, distance FROM site_chunks ORDER BY distance, id LIMIT ?""")
+                jdbc.sql(EXACT_SCAN)
                         .params(query, siteId, model, limit)
                         .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
                         .list();
-            case INDEX_STRICT, INDEX_RELAXED ->
-                transactions.execute(status -> {
-                    var order = scan == Scan.INDEX_STRICT ? "strict_order" : "relaxed_order";
-                    jdbc.sql(
-                                    "SELECT set_config('hnsw.iterative_scan', ?, true), set_config('hnsw.ef_search', ?, true),"
-                                            + " set_config('hnsw.max_scan_tuples', ?, true), set_config('enable_seqscan', 'off', true)")
-                            .params(order, Integer.toString(efSearch), Integer.toString(maxScanTuples))
-                            .query()
-                            .singleRow();
-                    return jdbc.sql(INDEX_SCAN)
-                            .params(query, siteId, model, query, limit)
-                            .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
-                            .list();
-                });
+            case QUANTIZED ->
+                jdbc.sql(QUANTIZED_SCAN)
+                        .params(siteId, model, query, Math.max(rerank, limit), query, limit)
+                        .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
+                        .list();
         };
     }
 
     /**
-     * The site's chunks that match any of the query's words, best {@code ts_rank} first. The words
-     * are joined with {@code OR} for {@code websearch_to_tsquery}: a question's words need not all
-     * be in one chunk, and the rank rewards the chunks that hold more of them.
+     * The site's chunks that match the question's telling words, best {@code ts_rank} first. The
+     * telling words are the question's lexemes (in the site's text search configuration) less
+     * those too common to pick out a passage: the ones in {@code commonLexemes} (PostgreSQL's
+     * statistics of all chunks) and the stop words of any of {@code stopWordDictionaries}, since a
+     * site of no stated language is indexed with the {@code simple} configuration, which keeps
+     * "the" and "of". A chunk matching only those is not relevant. Only a bounded pool is ranked,
+     * since ranking reads each chunk's whole {@code tsvector} and a word common in a large site
+     * matches most of it: the chunks the vector half found ({@code alsoRank}) and at most {@code
+     * maxMatches} others. A site with at most {@code maxMatches} matches is ranked in full, as
+     * {@link #fullTextExact} ranks every site.
      */
-    List<Hit> fullText(String siteId, String query, int limit) {
+    List<Hit> fullText(
+            String siteId,
+            String query,
+            Collection<Long> alsoRank,
+            Collection<String> commonLexemes,
+            Collection<String> stopWordDictionaries,
+            int maxMatches,
+            int limit) {
+        var words = words(query);
+        if (words.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql(TELLING_WORDS + """
+                        , pool AS (
+                            SELECT unnest(?::bigint[]) AS id
+                            UNION (SELECT c.id FROM chunks c, q WHERE c.site_id = ? AND c.search_text @@ q.words LIMIT ?))
+                        SELECT c.id, ts_rank(c.search_text, q.words) AS rank
+                        FROM pool JOIN chunks c USING (id), q
+                        WHERE c.site_id = ? AND c.search_text @@ q.words
+                        ORDER BY rank DESC, c.id LIMIT ?""")
+                .params(
+                        String.join(" ", words),
+                        commonLexemes.toArray(String[]::new),
+                        stopWordDictionaries.toArray(String[]::new),
+                        siteId,
+                        alsoRank.toArray(Long[]::new),
+                        siteId,
+                        maxMatches,
+                        siteId,
+                        limit)
+                .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
+                .list();
+    }
+
+    /**
+     * Every chunk of the site that matches the question's telling words, ranked: the truth the
+     * benchmark and the tests hold {@link #fullText} to.
+     */
+    List<Hit> fullTextExact(
+            String siteId,
+            String query,
+            Collection<String> commonLexemes,
+            Collection<String> stopWordDictionaries,
+            int limit) {
+        var words = words(query);
+        if (words.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql(TELLING_WORDS + """
+                        SELECT c.id, ts_rank(c.search_text, q.words) AS rank
+                        FROM chunks c, q
+                        WHERE c.site_id = ? AND c.search_text @@ q.words
+                        ORDER BY rank DESC, c.id LIMIT ?""")
+                .params(
+                        String.join(" ", words),
+                        commonLexemes.toArray(String[]::new),
+                        stopWordDictionaries.toArray(String[]::new),
+                        siteId,
+                        siteId,
+                        limit)
+                .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
+                .list();
+    }
+
+    /**
+     * {@code q.words}: the telling lexemes as one tsquery ({@code 'a' | 'b'}; NULL, matching
+     * nothing, when there are none), quoted for the tsquery syntax (a quote or a backslash in a
+     * lexeme escaped) and cast rather than parsed again, being normalised already.
+     */
+    static final String TELLING_WORDS = """
+            WITH q AS MATERIALIZED (
+                SELECT (SELECT string_agg('''' || replace(replace(t.lexeme, '\\', '\\\\'), '''', '''''') || '''', ' | ')
+                        FROM unnest(to_tsvector(site.config, ?)) t
+                        WHERE t.lexeme <> ALL (?::text[])
+                          AND NOT EXISTS (SELECT FROM unnest(?::text[]) d(name)
+                                          WHERE ts_lexize(d.name::regdictionary, t.lexeme) = '{}'))::tsquery AS words
+                FROM (SELECT text_search_config AS config FROM sites WHERE site_id = ?) site)
+            """;
+
+    /**
+     * The lexemes in at least {@code share} of all chunks, by PostgreSQL's own statistics of the
+     * {@code search_text} column (ANALYZE keeps its most common elements and their frequencies).
+     */
+    List<String> commonLexemes(double share) {
+        return jdbc.sql("""
+                        SELECT e.lexeme FROM pg_stats s,
+                             unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, share)
+                        WHERE s.schemaname = current_schema() AND s.tablename = 'chunks' AND s.attname = 'search_text'
+                          AND e.lexeme IS NOT NULL AND e.share >= ?""").param(share).query(String.class).list();
+    }
+
+    private static List<String> words(String query) {
         var words = new ArrayList<String>();
         for (var word : query.split("[^\\p{L}\\p{N}]+")) {
             if (!word.isEmpty() && words.size() < 64) {
                 words.add(word);
             }
         }
-        if (words.isEmpty()) {
-            return List.of();
-        }
-        return jdbc.sql("""
-                        SELECT c.id, ts_rank(c.search_text, q) AS rank
-                        FROM chunks c, websearch_to_tsquery('english', ?) q
-                        WHERE c.site_id = ? AND c.search_text @@ q
-                        ORDER BY rank DESC, c.id LIMIT ?""")
-                .params(String.join(" OR ", words), siteId, limit)
-                .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
-                .list();
+        return words;
     }
 
     List<Loaded> load(String siteId, Collection<Long> ids) {

@@ -111,8 +111,9 @@ class Documents {
                     .update();
             template.batchUpdate("""
                     INSERT INTO chunks (site_id, document_id, ordinal, title, url, heading_path, content, token_count,
-                                        embedding, embedding_model)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", drafts, 500, (ps, draft) -> {
+                                        embedding, embedding_model, text_config)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                            (SELECT text_search_config FROM sites WHERE site_id = ?))""", drafts, 500, (ps, draft) -> {
                 ps.setString(1, document.siteId());
                 ps.setObject(2, id);
                 ps.setInt(3, draft.ordinal());
@@ -128,6 +129,8 @@ class Documents {
                     ps.setNull(9, Types.OTHER);
                     ps.setNull(10, Types.VARCHAR);
                 }
+                // Indexed for full text in the site's language (sites.text_search_config).
+                ps.setString(11, document.siteId());
             });
             return id;
         });

@@ -27,15 +27,13 @@ class EmbeddingBackfill implements SmartLifecycle {
     private final Chunks chunks;
     private final Embeddings embeddings;
     private final KnowledgeSettings.Backfill settings;
-    private final SiteSizes siteSizes;
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile @Nullable ScheduledExecutorService scheduler;
 
-    EmbeddingBackfill(Chunks chunks, Embeddings embeddings, KnowledgeSettings settings, SiteSizes siteSizes) {
+    EmbeddingBackfill(Chunks chunks, Embeddings embeddings, KnowledgeSettings settings) {
         this.chunks = chunks;
         this.embeddings = embeddings;
         this.settings = settings.backfill();
-        this.siteSizes = siteSizes;
     }
 
     /**
@@ -66,7 +64,6 @@ class EmbeddingBackfill implements SmartLifecycle {
             busy.set(false);
         }
         if (filled > 0) {
-            siteSizes.forgetAll();
             log.info("Embedded {} chunks that had no vector", filled);
         }
         return filled;

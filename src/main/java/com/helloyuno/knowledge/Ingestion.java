@@ -30,20 +30,13 @@ class Ingestion {
     private final Documents documents;
     private final Embeddings embeddings;
     private final EmbeddingBackfill backfill;
-    private final SiteSizes siteSizes;
 
-    Ingestion(
-            KnowledgeSettings settings,
-            Documents documents,
-            Embeddings embeddings,
-            EmbeddingBackfill backfill,
-            SiteSizes siteSizes) {
+    Ingestion(KnowledgeSettings settings, Documents documents, Embeddings embeddings, EmbeddingBackfill backfill) {
         this.settings = settings;
         this.chunker = new Chunker(settings.chunking());
         this.documents = documents;
         this.embeddings = embeddings;
         this.backfill = backfill;
-        this.siteSizes = siteSizes;
     }
 
     /** Where a document came from, as the {@code documents.source} column says. */
@@ -200,7 +193,6 @@ class Ingestion {
                 prepared.sizeBytes());
         try {
             var id = documents.insert(document, prepared.drafts(), vectors, embeddings.model(), replacing);
-            siteSizes.forget(siteId);
             if (vectors == null && embeddings.available()) {
                 backfill.requestSoon();
             }

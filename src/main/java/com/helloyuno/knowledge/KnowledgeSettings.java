@@ -7,7 +7,9 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -64,11 +66,16 @@ record KnowledgeSettings(
      * @param minRelevance vector hits below this cosine similarity are not relevant; full-text hits
      *     must match the query's words at all and reach {@code minTextRank}
      * @param minTextRank the least {@code ts_rank} of a full-text hit
-     * @param exactScanMaxChunks sites with at most this many embedded chunks are searched exactly
-     *     (every vector of the site compared); larger ones through the HNSW index with iterative scans
-     * @param efSearch {@code hnsw.ef_search} for index scans
-     * @param maxScanTuples {@code hnsw.max_scan_tuples}: how far an iterative index scan may go
-     * @param siteSizeCacheTtl how long a site's chunk count is trusted when choosing the scan
+     * @param maxTextMatches the full-text half ranks the vector half's candidates and at most this
+     *     many chunks holding an uncommon word of the question and as many holding any of its words,
+     *     not every match (a common word matches nearly every chunk of a large site)
+     * @param commonWordShare a word in at least this share of all chunks is common: it still counts
+     *     in the rank but does not pick the chunks to rank
+     * @param stopWordDictionaries PostgreSQL dictionaries whose stop words never pick a passage,
+     *     whatever the site's language ({@code simple}, for a site that names none, keeps them)
+     * @param commonWordsRefresh how often the common words are read again from PostgreSQL's statistics
+     * @param rerank how many of the site's chunks nearest by their binary-quantized vectors are
+     *     compared exactly; a site with at most this many embedded chunks is searched exactly
      * @param maxConcurrent searches sent to PostgreSQL at once, each holding a pooled connection
      *     for its few statements; keep it below the pool's size ({@code YUNO_DB_POOL_SIZE}, 10) less
      *     the spool's {@code max-concurrent-writes} (3), so that site lookups and the API keep one
@@ -86,10 +93,26 @@ record KnowledgeSettings(
             double minRelevance,
 
             @DecimalMin("0.0") @DefaultValue("0.0") double minTextRank,
-            @Min(0) @DefaultValue("2000") int exactScanMaxChunks,
-            @Min(1) @Max(1000) @DefaultValue("100") int efSearch,
-            @Min(1) @DefaultValue("50000") int maxScanTuples,
-            @NotNull @DefaultValue("60s") Duration siteSizeCacheTtl,
+            @Min(1) @Max(10000) @DefaultValue("200") int rerank,
+            @Min(1) @Max(10000) @DefaultValue("100") int maxTextMatches,
+
+            @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.01")
+            double commonWordShare,
+
+            @NotNull @DefaultValue("10m") Duration commonWordsRefresh,
+
+            @NotNull
+            @DefaultValue({
+                "english_stem",
+                "german_stem",
+                "french_stem",
+                "spanish_stem",
+                "italian_stem",
+                "portuguese_stem",
+                "dutch_stem"
+            })
+            List<@Pattern(regexp = "[a-z_]{1,63}") String> stopWordDictionaries,
+
             @Min(1) @DefaultValue("6") int maxConcurrent,
             @NotNull @DefaultValue("1s") Duration maxWait) {}
 

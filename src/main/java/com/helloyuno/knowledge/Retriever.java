@@ -22,14 +22,12 @@ import org.springframework.stereotype.Service;
  * fusion, so an unrelated question gets nothing rather than the least bad chunks.
  *
  * <p>The nearest-neighbour half returns the site's true top candidates however small a share of
- * all chunks the site holds. Measured by {@code scripts/bench-knowledge.sh} (100k chunks over 100
- * sites, README): comparing all of a 1,000-chunk site's vectors takes 15 ms (p50) with recall 1;
- * the HNSW index with pgvector 0.8's iterative scan takes 13 ms with recall@5 0.97 in relaxed order
- * (0.81 in strict order, which stops walking the graph sooner). So sites with up to {@code
- * exact-scan-max-chunks} (2,000) embedded chunks are compared exactly, which also cannot miss a
- * chunk the graph left unreachable, and larger ones go through the index in relaxed order, which
- * keeps walking the graph until it has enough of the site's chunks instead of filtering a fixed
- * {@code ef_search} candidates down to too few.
+ * all chunks the site holds: it reads the site's binary-quantized vectors (192 bytes each) from a
+ * covering index, ranks them by Hamming distance and compares the best {@code rerank} (200)
+ * exactly, so a site of up to 200 chunks is searched exactly and a large one loses little recall
+ * (README, knowledge benchmark: 1,000,000 chunks over 1,000 sites, recall@5 by site size). A
+ * global HNSW index served large sites before; it walked other sites' chunks to find one site's,
+ * cost about 10 ms per inserted vector, and is gone.
  */
 @Service
 public class Retriever {
@@ -38,19 +36,19 @@ public class Retriever {
 
     private final Chunks chunks;
     private final Embeddings embeddings;
-    private final SiteSizes siteSizes;
     private final KnowledgeSettings.Retrieval settings;
     private final Slots slots;
+    private final CommonWords commonWords;
 
     Retriever(
             Chunks chunks,
             Embeddings embeddings,
-            SiteSizes siteSizes,
             KnowledgeSettings settings,
+            CommonWords commonWords,
             MeterRegistry meters) {
+        this.commonWords = commonWords;
         this.chunks = chunks;
         this.embeddings = embeddings;
-        this.siteSizes = siteSizes;
         this.settings = settings.retrieval();
         this.slots = new Slots(this.settings.maxConcurrent());
         Gauge.builder("yuno.knowledge.searches.in.flight", slots, Slots::inUse)
@@ -70,12 +68,22 @@ public class Retriever {
      * it without a transaction: it embeds the question before it takes a connection.
      */
     public List<Passage> search(String siteId, String query, int topK) {
+        if (query.isBlank()) {
+            return List.of();
+        }
+        return search(siteId, query, embedQuery(query), topK, Chunks.Scan.QUANTIZED);
+    }
+
+    /**
+     * The search with the question already embedded ({@code null}: by full text alone), by the
+     * given vector scan; the benchmark compares the scans through it.
+     */
+    List<Passage> search(String siteId, String query, float @Nullable [] vector, int topK, Chunks.Scan scan) {
         var k = Math.clamp(topK, 1, settings.maxTopK());
         if (query.isBlank()) {
             return List.of();
         }
         var candidates = Math.max(settings.candidates(), k);
-        var vector = embedQuery(query);
         // The model call is over: from here on the search holds pooled connections, a bounded number at once.
         if (!slots.tryAcquire(settings.maxWait())) {
             throw new RetrievalBusy(settings.maxConcurrent());
@@ -83,38 +91,33 @@ public class Retriever {
         try {
             List<Chunks.Hit> nearest = List.of();
             if (vector != null) {
-                nearest = nearest(siteId, vector, candidates).stream()
+                nearest = nearest(siteId, vector, candidates, scan).stream()
                         .filter(hit -> 1 - hit.value() >= settings.minRelevance())
                         .toList();
             }
-            var text = chunks.fullText(siteId, query, candidates).stream()
-                    .filter(hit -> hit.value() >= settings.minTextRank())
-                    .toList();
+            var text = (scan == Chunks.Scan.EXACT
+                            ? chunks.fullTextExact(
+                                    siteId, query, commonWords.lexemes(), settings.stopWordDictionaries(), candidates)
+                            : chunks.fullText(
+                                    siteId,
+                                    query,
+                                    nearest.stream().map(Chunks.Hit::id).toList(),
+                                    commonWords.lexemes(),
+                                    settings.stopWordDictionaries(),
+                                    settings.maxTextMatches(),
+                                    candidates))
+                    .stream()
+                            .filter(hit -> hit.value() >= settings.minTextRank())
+                            .toList();
             return fuse(siteId, nearest, text, vector != null, k);
         } finally {
             slots.release();
         }
     }
 
-    /** The nearest chunks of a site, by the scan its size calls for. */
-    List<Chunks.Hit> nearest(String siteId, float[] vector, int limit) {
-        var size = siteSizes.embedded(siteId, embeddings.model());
-        if (size == 0) {
-            return List.of();
-        }
-        var scan = size <= settings.exactScanMaxChunks() ? Chunks.Scan.EXACT : Chunks.Scan.INDEX_RELAXED;
-        return nearest(siteId, vector, limit, scan);
-    }
-
+    /** The site's chunks nearest to a vector, best first. */
     List<Chunks.Hit> nearest(String siteId, float[] vector, int limit, Chunks.Scan scan) {
-        return chunks.nearest(
-                siteId,
-                vector,
-                embeddings.model(),
-                limit,
-                scan,
-                Math.max(settings.efSearch(), limit),
-                settings.maxScanTuples());
+        return chunks.nearest(siteId, vector, embeddings.model(), limit, scan, settings.rerank());
     }
 
     private float @Nullable [] embedQuery(String query) {

@@ -2,46 +2,77 @@ package com.helloyuno.knowledge;
 
 import com.helloyuno.YunoApplication;
 import com.helloyuno.testsupport.FakeOpenAi;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.PGCopyOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The knowledge base's benchmark, run by {@code scripts/bench-knowledge.sh} (not a test): ingest
- * throughput through {@link Ingestion} with the loopback fake embeddings server, then retrieval
- * latency (p50/p99) and recall@5 of the HNSW index against exact search, at {@code chunks} chunks
- * over {@code sites} sites.
+ * The knowledge base's benchmark, run by {@code scripts/bench-knowledge.sh} (not a test).
  *
- * <p>Synthetic text: each site has its own topic words plus words common to all, so a site's
- * chunks cluster as real sites' do; vectors are the fake server's (a dense pseudo-random
- * direction per word, summed).
+ * <ol>
+ *   <li>Bulk load, as a restore would: {@code chunks} chunks over {@code sites} sites with their
+ *       secondary indexes dropped, binary {@code COPY} from two connections, then the indexes built
+ *       and the table vacuumed. Load time, index build time and database size are reported.
+ *   <li>Ingest with the indexes in place: documents through {@link Ingestion} (extract, chunk, one
+ *       embeddings request per document to the loopback fake server, store), four at a time.
+ *   <li>Retrieval: questions per site-size bucket, half in a chunk's own words and half
+ *       paraphrased (synonyms the full text cannot match, vectors close to the originals). The truth
+ *       is the exact search: every vector of the site compared ({@link Chunks.Scan#EXACT}), and for
+ *       the whole hybrid search the same fusion over the exact vector half. The hybrid search as
+ *       configured then runs from {@code searchers} threads at once, question already embedded.
+ * </ol>
+ *
+ * <p>The text imitates real pages: a shared vocabulary drawn by Zipf's law (a few words in every
+ * chunk, most rare), each site's own topic vocabulary (also Zipf), a few subject words per chunk,
+ * a boilerplate sentence repeated in a third of a site's chunks, document titles and headings.
+ * Site sizes are skewed as tenants are: half the sites under 100 chunks, a few over 20,000.
+ * Vectors: every word a fixed pseudo-random direction (the 300 most common words none, as a model
+ * gives function words little weight), summed and normalised; a paraphrased word points near the
+ * original.
  */
 public final class KnowledgeBenchmark {
 
     private static final Logger log = LoggerFactory.getLogger(KnowledgeBenchmark.class);
     private static final String MODEL = "text-embedding-3-small";
+    private static final int DIMENSIONS = 1536;
+    private static final int GLOBAL_WORDS = 20_000;
+    private static final int UNWEIGHTED_WORDS = 300;
+    private static final int TOPIC_WORDS = 400;
+    private static final int CHUNKS_PER_DOCUMENT = 20;
+    private static final int DIRECTIONS = 16_384;
+    private static final String[] BUCKETS = {"under 100", "100-2,000", "2,000-20,000", "over 20,000"};
 
     private KnowledgeBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        var totalChunks = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        var siteCount = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        var totalChunks = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        var siteCount = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         var ingestDocuments = args.length > 2 ? Integer.parseInt(args[2]) : 200;
-        var queries = args.length > 3 ? Integer.parseInt(args[3]) : 200;
+        var questionsPerBucket = args.length > 3 ? Integer.parseInt(args[3]) : 200;
+        var searchers = args.length > 4 ? Integer.parseInt(args[4]) : 8;
         var fake = new FakeOpenAi();
         // Command-line arguments, so that they win over application.yaml's environment defaults.
         var context = new SpringApplicationBuilder(YunoApplication.class)
@@ -51,188 +82,405 @@ public final class KnowledgeBenchmark {
                         "--yuno.llm.base-url=" + fake.baseUrl(),
                         "--yuno.knowledge.crawler.poll-interval=1h",
                         "--yuno.knowledge.backfill.interval=24h",
+                        "--yuno.knowledge.retrieval.max-concurrent=" + searchers,
+                        "--spring.datasource.hikari.maximum-pool-size=" + (searchers + 4),
                         "--logging.level.root=WARN",
                         "--logging.level.com.helloyuno.knowledge.KnowledgeBenchmark=INFO");
         try (context;
                 fake) {
             var jdbc = context.getBean(JdbcTemplate.class);
-            var ingestion = context.getBean(Ingestion.class);
-            var retriever = context.getBean(Retriever.class);
-            var random = new Random(7);
-            var common = words("c", 300);
-            var sites = new ArrayList<String>();
-            var topics = new ArrayList<List<String>>();
+            var corpus = new Corpus(siteCount, totalChunks, new Random(7));
             for (int s = 0; s < siteCount; s++) {
-                var id = String.format(Locale.ROOT, "bench%011d", s);
-                jdbc.update("INSERT INTO sites (site_id, domain) VALUES (?, ?)", id, "site" + s + ".example");
-                sites.add(id);
-                topics.add(words("t" + s + "x", 60));
+                jdbc.update(
+                        "INSERT INTO sites (site_id, domain, language, text_search_config) VALUES (?, ?, ?, ?::regconfig)",
+                        corpus.siteId(s),
+                        "site" + s + ".example",
+                        corpus.language(s)[0],
+                        corpus.language(s)[1]);
             }
-            Supplier<Integer> siteIndex = () -> random.nextInt(siteCount);
+            bulkLoad(context.getBean(DataSource.class), jdbc, corpus);
+            ingest(context.getBean(Ingestion.class), corpus, ingestDocuments, fake);
+            retrieve(context.getBean(Retriever.class), corpus, questionsPerBucket, searchers);
+        }
+    }
 
-            // 1. Ingest throughput: markdown documents through Ingestion (extract, chunk, embed
-            // over HTTP, store with the HNSW index in place), four at a time.
-            var documents = new ArrayList<String[]>();
-            for (int d = 0; d < ingestDocuments; d++) {
-                var s = siteIndex.get();
-                var text = new StringBuilder();
-                for (int section = 0; section < 10; section++) {
-                    text.append("## Section ").append(section).append("\n\n");
-                    text.append(sentence(random, topics.get(s), common, 60)).append("\n\n");
-                }
-                documents.add(new String[] {sites.get(s), text.toString()});
-            }
-            var ingestedChunks = new AtomicInteger();
-            var start = System.nanoTime();
-            try (var pool = Executors.newFixedThreadPool(4)) {
-                for (var document : documents) {
-                    pool.submit(() -> ingestedChunks.addAndGet(ingestion
-                            .ingestText(document[0], "Doc", null, document[1], "text/markdown")
-                            .chunks()));
-                }
-            }
-            var ingestSeconds = (System.nanoTime() - start) / 1e9;
-            log.info(
-                    "INGEST {} documents, {} chunks in {} s: {} chunks/s ({} embedding requests)",
-                    ingestDocuments,
-                    ingestedChunks.get(),
-                    fmt(ingestSeconds),
-                    fmt(ingestedChunks.get() / ingestSeconds),
-                    fake.embeddingRequests().size());
+    // ---------------------------------------------------------------------------------- loading
 
-            // 2. Bulk load to the target size, then build the HNSW index once (as a restore or
-            // a migration would): inserting 100k 1536-dimension vectors one by one into the
-            // index costs about 10 ms each on this machine.
-            var remaining = totalChunks - ingestedChunks.get();
-            start = System.nanoTime();
-            jdbc.execute("DROP INDEX chunks_embedding_hnsw_idx");
-            var dataSource = context.getBean(DataSource.class);
-            try (var connection = dataSource.getConnection()) {
-                var copy = connection.unwrap(PGConnection.class).getCopyAPI();
-                var perDocument = 500;
-                for (int done = 0; done < remaining; ) {
-                    var batch = new StringBuilder();
-                    var s = siteIndex.get();
-                    var document = UUID.randomUUID();
-                    jdbc.update(
-                            "INSERT INTO documents (id, site_id, title, content_type, content_hash) VALUES (?, ?, 'Bulk',"
-                                    + " 'text/plain', ?)",
-                            document,
-                            sites.get(s),
-                            document.toString());
-                    for (int i = 0; i < perDocument && done < remaining; i++, done++) {
-                        var text = sentence(random, topics.get(s), common, 60);
-                        batch.append(sites.get(s))
-                                .append('\t')
-                                .append(document)
-                                .append('\t')
-                                .append(i)
-                                .append("\tBulk\t")
-                                .append(text)
-                                .append('\t')
-                                .append(Arrays.toString(FakeOpenAi.vector(text, 1536))
-                                        .replace(" ", ""))
-                                .append('\t')
-                                .append(MODEL)
-                                .append('\n');
+    private static void bulkLoad(DataSource dataSource, JdbcTemplate jdbc, Corpus corpus) throws Exception {
+        var indexes = jdbc.queryForList(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = 'chunks' AND indexname NOT IN"
+                        + " ('chunks_pkey', 'chunks_document_id_ordinal_key')",
+                String.class);
+        for (var name : jdbc.queryForList(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'chunks' AND indexname NOT IN"
+                        + " ('chunks_pkey', 'chunks_document_id_ordinal_key')",
+                String.class)) {
+            jdbc.execute("DROP INDEX " + name);
+        }
+        jdbc.execute("ALTER TABLE chunks DROP CONSTRAINT chunks_document_id_ordinal_key");
+        var configOids = new HashMap<String, Integer>();
+        for (var config : List.of("simple", "english", "german", "spanish")) {
+            configOids.put(config, jdbc.queryForObject("SELECT ?::regconfig::oid::int", Integer.class, config));
+        }
+        // Documents of up to 20 chunks, in an order that interleaves the sites as ingestion over
+        // time would.
+        var documents = new ArrayList<int[]>(); // site, first chunk, chunk count
+        for (int s = 0; s < corpus.sites; s++) {
+            for (int first = 0; first < corpus.sizes[s]; first += CHUNKS_PER_DOCUMENT) {
+                documents.add(new int[] {s, first, Math.min(CHUNKS_PER_DOCUMENT, corpus.sizes[s] - first)});
+            }
+        }
+        Collections.shuffle(documents, new Random(11));
+        var start = System.nanoTime();
+        var queue = new ConcurrentLinkedQueue<>(documents);
+        var loaded = new AtomicInteger();
+        try (var pool = Executors.newFixedThreadPool(2)) {
+            var futures = new ArrayList<java.util.concurrent.Future<?>>();
+            for (int t = 0; t < 2; t++) {
+                futures.add(pool.submit(() -> {
+                    try (var connection = dataSource.getConnection()) {
+                        var copy = connection.unwrap(PGConnection.class);
+                        var batch = new ArrayList<int[]>();
+                        for (int[] document; (document = queue.poll()) != null; ) {
+                            batch.add(document);
+                            if (batch.size() == 100 || queue.isEmpty()) {
+                                loaded.addAndGet(copyDocuments(copy, corpus, batch, configOids));
+                                batch.clear();
+                            }
+                        }
+                        if (!batch.isEmpty()) {
+                            loaded.addAndGet(copyDocuments(copy, corpus, batch, configOids));
+                        }
                     }
-                    copy.copyIn(
-                            "COPY chunks (site_id, document_id, ordinal, title, content, embedding, embedding_model)"
-                                    + " FROM STDIN",
-                            new StringReader(batch.toString()));
-                }
+                    return null;
+                }));
             }
-            var loadSeconds = (System.nanoTime() - start) / 1e9;
-            start = System.nanoTime();
-            jdbc.execute("SET maintenance_work_mem = '2GB'");
-            jdbc.execute("CREATE INDEX chunks_embedding_hnsw_idx ON chunks USING hnsw (embedding vector_cosine_ops)");
-            jdbc.execute("ANALYZE chunks");
-            var indexSeconds = (System.nanoTime() - start) / 1e9;
-            var count = jdbc.queryForObject("SELECT count(*) FROM chunks", Integer.class);
-            log.info(
-                    "LOAD {} chunks over {} sites: bulk copy {} s, HNSW index build {} s",
-                    count,
-                    siteCount,
-                    fmt(loadSeconds),
-                    fmt(indexSeconds));
+            for (var future : futures) {
+                future.get();
+            }
+        }
+        var loadSeconds = seconds(start);
+        start = System.nanoTime();
+        jdbc.execute("SET maintenance_work_mem = '1GB'");
+        jdbc.execute("ALTER TABLE chunks ADD CONSTRAINT chunks_document_id_ordinal_key UNIQUE (document_id, ordinal)");
+        var builds = new StringBuilder();
+        for (var index : indexes) {
+            var t = System.nanoTime();
+            jdbc.execute(index);
+            builds.append(index.replaceAll("CREATE (UNIQUE )?INDEX (\\w+) .*", "$2"))
+                    .append(' ')
+                    .append(fmt(seconds(t)))
+                    .append(" s; ");
+        }
+        jdbc.execute("VACUUM ANALYZE chunks");
+        jdbc.execute("VACUUM ANALYZE documents");
+        var indexSeconds = seconds(start);
+        log.info(
+                "LOAD {} chunks over {} sites ({} documents) by binary COPY from 2 connections: {} s ({} chunks/s);"
+                        + " indexes and VACUUM ANALYZE {} s ({}); database {}, chunks table {}, its indexes {}",
+                loaded.get(),
+                corpus.sites,
+                documents.size(),
+                fmt(loadSeconds),
+                fmt(loaded.get() / loadSeconds),
+                fmt(indexSeconds),
+                builds.toString().trim(),
+                jdbc.queryForObject("SELECT pg_size_pretty(pg_database_size(current_database()))", String.class),
+                jdbc.queryForObject("SELECT pg_size_pretty(pg_table_size('chunks'))", String.class),
+                jdbc.queryForObject("SELECT pg_size_pretty(pg_indexes_size('chunks'))", String.class));
+        var buckets = new int[4];
+        for (var size : corpus.sizes) {
+            buckets[bucket(size)]++;
+        }
+        log.info(
+                "LOAD sites per size bucket: {} {}, {} {}, {} {}, {} {}; largest {} chunks",
+                BUCKETS[0],
+                buckets[0],
+                BUCKETS[1],
+                buckets[1],
+                BUCKETS[2],
+                buckets[2],
+                BUCKETS[3],
+                buckets[3],
+                Arrays.stream(corpus.sizes).max().orElse(0));
+    }
 
-            // 3. Retrieval: questions in a site's own words; exact vector search is the truth.
-            var questions = new ArrayList<String[]>();
-            for (int q = 0; q < queries; q++) {
-                var s = siteIndex.get();
-                questions.add(new String[] {sites.get(s), sentence(random, topics.get(s), common, 6)});
-            }
-            warmUp(retriever, questions);
-            var exact = new ArrayList<List<Long>>();
-            var exactTimes = new long[queries];
-            for (int q = 0; q < queries; q++) {
-                var vector = FakeOpenAi.vector(questions.get(q)[1], 1536);
-                var t = System.nanoTime();
-                exact.add(ids(retriever.nearest(questions.get(q)[0], vector, 5, Chunks.Scan.EXACT)));
-                exactTimes[q] = System.nanoTime() - t;
-            }
-            report("vector, exact scan of the site", exactTimes, exact, exact);
-            for (var scan : List.of(Chunks.Scan.INDEX_STRICT, Chunks.Scan.INDEX_RELAXED)) {
-                var times = new long[queries];
-                var found = new ArrayList<List<Long>>();
-                for (int q = 0; q < queries; q++) {
-                    var vector = FakeOpenAi.vector(questions.get(q)[1], 1536);
-                    var t = System.nanoTime();
-                    found.add(ids(retriever.nearest(questions.get(q)[0], vector, 5, scan)));
-                    times[q] = System.nanoTime() - t;
+    private static int copyDocuments(
+            PGConnection copy, Corpus corpus, List<int[]> documents, Map<String, Integer> configOids) throws Exception {
+        var ids = new ArrayList<UUID>();
+        var documentRows = new StringBuilder();
+        for (var document : documents) {
+            var id = UUID.randomUUID();
+            ids.add(id);
+            documentRows
+                    .append(id)
+                    .append('\t')
+                    .append(corpus.siteId(document[0]))
+                    .append('\t')
+                    .append(corpus.title(document[0], document[1]))
+                    .append("\ttext/markdown\t")
+                    .append(id)
+                    .append('\n');
+        }
+        copy.getCopyAPI()
+                .copyIn(
+                        "COPY documents (id, site_id, title, content_type, content_hash) FROM STDIN",
+                        new StringReader(documentRows.toString()));
+        var rows = 0;
+        try (var out = new DataOutputStream(new BufferedOutputStream(
+                new PGCopyOutputStream(
+                        copy,
+                        "COPY chunks (site_id, document_id, ordinal, title, heading_path, content, token_count,"
+                                + " embedding, embedding_model, text_config) FROM STDIN (FORMAT binary)"),
+                1 << 16))) {
+            out.write("PGCOPY\n\377\r\n\0".getBytes(StandardCharsets.ISO_8859_1));
+            out.writeInt(0);
+            out.writeInt(0);
+            for (int d = 0; d < documents.size(); d++) {
+                var document = documents.get(d);
+                var site = document[0];
+                var title = corpus.title(site, document[1]);
+                for (int i = 0; i < document[2]; i++) {
+                    var chunk = corpus.chunk(site, document[1] + i);
+                    out.writeShort(10);
+                    text(out, corpus.siteId(site));
+                    out.writeInt(16);
+                    out.writeLong(ids.get(d).getMostSignificantBits());
+                    out.writeLong(ids.get(d).getLeastSignificantBits());
+                    out.writeInt(4);
+                    out.writeInt(i);
+                    text(out, title);
+                    text(out, chunk.heading());
+                    text(out, chunk.content());
+                    out.writeInt(4);
+                    out.writeInt(chunk.words());
+                    var vector = corpus.embed(title + "\n" + chunk.heading() + "\n\n" + chunk.content());
+                    out.writeInt(4 + 2 * DIMENSIONS);
+                    out.writeShort(DIMENSIONS);
+                    out.writeShort(0);
+                    for (var value : vector) {
+                        out.writeShort(Float.floatToFloat16(value));
+                    }
+                    text(out, MODEL);
+                    out.writeInt(4);
+                    out.writeInt(configOids.get(corpus.language(site)[1]));
+                    rows++;
                 }
-                report(
-                        "vector, HNSW iterative " + scan.name().toLowerCase(Locale.ROOT) + " (ef_search 100)",
-                        times,
-                        found,
-                        exact);
             }
-            var times = new long[queries];
-            var hybridHits = 0;
-            for (int q = 0; q < queries; q++) {
-                var t = System.nanoTime();
-                hybridHits += retriever
-                        .search(questions.get(q)[0], questions.get(q)[1], 5)
-                        .size();
-                times[q] = System.nanoTime() - t;
+            out.writeShort(-1);
+        }
+        return rows;
+    }
+
+    private static void text(DataOutputStream out, String value) throws IOException {
+        var bytes = value.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    // ---------------------------------------------------------------------------------- ingest
+
+    private static void ingest(Ingestion ingestion, Corpus corpus, int documents, FakeOpenAi fake) {
+        var random = new Random(13);
+        var texts = new ArrayList<String[]>();
+        for (int d = 0; d < documents; d++) {
+            var site = random.nextInt(corpus.sites);
+            var text = new StringBuilder("# ")
+                    .append(corpus.title(site, 100_000 + d))
+                    .append("\n\n");
+            for (int section = 0; section < 10; section++) {
+                var chunk = corpus.chunk(site, 100_000 + d * 10 + section);
+                text.append("## ")
+                        .append(chunk.heading())
+                        .append("\n\n")
+                        .append(chunk.content())
+                        .append("\n\n");
             }
+            texts.add(new String[] {corpus.siteId(site), text.toString()});
+        }
+        var chunks = new AtomicInteger();
+        var before = fake.embeddingRequests().size();
+        var start = System.nanoTime();
+        try (var pool = Executors.newFixedThreadPool(4)) {
+            for (var document : texts) {
+                pool.submit(() -> chunks.addAndGet(ingestion
+                        .ingestText(document[0], "Ingested", null, document[1], "text/markdown")
+                        .chunks()));
+            }
+        }
+        var elapsed = seconds(start);
+        log.info(
+                "INGEST {} documents, {} chunks, indexes in place: {} s, {} chunks/s ({} embedding requests)",
+                documents,
+                chunks.get(),
+                fmt(elapsed),
+                fmt(chunks.get() / elapsed),
+                fake.embeddingRequests().size() - before);
+    }
+
+    // ---------------------------------------------------------------------------------- retrieval
+
+    private record Question(int site, int bucket, boolean paraphrased, String text, float[] vector) {}
+
+    private static void retrieve(Retriever retriever, Corpus corpus, int perBucket, int searchers) throws Exception {
+        var random = new Random(17);
+        var questions = questions(corpus, perBucket, random);
+        var warmUp = questions(corpus, perBucket, new Random(19));
+        // The truth, one question at a time: the exact vector top 5, and the hybrid search's top 5
+        // over the exact vector half.
+        var exactVector = new ArrayList<List<Long>>();
+        var exactHybrid = new ArrayList<List<Long>>();
+        var exactTimes = new long[questions.size()];
+        for (int q = 0; q < questions.size(); q++) {
+            var question = questions.get(q);
+            var t = System.nanoTime();
+            exactVector.add(
+                    ids(retriever.nearest(corpus.siteId(question.site()), question.vector(), 5, Chunks.Scan.EXACT)));
+            exactTimes[q] = System.nanoTime() - t;
+            exactHybrid.add(passageIds(retriever.search(
+                    corpus.siteId(question.site()), question.text(), question.vector(), 5, Chunks.Scan.EXACT)));
+        }
+        // The vector half as configured, one at a time, for its recall.
+        var vectorFound = new ArrayList<List<Long>>();
+        for (var question : questions) {
+            vectorFound.add(ids(
+                    retriever.nearest(corpus.siteId(question.site()), question.vector(), 5, Chunks.Scan.QUANTIZED)));
+        }
+        // The whole hybrid search as configured, from `searchers` threads at once, after a warm-up
+        // with other questions.
+        run(retriever, corpus, warmUp, searchers, new long[warmUp.size()], new ArrayList<>());
+        var times = new long[questions.size()];
+        var found = new ArrayList<List<Long>>(Collections.nCopies(questions.size(), List.<Long>of()));
+        var start = System.nanoTime();
+        run(retriever, corpus, questions, searchers, times, found);
+        var wall = seconds(start);
+        log.info(
+                "RETRIEVE {} questions ({} per size bucket, half paraphrased), {} searchers at once: {} searches/s",
+                questions.size(),
+                perBucket,
+                searchers,
+                fmt(questions.size() / wall));
+        var all = new ArrayList<Integer>();
+        for (int b = -1; b < 4; b++) {
+            var picked = new ArrayList<Integer>();
+            for (int q = 0; q < questions.size(); q++) {
+                if (b == -1 || questions.get(q).bucket() == b) {
+                    picked.add(q);
+                }
+            }
+            if (b == -1) {
+                all.addAll(picked);
+            }
+            if (picked.isEmpty()) {
+                continue;
+            }
+            var paraphrased =
+                    picked.stream().filter(q -> questions.get(q).paraphrased()).toList();
+            var own =
+                    picked.stream().filter(q -> !questions.get(q).paraphrased()).toList();
             log.info(
-                    "RETRIEVE hybrid search as configured (embed over loopback + vector + full text + fusion): p50 {} ms,"
-                            + " p99 {} ms, {} passages per question",
-                    fmt(percentile(times, 50)),
-                    fmt(percentile(times, 99)),
-                    fmt(hybridHits / (double) queries));
+                    "RETRIEVE | {} | {} | hybrid p50 {} ms, p99 {} ms | exact vector scan p50 {} ms, p99 {} ms |"
+                            + " vector recall@5 {} (own words {}, paraphrased {}) | hybrid recall@5 {} | passages {}",
+                    b == -1 ? "all sites" : BUCKETS[b],
+                    picked.size(),
+                    fmt(percentile(times, picked, 50)),
+                    fmt(percentile(times, picked, 99)),
+                    fmt(percentile(exactTimes, picked, 50)),
+                    fmt(percentile(exactTimes, picked, 99)),
+                    fmt(recall(picked, vectorFound, exactVector)),
+                    fmt(recall(own, vectorFound, exactVector)),
+                    fmt(recall(paraphrased, vectorFound, exactVector)),
+                    fmt(recall(picked, found, exactHybrid)),
+                    fmt(picked.stream()
+                            .mapToInt(q -> found.get(q).size())
+                            .average()
+                            .orElse(0)));
         }
     }
 
-    private static void warmUp(Retriever retriever, List<String[]> questions) {
-        for (int i = 0; i < Math.min(20, questions.size()); i++) {
-            var vector = FakeOpenAi.vector(questions.get(i)[1], 1536);
-            retriever.nearest(questions.get(i)[0], vector, 5, Chunks.Scan.EXACT);
-            retriever.nearest(questions.get(i)[0], vector, 5, Chunks.Scan.INDEX_STRICT);
-            retriever.search(questions.get(i)[0], questions.get(i)[1], 5);
+    private static void run(
+            Retriever retriever,
+            Corpus corpus,
+            List<Question> questions,
+            int searchers,
+            long[] times,
+            List<List<Long>> found)
+            throws Exception {
+        var order = new ArrayList<Integer>();
+        for (int q = 0; q < questions.size(); q++) {
+            order.add(q);
+        }
+        Collections.shuffle(order, new Random(23));
+        var queue = new ConcurrentLinkedQueue<>(order);
+        try (var pool = Executors.newFixedThreadPool(searchers)) {
+            var futures = new ArrayList<java.util.concurrent.Future<?>>();
+            for (int t = 0; t < searchers; t++) {
+                futures.add(pool.submit(() -> {
+                    for (Integer q; (q = queue.poll()) != null; ) {
+                        var question = questions.get(q);
+                        var start = System.nanoTime();
+                        var passages = retriever.search(
+                                corpus.siteId(question.site()),
+                                question.text(),
+                                question.vector(),
+                                5,
+                                Chunks.Scan.QUANTIZED);
+                        times[q] = System.nanoTime() - start;
+                        synchronized (found) {
+                            if (found.size() > q) {
+                                found.set(q, passageIds(passages));
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var future : futures) {
+                future.get();
+            }
         }
     }
 
-    private static void report(String name, long[] times, List<List<Long>> found, List<List<Long>> truth) {
+    private static List<Question> questions(Corpus corpus, int perBucket, Random random) {
+        var bySize = new ArrayList<List<Integer>>();
+        for (int b = 0; b < 4; b++) {
+            bySize.add(new ArrayList<>());
+        }
+        for (int s = 0; s < corpus.sites; s++) {
+            bySize.get(bucket(corpus.sizes[s])).add(s);
+        }
+        var out = new ArrayList<Question>();
+        for (int b = 0; b < 4; b++) {
+            if (bySize.get(b).isEmpty()) {
+                continue;
+            }
+            for (int q = 0; q < perBucket; q++) {
+                var site = bySize.get(b).get(random.nextInt(bySize.get(b).size()));
+                var paraphrased = q % 2 == 1;
+                var text = corpus.question(site, random.nextInt(corpus.sizes[site]), paraphrased, random);
+                out.add(new Question(site, b, paraphrased, text, corpus.embed(text)));
+            }
+        }
+        return out;
+    }
+
+    static int bucket(int size) {
+        return size < 100 ? 0 : size <= 2_000 ? 1 : size <= 20_000 ? 2 : 3;
+    }
+
+    private static double recall(List<Integer> picked, List<List<Long>> found, List<List<Long>> truth) {
         var hits = 0;
         var total = 0;
-        for (int q = 0; q < found.size(); q++) {
+        for (var q : picked) {
             var expected = new HashSet<>(truth.get(q));
             total += expected.size();
             hits += (int) found.get(q).stream().filter(expected::contains).count();
         }
-        log.info(
-                "RETRIEVE {}: p50 {} ms, p99 {} ms, recall@5 {}",
-                name,
-                fmt(percentile(times, 50)),
-                fmt(percentile(times, 99)),
-                fmt(total == 0 ? 1 : hits / (double) total));
+        return total == 0 ? 1 : hits / (double) total;
     }
 
-    private static double percentile(long[] nanos, int p) {
-        var sorted = nanos.clone();
-        Arrays.sort(sorted);
+    private static double percentile(long[] nanos, List<Integer> picked, int p) {
+        var sorted = picked.stream().mapToLong(q -> nanos[q]).sorted().toArray();
         var index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, index)] / 1e6;
     }
@@ -241,28 +489,263 @@ public final class KnowledgeBenchmark {
         return hits.stream().map(Chunks.Hit::id).toList();
     }
 
-    private static List<String> words(String prefix, int count) {
-        var out = new ArrayList<String>();
-        for (int i = 0; i < count; i++) {
-            out.add(prefix + Integer.toString(i * 7919 + 101, 36) + "q");
-        }
-        return out;
+    private static List<Long> passageIds(List<Passage> passages) {
+        return passages.stream().map(Passage::chunkId).toList();
     }
 
-    /** Words, 70% from the site's topic and 30% common to all sites. */
-    private static String sentence(Random random, List<String> topic, List<String> common, int length) {
-        var out = new StringBuilder();
-        for (int i = 0; i < length; i++) {
-            if (i > 0) {
-                out.append(' ');
-            }
-            var pool = random.nextInt(10) < 7 ? topic : common;
-            out.append(pool.get(random.nextInt(pool.size())));
-        }
-        return out.append('.').toString();
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static String fmt(double value) {
         return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    // ---------------------------------------------------------------------------------- the corpus
+
+    /** A chunk's text: its heading path, content and word count. */
+    record Chunk(String heading, String content, int words) {}
+
+    /**
+     * The synthetic corpus, every piece derived from a seed so that a chunk's text can be made
+     * again when a question is asked from it.
+     */
+    static final class Corpus {
+
+        final int sites;
+        final int[] sizes;
+        private final double[] globalCdf = zipfCdf(GLOBAL_WORDS, 1.0);
+        private final double[] topicCdf = zipfCdf(TOPIC_WORDS, 0.9);
+        private final float[][] directions = new float[DIRECTIONS][DIMENSIONS];
+
+        Corpus(int sites, int totalChunks, Random random) {
+            this.sites = sites;
+            this.sizes = sizes(sites, totalChunks, random);
+            var seeded = new Random(3);
+            for (var direction : directions) {
+                for (int i = 0; i < DIMENSIONS; i++) {
+                    direction[i] = (float) seeded.nextGaussian();
+                }
+            }
+        }
+
+        String siteId(int site) {
+            return String.format(Locale.ROOT, "bench%011d", site);
+        }
+
+        /** ISO code and text search configuration: most sites say none, some English, German, Spanish. */
+        String[] language(int site) {
+            var r = Math.floorMod(site * 2654435761L, 20);
+            return r < 16
+                    ? new String[] {null, "simple"}
+                    : r < 18
+                            ? new String[] {"en", "english"}
+                            : r < 19 ? new String[] {"de", "german"} : new String[] {"es", "spanish"};
+        }
+
+        String title(int site, int firstChunk) {
+            var random = new SplittableRandom(seed(site, firstChunk / CHUNKS_PER_DOCUMENT, 1));
+            return topic(site, random) + " " + topic(site, random) + " " + topic(site, random);
+        }
+
+        Chunk chunk(int site, int index) {
+            var random = new SplittableRandom(seed(site, index, 2));
+            var subject = subject(site, index);
+            var heading = topic(site, random) + " " + topic(site, random) + " > " + subject[0] + " " + subject[1];
+            var words = 120 + random.nextInt(100);
+            var content = new StringBuilder(words * 8);
+            for (int w = 0; w < words; w++) {
+                if (w > 0) {
+                    content.append(w % 14 == 0 ? ". " : " ");
+                }
+                var r = random.nextDouble();
+                content.append(
+                        r < 0.10
+                                ? subject[random.nextInt(subject.length)]
+                                : r < 0.40 ? topic(site, random) : global(random));
+            }
+            content.append('.');
+            if (random.nextInt(3) == 0) {
+                content.append(' ').append(boilerplate(site));
+                words += 12;
+            }
+            return new Chunk(heading, content.toString(), words);
+        }
+
+        /** A question from a chunk: some of its subject and topic words and a few common words. */
+        String question(int site, int index, boolean paraphrased, Random random) {
+            var subject = subject(site, index);
+            var words = new ArrayList<String>();
+            words.add(global(new SplittableRandom(random.nextLong()), 40));
+            words.add(global(new SplittableRandom(random.nextLong()), 40));
+            words.add(global(new SplittableRandom(random.nextLong()), 40));
+            var content = chunk(site, index).content().split("[ .]+");
+            for (int i = 0; i < 3; i++) {
+                words.add(subject[random.nextInt(subject.length)]);
+            }
+            for (int i = 0; i < 2; i++) {
+                String word;
+                do {
+                    word = content[random.nextInt(content.length)];
+                } while (word.startsWith("g"));
+                words.add(word);
+            }
+            if (paraphrased) {
+                for (int i = 3; i < words.size(); i++) {
+                    if (random.nextInt(10) < 8) {
+                        words.set(i, "p" + words.get(i));
+                    }
+                }
+            }
+            Collections.shuffle(words, random);
+            return String.join(" ", words) + "?";
+        }
+
+        /**
+         * The corpus's embedding model: a direction per word, none for the most common words, a
+         * paraphrase ("p" + word) near its original's direction.
+         */
+        float[] embed(String text) {
+            var counts = new HashMap<String, Integer>();
+            for (var word : text.split("[^\\p{L}\\p{N}]+")) {
+                if (word.isEmpty()
+                        || word.startsWith("g") && Integer.parseInt(word.substring(1), 36) < UNWEIGHTED_WORDS) {
+                    continue;
+                }
+                counts.merge(word, 1, Integer::sum);
+            }
+            var vector = new float[DIMENSIONS];
+            for (var entry : counts.entrySet()) {
+                var word = entry.getKey();
+                float weight = (float) Math.sqrt(entry.getValue());
+                if (word.startsWith("p")) {
+                    add(vector, directions[direction(word.substring(1))], 0.8f * weight);
+                    add(vector, directions[direction(word)], 0.6f * weight);
+                } else {
+                    add(vector, directions[direction(word)], weight);
+                }
+            }
+            var norm = 0.0;
+            for (var value : vector) {
+                norm += value * value;
+            }
+            if (norm == 0) {
+                vector[0] = 1;
+                return vector;
+            }
+            var scale = (float) (1 / Math.sqrt(norm));
+            for (int i = 0; i < DIMENSIONS; i++) {
+                vector[i] *= scale;
+            }
+            return vector;
+        }
+
+        private static void add(float[] vector, float[] direction, float weight) {
+            for (int i = 0; i < DIMENSIONS; i++) {
+                vector[i] += weight * direction[i];
+            }
+        }
+
+        private static int direction(String word) {
+            return Math.floorMod(word.hashCode() * 0x9E3779B9, DIRECTIONS);
+        }
+
+        private String[] subject(int site, int index) {
+            var random = new SplittableRandom(seed(site, index, 3));
+            var out = new String[4];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = topicWord(site, random.nextInt(TOPIC_WORDS));
+            }
+            return out;
+        }
+
+        private String boilerplate(int site) {
+            var random = new SplittableRandom(seed(site, 0, 4));
+            var out = new StringBuilder();
+            for (int i = 0; i < 12; i++) {
+                out.append(i % 2 == 0 ? topicWord(site, i) : global(random, 100))
+                        .append(i < 11 ? " " : ".");
+            }
+            return out.toString();
+        }
+
+        private String topic(int site, SplittableRandom random) {
+            return topicWord(site, pick(topicCdf, random.nextDouble()));
+        }
+
+        private static String topicWord(int site, int rank) {
+            return "t" + Integer.toString(site, 36) + "x" + Integer.toString(rank, 36);
+        }
+
+        private String global(SplittableRandom random) {
+            return "g" + Integer.toString(pick(globalCdf, random.nextDouble()), 36);
+        }
+
+        private static String global(SplittableRandom random, int top) {
+            return "g" + Integer.toString(random.nextInt(top), 36);
+        }
+
+        private static long seed(int site, int index, int kind) {
+            return (site * 1_000_003L + index) * 31 + kind;
+        }
+
+        private static int pick(double[] cdf, double value) {
+            var i = Arrays.binarySearch(cdf, value);
+            return Math.min(cdf.length - 1, i >= 0 ? i : -i - 1);
+        }
+
+        private static double[] zipfCdf(int n, double exponent) {
+            var cdf = new double[n];
+            var sum = 0.0;
+            for (int i = 0; i < n; i++) {
+                sum += 1 / Math.pow(i + 1, exponent);
+                cdf[i] = sum;
+            }
+            for (int i = 0; i < n; i++) {
+                cdf[i] /= sum;
+            }
+            return cdf;
+        }
+
+        /**
+         * Half the sites under 100 chunks (the first one 3), 44 % from 100 to 2,000 and 5 % from
+         * 2,000 to 20,000 (both log-uniform), and the last 1 % sharing what is left, each over
+         * 20,000 when the total allows it.
+         */
+        private static int[] sizes(int sites, int total, Random random) {
+            var sizes = new int[sites];
+            var small = sites / 2;
+            var medium = sites * 44 / 100;
+            var large = sites * 5 / 100;
+            var used = 0;
+            for (int s = 0; s < sites; s++) {
+                if (s == 0) {
+                    sizes[s] = 3;
+                } else if (s < small) {
+                    sizes[s] = 3 + random.nextInt(97);
+                } else if (s < small + medium) {
+                    sizes[s] = (int) Math.round(100 * Math.pow(20, random.nextDouble()));
+                } else if (s < small + medium + large) {
+                    sizes[s] = (int) Math.round(2_000 * Math.pow(10, random.nextDouble()));
+                } else {
+                    continue;
+                }
+                used += sizes[s];
+            }
+            var huge = sites - small - medium - large;
+            var left = Math.max(huge, total - used);
+            var weights = new double[huge];
+            var weightSum = 0.0;
+            for (int h = 0; h < huge; h++) {
+                weights[h] = 1 + 2 * random.nextDouble();
+                weightSum += weights[h];
+            }
+            var base = Math.min(20_001, left / Math.max(1, huge));
+            var spare = left - base * huge;
+            for (int h = 0; h < huge; h++) {
+                sizes[sites - huge + h] = base + (int) (spare * weights[h] / weightSum);
+            }
+            return sizes;
+        }
     }
 }

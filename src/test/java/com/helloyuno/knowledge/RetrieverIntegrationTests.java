@@ -35,9 +35,6 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
     @Autowired
     JdbcTemplate template;
 
-    @Autowired
-    org.springframework.transaction.support.TransactionTemplate transactions;
-
     String site;
     String otherSite;
 
@@ -113,7 +110,8 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
     @Test
     void findsTheRightChunkForAParaphrasedQuestion() {
         // None of these words is in the refund chunk: only its vector can find it.
-        assertThat(chunks.fullText(site, "Can I get my money back?", 10)).isEmpty();
+        assertThat(chunks.fullTextExact(site, "Can I get my money back?", List.of(), List.of("english_stem"), 10))
+                .isEmpty();
 
         var passages = retriever.search(site, "Can I get my money back?");
 
@@ -178,10 +176,9 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
     }
 
     /**
-     * 50 sites share 2,000 chunks; one holds 10 of them (0.5%). A plain filtered HNSW scan looks
-     * at {@code ef_search} candidates, nearly all of other sites, and returns too few; the exact
-     * scan that the retriever uses for a site this small returns its true top-k, and an iterative
-     * index scan still returns a full top-k of the site's own chunks.
+     * 50 sites share 2,000 chunks; one holds 10 of them (0.5%). The quantized scan reads only the
+     * site's own entries of the covering index, so it returns the site's full top-k, and for a site
+     * no larger than the re-ranking depth exactly the exact scan's top-k.
      */
     @Test
     void aSiteWithATinyShareOfAllChunksStillGetsItsFullTopK() {
@@ -247,40 +244,24 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
             var exact = ids(retriever.nearest(small, vector, K, Chunks.Scan.EXACT));
             assertThat(exact).hasSize(K);
             assertThat(perSite.get(small)).containsAll(exact);
-            // The HNSW index with iterative scans also fills the top-k with the site's chunks; being
-            // approximate, it may miss one (these synthetic vectors are nearly equidistant, HNSW's
-            // worst case), which is why small sites are compared exactly.
-            for (var scan : List.of(Chunks.Scan.INDEX_STRICT, Chunks.Scan.INDEX_RELAXED)) {
-                var approximate = ids(retriever.nearest(small, vector, K, scan));
-                assertThat(approximate).as(scan.name()).hasSize(K);
-                assertThat(perSite.get(small)).as(scan.name()).containsAll(approximate);
-            }
-            assertThat(ids(retriever.nearest(small, vector, K))).isEqualTo(exact);
+            assertThat(ids(retriever.nearest(small, vector, K, Chunks.Scan.QUANTIZED)))
+                    .isEqualTo(exact);
         }
         var vector = new PGvector(FakeOpenAi.vector("any question at all", 1536));
-        // The index mode really is the HNSW index...
-        var plan = transactions.execute(status -> {
-            template.execute("SET LOCAL enable_seqscan = off");
-            return String.join(
-                    "\n",
-                    template.queryForList(
-                            "EXPLAIN " + Chunks.INDEX_SCAN,
-                            String.class,
-                            vector,
-                            small,
-                            "text-embedding-3-small",
-                            vector,
-                            K));
-        });
-        assertThat(plan).contains("chunks_embedding_hnsw_idx").doesNotContain("chunks_site_idx");
-        // ...and without the iterative scan, the filtered index scan finds (almost) none of the site's chunks.
-        var withoutIterativeScan = transactions.execute(status -> {
-            template.execute("SET LOCAL enable_seqscan = off");
-            template.execute("SET LOCAL hnsw.iterative_scan = off");
-            return template.query(
-                    Chunks.INDEX_SCAN, (rs, n) -> rs.getLong(1), vector, small, "text-embedding-3-small", vector, K);
-        });
-        assertThat(withoutIterativeScan).hasSizeLessThan(K);
+        // The first pass is answered from the covering index alone, never a scan of all chunks.
+        template.execute("VACUUM ANALYZE chunks");
+        var plan = String.join(
+                "\n",
+                template.queryForList(
+                        "EXPLAIN " + Chunks.QUANTIZED_SCAN,
+                        String.class,
+                        small,
+                        "text-embedding-3-small",
+                        vector,
+                        200,
+                        vector,
+                        K));
+        assertThat(plan).contains("Index Only Scan using chunks_site_bits_idx").doesNotContain("Seq Scan");
         // No query of any site returns another site's chunk, whichever half finds it.
         for (var s : sites.subList(0, 10)) {
             var question = random.ints(3, 0, vocabulary.size())
@@ -288,7 +269,7 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
                     .collect(Collectors.joining(" "));
             assertThat(retriever.search(s, question, 20))
                     .allSatisfy(p -> assertThat(perSite.get(s)).contains(p.chunkId()));
-            assertThat(ids(retriever.nearest(s, FakeOpenAi.vector(question, 1536), 50, Chunks.Scan.INDEX_STRICT)))
+            assertThat(ids(retriever.nearest(s, FakeOpenAi.vector(question, 1536), 50, Chunks.Scan.QUANTIZED)))
                     .allSatisfy(id -> assertThat(perSite.get(s)).contains(id));
         }
     }
