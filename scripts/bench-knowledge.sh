@@ -15,8 +15,13 @@ eval "$(scripts/services.sh)"
 
 bench_db="${YUNO_BENCH_DATABASE:-yuno_bench_kb}"
 pg_port="${YUNO_PG_PORT:-5432}"
-PGPASSWORD="$DATABASE_PASSWORD" psql -q -h 127.0.0.1 -p "$pg_port" -U "$DATABASE_USERNAME" -d postgres \
-  -c "DROP DATABASE IF EXISTS $bench_db WITH (FORCE)" -c "CREATE DATABASE $bench_db" >&2
+# BENCH_REUSE=true keeps the database of the last run with the same arguments and skips the load
+# (the corpus is the same for the same arguments): to rerun the searches on a quieter machine.
+if [[ "${BENCH_REUSE:-false}" != true ]]; then
+  PGPASSWORD="$DATABASE_PASSWORD" psql -q -h 127.0.0.1 -p "$pg_port" -U "$DATABASE_USERNAME" -d postgres \
+    -c "DROP DATABASE IF EXISTS $bench_db WITH (FORCE)" -c "CREATE DATABASE $bench_db" >&2
+fi
+export BENCH_REUSE="${BENCH_REUSE:-false}"
 export DATABASE_URL="jdbc:postgresql://127.0.0.1:${pg_port}/${bench_db}"
 
 ./mvnw -q -B -ntp -DskipTests test-compile dependency:build-classpath \

@@ -77,13 +77,15 @@ class Chunks {
     /**
      * The first pass reads only {@code chunks_site_bits_idx} (site, model, id, 192 bytes of bits),
      * so a site's size costs a Hamming distance per chunk rather than a 3 KB vector read; the
-     * second compares the survivors' vectors. MATERIALIZED keeps the two apart.
+     * second compares the survivors' vectors. MATERIALIZED keeps the two apart. The question's
+     * bits come quantized from here ({@link #bits}): {@code binary_quantize(?)} in the ORDER BY
+     * would be computed again for every row of a generic plan.
      */
     static final String QUANTIZED_SCAN = """
             WITH candidates AS MATERIALIZED (
                 SELECT id FROM chunks
                 WHERE site_id = ? AND embedding_model = ?
-                ORDER BY embedding_bits <~> binary_quantize(?::halfvec)::bit(1536) LIMIT ?)
+                ORDER BY embedding_bits <~> ?::bit(1536) LIMIT ?)
             SELECT c.id, c.embedding <=> ?::halfvec AS distance
             FROM candidates JOIN chunks c USING (id)
             ORDER BY distance, c.id LIMIT ?""";
@@ -94,6 +96,15 @@ class Chunks {
                 SELECT id, embedding <=> ?::halfvec AS distance FROM chunks
                 WHERE site_id = ? AND embedding_model = ? AND embedding IS NOT NULL)
             SELECT id, distance FROM site_chunks ORDER BY distance, id LIMIT ?""";
+
+    /** pgvector's {@code binary_quantize}: a 1 for every positive component, as a bit string. */
+    static String bits(float[] vector) {
+        var out = new char[vector.length];
+        for (int i = 0; i < vector.length; i++) {
+            out[i] = vector[i] > 0 ? '1' : '0';
+        }
+        return new String(out);
+    }
 
     int countEmbedded(String siteId, String model) {
         return jdbc.sql("SELECT count(*) FROM chunks WHERE site_id = ? AND embedding_model = ?")
@@ -113,7 +124,7 @@ class Chunks {
                         .list();
             case QUANTIZED ->
                 jdbc.sql(QUANTIZED_SCAN)
-                        .params(siteId, model, query, Math.max(rerank, limit), query, limit)
+                        .params(siteId, model, bits(vector), Math.max(rerank, limit), query, limit)
                         .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
                         .list();
         };
@@ -129,7 +140,9 @@ class Chunks {
      * since ranking reads each chunk's whole {@code tsvector} and a word common in a large site
      * matches most of it: the chunks the vector half found ({@code alsoRank}) and at most {@code
      * maxMatches} others. A site with at most {@code maxMatches} matches is ranked in full, as
-     * {@link #fullTextExact} ranks every site.
+     * {@link #fullTextExact} ranks every site. The others are found through the full-text index
+     * alone ({@code site_id || ''} keeps the planner from also reading the site index, all 30,000
+     * entries of a large site, to intersect with a few matches of uncommon words).
      */
     List<Hit> fullText(
             String siteId,
@@ -146,7 +159,7 @@ class Chunks {
         return jdbc.sql(TELLING_WORDS + """
                         , pool AS (
                             SELECT unnest(?::bigint[]) AS id
-                            UNION (SELECT c.id FROM chunks c, q WHERE c.site_id = ? AND c.search_text @@ q.words LIMIT ?))
+                            UNION (SELECT c.id FROM chunks c, q WHERE (c.site_id || '') = ? AND c.search_text @@ q.words LIMIT ?))
                         SELECT c.id, ts_rank(c.search_text, q.words) AS rank
                         FROM pool JOIN chunks c USING (id), q
                         WHERE c.site_id = ? AND c.search_text @@ q.words

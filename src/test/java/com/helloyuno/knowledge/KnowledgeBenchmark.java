@@ -90,7 +90,9 @@ public final class KnowledgeBenchmark {
                 fake) {
             var jdbc = context.getBean(JdbcTemplate.class);
             var corpus = new Corpus(siteCount, totalChunks, new Random(7));
-            for (int s = 0; s < siteCount; s++) {
+            var reuse = "true".equals(System.getenv("BENCH_REUSE"))
+                    && jdbc.queryForObject("SELECT count(*) FROM sites", Integer.class) == siteCount;
+            for (int s = 0; s < siteCount && !reuse; s++) {
                 jdbc.update(
                         "INSERT INTO sites (site_id, domain, language, text_search_config) VALUES (?, ?, ?, ?::regconfig)",
                         corpus.siteId(s),
@@ -98,7 +100,11 @@ public final class KnowledgeBenchmark {
                         corpus.language(s)[0],
                         corpus.language(s)[1]);
             }
-            bulkLoad(context.getBean(DataSource.class), jdbc, corpus);
+            if (reuse) {
+                log.info("LOAD skipped: the database of the last run is reused (BENCH_REUSE=true)");
+            } else {
+                bulkLoad(context.getBean(DataSource.class), jdbc, corpus);
+            }
             ingest(context.getBean(Ingestion.class), corpus, ingestDocuments, fake);
             retrieve(context.getBean(Retriever.class), corpus, questionsPerBucket, searchers);
         }
