@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Chunks as search sees them: nearest vectors (pgvector cosine distance), full-text matches
@@ -20,8 +21,10 @@ class Chunks {
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
+    private final TransactionTemplate transactions;
 
-    Chunks(JdbcClient jdbc, JdbcTemplate template) {
+    Chunks(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate transactions) {
+        this.transactions = transactions;
         this.jdbc = jdbc;
         this.template = template;
     }
@@ -56,7 +59,12 @@ class Chunks {
          * then the best {@code rerank} of them compared exactly: exact for sites of up to {@code
          * rerank} chunks, and for larger ones as good as the re-ranking depth makes it.
          */
-        QUANTIZED
+        QUANTIZED,
+        /**
+         * The site's own HNSW index ({@link SiteVectorIndexes}): for large sites, where reading all
+         * their quantized vectors costs more than walking a graph of them.
+         */
+        SITE_INDEX
     }
 
     /** What a chunk's vector is made of: its place in the document gives short chunks their context. */
@@ -113,8 +121,21 @@ class Chunks {
                 .single();
     }
 
+    /**
+     * The site's own HNSW index answers only a query naming the site as a literal (its predicate),
+     * and only when ordering by distance through it is allowed to win: the covering index's sort
+     * is kept out of the transaction. Site ids are {@code [A-Za-z0-9]{16}}, checked before.
+     */
+    static String siteIndexScan(String siteId) {
+        if (!siteId.matches("[A-Za-z0-9]{16}")) {
+            throw new IllegalArgumentException("not a site id");
+        }
+        return "SELECT id, embedding <=> ?::halfvec AS distance FROM chunks WHERE site_id = '" + siteId
+                + "' AND embedding_model = ? ORDER BY embedding <=> ?::halfvec LIMIT ?";
+    }
+
     /** The site's chunks nearest to a vector, by cosine distance, among those embedded with this model. */
-    List<Hit> nearest(String siteId, float[] vector, String model, int limit, Scan scan, int rerank) {
+    List<Hit> nearest(String siteId, float[] vector, String model, int limit, Scan scan, int rerank, int efSearch) {
         var query = new PGvector(vector);
         return switch (scan) {
             case EXACT ->
@@ -127,6 +148,17 @@ class Chunks {
                         .params(siteId, model, bits(vector), Math.max(rerank, limit), query, limit)
                         .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
                         .list();
+            case SITE_INDEX ->
+                transactions.execute(status -> {
+                    jdbc.sql("SELECT set_config('hnsw.ef_search', ?, true), set_config('enable_sort', 'off', true)")
+                            .param(Integer.toString(Math.max(efSearch, limit)))
+                            .query()
+                            .singleRow();
+                    return jdbc.sql(siteIndexScan(siteId))
+                            .params(query, model, query, limit)
+                            .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
+                            .list();
+                });
         };
     }
 

@@ -66,6 +66,11 @@ record KnowledgeSettings(
      * @param minRelevance vector hits below this cosine similarity are not relevant; full-text hits
      *     must match the query's words at all and reach {@code minTextRank}
      * @param minTextRank the least {@code ts_rank} of a full-text hit
+     * @param siteIndexMinChunks a site with at least this many embedded chunks gets an HNSW index of
+     *     its own (built in the background), and loses it below half of this
+     * @param siteIndexCheckInterval how often the sites' sizes are checked for it
+     * @param siteIndexBuildMemoryMb {@code maintenance_work_mem} of one index build, in MB
+     * @param efSearch {@code hnsw.ef_search} of a search through a site's index
      * @param maxTextMatches the full-text half ranks the vector half's candidates and at most this
      *     many chunks holding an uncommon word of the question and as many holding any of its words,
      *     not every match (a common word matches nearly every chunk of a large site)
@@ -95,6 +100,10 @@ record KnowledgeSettings(
             @DecimalMin("0.0") @DefaultValue("0.0") double minTextRank,
             @Min(1) @Max(10000) @DefaultValue("200") int rerank,
             @Min(1) @Max(10000) @DefaultValue("100") int maxTextMatches,
+            @Min(100) @DefaultValue("5000") int siteIndexMinChunks,
+            @NotNull @DefaultValue("10m") Duration siteIndexCheckInterval,
+            @Min(16) @Max(65536) @DefaultValue("256") int siteIndexBuildMemoryMb,
+            @Min(1) @Max(1000) @DefaultValue("100") int efSearch,
 
             @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.01")
             double commonWordShare,

@@ -39,13 +39,16 @@ public class Retriever {
     private final KnowledgeSettings.Retrieval settings;
     private final Slots slots;
     private final CommonWords commonWords;
+    private final SiteVectorIndexes siteIndexes;
 
     Retriever(
             Chunks chunks,
             Embeddings embeddings,
             KnowledgeSettings settings,
             CommonWords commonWords,
+            SiteVectorIndexes siteIndexes,
             MeterRegistry meters) {
+        this.siteIndexes = siteIndexes;
         this.commonWords = commonWords;
         this.chunks = chunks;
         this.embeddings = embeddings;
@@ -71,7 +74,7 @@ public class Retriever {
         if (query.isBlank()) {
             return List.of();
         }
-        return search(siteId, query, embedQuery(query), topK, Chunks.Scan.QUANTIZED);
+        return search(siteId, query, embedQuery(query), topK, scanFor(siteId));
     }
 
     /**
@@ -115,9 +118,14 @@ public class Retriever {
         }
     }
 
+    /** How the site's nearest chunks are found: through its own index if it is large enough to have one. */
+    Chunks.Scan scanFor(String siteId) {
+        return siteIndexes.has(siteId) ? Chunks.Scan.SITE_INDEX : Chunks.Scan.QUANTIZED;
+    }
+
     /** The site's chunks nearest to a vector, best first. */
     List<Chunks.Hit> nearest(String siteId, float[] vector, int limit, Chunks.Scan scan) {
-        return chunks.nearest(siteId, vector, embeddings.model(), limit, scan, settings.rerank());
+        return chunks.nearest(siteId, vector, embeddings.model(), limit, scan, settings.rerank(), settings.efSearch());
     }
 
     private float @Nullable [] embedQuery(String query) {

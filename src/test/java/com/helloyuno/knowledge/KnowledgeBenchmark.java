@@ -105,6 +105,15 @@ public final class KnowledgeBenchmark {
             } else {
                 bulkLoad(context.getBean(DataSource.class), jdbc, corpus);
             }
+            var start = System.nanoTime();
+            var round = context.getBean(SiteVectorIndexes.class).check();
+            log.info(
+                    "LOAD HNSW indexes of the sites with at least {} chunks: {} built, {} in place, {} s; database {}",
+                    context.getBean(KnowledgeSettings.class).retrieval().siteIndexMinChunks(),
+                    round.built(),
+                    round.indexed(),
+                    fmt(seconds(start)),
+                    jdbc.queryForObject("SELECT pg_size_pretty(pg_database_size(current_database()))", String.class));
             ingest(context.getBean(Ingestion.class), corpus, ingestDocuments, fake);
             retrieve(context.getBean(Retriever.class), corpus, questionsPerBucket, searchers);
         }
@@ -349,8 +358,8 @@ public final class KnowledgeBenchmark {
         // The vector half as configured, one at a time, for its recall.
         var vectorFound = new ArrayList<List<Long>>();
         for (var question : questions) {
-            vectorFound.add(ids(
-                    retriever.nearest(corpus.siteId(question.site()), question.vector(), 5, Chunks.Scan.QUANTIZED)));
+            var site = corpus.siteId(question.site());
+            vectorFound.add(ids(retriever.nearest(site, question.vector(), 5, retriever.scanFor(site))));
         }
         // The whole hybrid search as configured, from `searchers` threads at once, after a warm-up
         // with other questions.
@@ -425,12 +434,9 @@ public final class KnowledgeBenchmark {
                     for (Integer q; (q = queue.poll()) != null; ) {
                         var question = questions.get(q);
                         var start = System.nanoTime();
-                        var passages = retriever.search(
-                                corpus.siteId(question.site()),
-                                question.text(),
-                                question.vector(),
-                                5,
-                                Chunks.Scan.QUANTIZED);
+                        var site = corpus.siteId(question.site());
+                        var passages =
+                                retriever.search(site, question.text(), question.vector(), 5, retriever.scanFor(site));
                         times[q] = System.nanoTime() - start;
                         synchronized (found) {
                             if (found.size() > q) {

@@ -257,7 +257,7 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
                         String.class,
                         small,
                         "text-embedding-3-small",
-                        vector,
+                        Chunks.bits(FakeOpenAi.vector("any question at all", 1536)),
                         200,
                         vector,
                         K));
