@@ -39,8 +39,16 @@ class DemoSite {
             log.info("Demo: site {} ({}) is ready", first.siteId(), first.domain());
             return;
         }
+        // The demo's knowledge is in English: stemmed as such.
         var created = sites.create(new SiteService.SiteDraft(
-                "localhost", List.of(), false, null, PlanType.FREE, Theme.DARK, CustomConfig.DEFAULTS));
+                "localhost",
+                List.of(),
+                false,
+                null,
+                PlanType.FREE,
+                Theme.DARK,
+                CustomConfig.DEFAULTS,
+                SiteLanguage.EN));
         log.info("Demo: created site {} for localhost", created.site().siteId());
         events.publishEvent(new DemoSiteCreated(created.site().siteId()));
     }

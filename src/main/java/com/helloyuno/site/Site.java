@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param additionalDomains further normalised domains the widget may run on
  * @param allowSubdomains whether subdomains of those domains are allowed too
  * @param identityRequired whether the widget must present a visitor signed by the site's server
+ * @param language the language of the site's knowledge, which decides how its text is indexed for
+ *     search (stemming, stop words); {@code null}: not said, indexed word for word
  */
 public record Site(
         String siteId,
@@ -27,6 +29,7 @@ public record Site(
         Theme theme,
         CustomConfig customConfig,
         boolean identityRequired,
+        @Nullable SiteLanguage language,
         Instant createdAt,
         Instant updatedAt) {
 

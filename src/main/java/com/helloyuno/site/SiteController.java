@@ -103,7 +103,8 @@ class SiteController {
                 body.theme() != null ? body.theme() : Theme.DARK,
                 body.customConfig() != null
                         ? body.customConfig().applyTo(CustomConfig.DEFAULTS)
-                        : CustomConfig.DEFAULTS);
+                        : CustomConfig.DEFAULTS,
+                body.language() == null ? null : language(body.language()));
         checkWebhookUrl(draft.customConfig(), null);
         var created = service.create(draft);
         return ResponseEntity.status(HttpStatus.CREATED)
@@ -170,6 +171,7 @@ class SiteController {
                 body.theme() != null ? body.theme() : site.theme(),
                 body.customConfig() != null ? body.customConfig().applyTo(site.customConfig()) : site.customConfig(),
                 body.identityRequired() != null ? body.identityRequired() : site.identityRequired(),
+                body.language() != null ? language(body.language()) : site.language(),
                 site.createdAt(),
                 site.updatedAt());
         checkWebhookUrl(updated.customConfig(), site.customConfig());
@@ -257,6 +259,21 @@ class SiteController {
         if (!caller.isOperator()) {
             throw new Forbidden(detail);
         }
+    }
+
+    /** A language code as sent: empty is none; one PostgreSQL cannot stem is refused by name. */
+    private static @Nullable SiteLanguage language(String code) {
+        if (code.isEmpty()) {
+            return null;
+        }
+        return SiteLanguage.fromCode(code)
+                .orElseThrow(() -> new InvalidRequest(
+                        "language",
+                        "must be one of "
+                                + java.util.Arrays.stream(SiteLanguage.values())
+                                        .map(SiteLanguage::code)
+                                        .collect(java.util.stream.Collectors.joining(", "))
+                                + ", or empty"));
     }
 
     private static String domain(String field, String value) {

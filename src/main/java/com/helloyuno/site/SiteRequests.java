@@ -16,6 +16,11 @@ final class SiteRequests {
 
     private SiteRequests() {}
 
+    static final String LANGUAGE = "The language of the site's knowledge as an ISO 639-1 code (de, en, es, fr, …):"
+            + " its words are stemmed and its stop words dropped for search in that language. Empty or absent"
+            + " at creation: none, words are matched as written. Changing it re-indexes the site's documents.";
+    static final String LANGUAGE_MESSAGE = "must be an ISO 639-1 language code such as de, or empty";
+
     @Schema(name = "CreateSite")
     record CreateSite(
             @Schema(description = "A host name; a scheme, port, path or upper case are normalised away")
@@ -30,7 +35,10 @@ final class SiteRequests {
             @Nullable @Size(max = 255) String userId,
             @Nullable PlanType planType,
             @Nullable Theme theme,
-            @Nullable @Valid Config customConfig) {}
+            @Nullable @Valid Config customConfig,
+
+            @Schema(description = LANGUAGE) @Nullable @Pattern(regexp = "[a-z]{2}|", message = LANGUAGE_MESSAGE)
+            String language) {}
 
     /** A partial update: only the fields present change. */
     @Schema(name = "UpdateSite")
@@ -47,7 +55,10 @@ final class SiteRequests {
             @Nullable Boolean widgetEnabled,
             @Nullable Theme theme,
             @Nullable @Valid Config customConfig,
-            @Nullable Boolean identityRequired) {
+            @Nullable Boolean identityRequired,
+
+            @Schema(description = LANGUAGE) @Nullable @Pattern(regexp = "[a-z]{2}|", message = LANGUAGE_MESSAGE)
+            String language) {
 
         boolean changesPlan() {
             return planType != null || planActive != null;

@@ -171,6 +171,7 @@ public class SiteService {
                     draft.theme(),
                     draft.customConfig(),
                     false,
+                    draft.language(),
                     now,
                     now);
             var key = ownerKeys.generate();
@@ -234,6 +235,7 @@ public class SiteService {
                 s.theme(),
                 s.customConfig(),
                 s.identityRequired(),
+                s.language(),
                 s.createdAt(),
                 clock.instant());
     }
@@ -246,7 +248,8 @@ public class SiteService {
             @Nullable String userId,
             PlanType planType,
             Theme theme,
-            CustomConfig customConfig) {}
+            CustomConfig customConfig,
+            @Nullable SiteLanguage language) {}
 
     record CreatedSite(Site site, String ownerKey, @Nullable String webhookSecret) {}
 }

@@ -19,7 +19,7 @@ class Sites {
 
     private static final String COLUMNS = "site_id, domain, additional_domains, allow_subdomains, user_id, plan_type,"
             + " plan_active, widget_enabled, theme, custom_config::text AS custom_config, identity_required,"
-            + " created_at, updated_at";
+            + " language, created_at, updated_at";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -35,10 +35,11 @@ class Sites {
         return jdbc.sql("""
                         INSERT INTO sites (site_id, domain, additional_domains, allow_subdomains, user_id, plan_type,
                                            plan_active, widget_enabled, theme, custom_config, owner_key_hash,
-                                           owner_key_rotated_at, created_at, updated_at)
+                                           owner_key_rotated_at, language, text_search_config, created_at,
+                                           updated_at)
                         VALUES (:siteId, :domain, :additionalDomains, :allowSubdomains, :userId, :planType,
                                 :planActive, :widgetEnabled, :theme, :customConfig::jsonb, :ownerKeyHash,
-                                :createdAt, :createdAt, :updatedAt)
+                                :createdAt, :language, :textSearchConfig::regconfig, :createdAt, :updatedAt)
                         ON CONFLICT (site_id) DO NOTHING
                         """)
                         .params(fields(site))
@@ -61,6 +62,12 @@ class Sites {
         fields.put("theme", site.theme().wireName());
         fields.put("customConfig", json.writeValueAsString(site.customConfig()));
         fields.put("identityRequired", site.identityRequired());
+        fields.put("language", site.language() == null ? null : site.language().code());
+        fields.put(
+                "textSearchConfig",
+                site.language() == null
+                        ? SiteLanguage.NO_LANGUAGE_CONFIG
+                        : site.language().textSearchConfig());
         fields.put("createdAt", java.sql.Timestamp.from(site.createdAt()));
         fields.put("updatedAt", java.sql.Timestamp.from(site.updatedAt()));
         return fields;
@@ -106,6 +113,7 @@ class Sites {
                                allow_subdomains = :allowSubdomains, user_id = :userId, plan_type = :planType,
                                plan_active = :planActive, widget_enabled = :widgetEnabled, theme = :theme,
                                custom_config = :customConfig::jsonb, identity_required = :identityRequired,
+                               language = :language, text_search_config = :textSearchConfig::regconfig,
                                updated_at = :updatedAt
                         WHERE site_id = :siteId
                         """).params(fields(site)).update();
@@ -187,6 +195,9 @@ class Sites {
                 Theme.fromWireName(rs.getString("theme")),
                 readConfig(rs.getString("custom_config")),
                 rs.getBoolean("identity_required"),
+                rs.getString("language") == null
+                        ? null
+                        : SiteLanguage.fromCode(rs.getString("language")).orElse(null),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());
     }

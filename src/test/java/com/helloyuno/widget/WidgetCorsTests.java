@@ -285,6 +285,7 @@ class WidgetCorsTests {
                 Theme.DARK,
                 CustomConfig.DEFAULTS,
                 false,
+                null,
                 NOW,
                 NOW);
     }
