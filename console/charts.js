@@ -3,9 +3,9 @@
 // horizontal bars per name, and meters of use against a limit. Each chart has a text equivalent.
 import { h, s } from './dom.js';
 
-const W = 600;
+const W = 400;
 const H = 220;
-const PAD = { left: 44, right: 8, top: 14, bottom: 28 };
+const PAD = { left: 56, right: 8, top: 18, bottom: 34 };
 
 /** @param {number} n */
 const short = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${Math.round(n / 1e3)}k` : String(n));
@@ -49,7 +49,7 @@ export function barChart(title, labels, values, { limit, limitLabel = 'limit', c
       return bar;
     }),
     ...labels.map((label, i) =>
-      i % Math.ceil(labels.length / 6) === 0 || i === labels.length - 1
+      i % Math.ceil(labels.length / 5) === 0
         ? s('text', { x: (PAD.left + i * step + step / 2).toFixed(1), y: H - 8, 'text-anchor': 'middle' }, label)
         : '',
     ),
@@ -88,19 +88,19 @@ export function barChart(title, labels, values, { limit, limitLabel = 'limit', c
 export function hbars(title, items) {
   if (!items.length) return h('p', { class: 'hint' }, 'No answers in the last 30 days.');
   const highest = Math.max(1, ...items.map((i) => i.count));
-  const rowH = 26;
+  const rowH = 32;
   const labelW = 150;
   const height = items.length * rowH + 6;
   const svg = s(
     'svg',
     { viewBox: `0 0 ${W} ${height}`, role: 'img', 'aria-label': title },
     ...items.map((item, i) => {
-      const width = ((W - labelW - 60) * item.count) / highest;
-      const label = item.name.length > 22 ? `${item.name.slice(0, 21)}…` : item.name;
+      const width = ((W - labelW - 40) * item.count) / highest;
+      const label = item.name.length > 18 ? `${item.name.slice(0, 17)}…` : item.name;
       return s(
         'g',
         {},
-        s('text', { x: labelW - 8, y: i * rowH + 18, 'text-anchor': 'end' }, label),
+        s('text', { x: labelW - 8, y: i * rowH + 22, 'text-anchor': 'end' }, label),
         s('rect', {
           x: labelW,
           y: i * rowH + 5,
@@ -108,7 +108,7 @@ export function hbars(title, items) {
           height: rowH - 10,
           fill: 'var(--bar)',
         }),
-        s('text', { x: (labelW + width + 6).toFixed(1), y: i * rowH + 18 }, String(item.count)),
+        s('text', { x: (labelW + width + 6).toFixed(1), y: i * rowH + 22 }, String(item.count)),
       );
     }),
   );

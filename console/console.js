@@ -162,8 +162,7 @@ function renderWho(current) {
         onclick: () => {
           session.forget('signed-out');
           say('');
-          location.hash = '#/';
-          route();
+          navigate('#/');
         },
       },
       'Sign out',
@@ -192,8 +191,19 @@ function renderNav(siteId, page) {
   );
 }
 
+/** @type {{text: string, kind: 'ok' | 'error'} | null} what the next page should say */
+let flash = null;
+
+/** Shows a route: through hashchange when the hash changes, at once when it stays. @param {string} hash */
+function navigate(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
 window.addEventListener('hashchange', () => {
-  say('');
+  // A notice outlives only the one navigation it was made for.
+  say(flash ? flash.text : '', flash ? flash.kind : '');
+  flash = null;
   route().then(() => main.focus({ preventScroll: true }));
 });
 
@@ -219,8 +229,7 @@ function signIn(reason) {
         try {
           const me = await call(key, 'GET', '/api/key');
           session.start({ key, role: me.role === 'operator' ? 'operator' : 'owner', siteId: me.site_id || null });
-          location.hash = me.role === 'operator' ? '#/sites' : `#/sites/${encodeURIComponent(me.site_id)}/install`;
-          await route();
+          navigate(me.role === 'operator' ? '#/sites' : `#/sites/${encodeURIComponent(me.site_id)}/install`);
         } catch (err) {
           error.replaceChildren(
             err instanceof ApiError && err.status === 401
@@ -1080,8 +1089,8 @@ async function conversationPage(siteId, sessionId) {
             if (!confirm('Erase this conversation and its lead for good?')) return;
             try {
               await api('DELETE', path);
-              location.hash = back;
-              say('Conversation erased.', 'ok');
+              flash = { text: 'Conversation erased.', kind: 'ok' };
+              navigate(back);
             } catch (err) {
               say(err instanceof ApiError ? err.detail : 'Not erased.', 'error');
             }

@@ -101,7 +101,8 @@ class Insights {
 
     private List<Count> counts(String siteId, String column, Instant from) {
         // column is one of two constants above, never a caller's text.
-        return jdbc.sql("SELECT coalesce(" + column + ", '" + UNCLASSIFIED + "') AS name, count(*) AS n"
+        // An empty label (a classifier that gave none) counts as unclassified too.
+        return jdbc.sql("SELECT coalesce(nullif(" + column + ", ''), '" + UNCLASSIFIED + "') AS name, count(*) AS n"
                         + " FROM chat_history WHERE site_id = :siteId AND role = 'assistant'"
                         + " AND \"timestamp\" >= :from GROUP BY 1 ORDER BY 2 DESC, 1")
                 .param("siteId", siteId)
