@@ -6,6 +6,7 @@ COPY .mvn .mvn
 RUN ./mvnw -B -ntp -q dependency:go-offline
 COPY src src
 COPY widget/yuno.js widget/demo.html widget/
+COPY console console
 RUN ./mvnw -B -ntp -q -DskipTests package && java -Djarmode=tools -jar target/yuno.jar extract --layers --destination /app
 
 # Run stage: a JRE only, as a non-root user.

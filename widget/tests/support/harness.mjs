@@ -41,11 +41,11 @@ function javaBinary() {
 }
 
 /** Starts the backend and waits until it is ready. */
-export async function startBackend(openaiPort, extraEnv = {}) {
+export async function startBackend(openaiPort, extraEnv = {}, logName = 'backend.log') {
   if (!existsSync(JAR)) throw new Error(`${JAR} is missing: build it first (./mvnw -DskipTests package)`);
   mkdirSync(RESULTS_DIR, { recursive: true });
   const port = await freePort();
-  const log = createWriteStream(path.join(RESULTS_DIR, 'backend.log'));
+  const log = createWriteStream(path.join(RESULTS_DIR, logName));
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -77,8 +77,7 @@ export async function startBackend(openaiPort, extraEnv = {}) {
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
-    if (exited !== null)
-      throw new Error(`The backend exited with ${exited}; see ${path.join(RESULTS_DIR, 'backend.log')}`);
+    if (exited !== null) throw new Error(`The backend exited with ${exited}; see ${path.join(RESULTS_DIR, logName)}`);
     try {
       const res = await fetch(`${base}/actuator/health/readiness`);
       if (res.ok) break;
@@ -212,8 +211,12 @@ export function launchBrowser() {
   });
 }
 
-/** Starts everything; returns the pieces and a function that stops them. */
-export async function startAll() {
+/**
+ * Starts everything; returns the pieces and a function that stops them.
+ * @param {Record<string, string>} [extraEnv] settings of the backend beyond the tests' defaults
+ * @param {string} [logName] the backend's log in the results folder (one per test file: they may run at once)
+ */
+export async function startAll(extraEnv = {}, logName = 'backend.log') {
   const openai = new FakeOpenAI();
   const openaiPort = await openai.listen();
   const pages = new Pages();
@@ -221,7 +224,7 @@ export async function startAll() {
   let backend;
   let browser;
   try {
-    backend = await startBackend(openaiPort);
+    backend = await startBackend(openaiPort, extraEnv, logName);
     const served = Buffer.from(await (await fetch(`${backend.base}/yuno.js`)).arrayBuffer());
     if (!served.equals(widgetSource())) {
       throw new Error(

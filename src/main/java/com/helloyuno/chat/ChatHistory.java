@@ -1,6 +1,5 @@
 package com.helloyuno.chat;
 
-import io.swagger.v3.oas.annotations.media.Schema;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -32,8 +31,12 @@ class ChatHistory {
             boolean complianceRedFlag,
             @Nullable String ipHash) {}
 
-    @Schema(name = "ConversationSummary")
-    record Conversation(String sessionId, Instant firstMessageAt, Instant lastMessageAt, long messageCount) {}
+    record Conversation(
+            String sessionId,
+            Instant firstMessageAt,
+            Instant lastMessageAt,
+            long messageCount,
+            @Nullable String lang) {}
 
     private final JdbcClient jdbc;
 
@@ -99,7 +102,8 @@ class ChatHistory {
 
     List<Conversation> conversations(String siteId, int page, int size) {
         return jdbc.sql("""
-                        SELECT session_id, min("timestamp") AS first_at, max("timestamp") AS last_at, count(*) AS n
+                        SELECT session_id, min("timestamp") AS first_at, max("timestamp") AS last_at, count(*) AS n,
+                               mode() WITHIN GROUP (ORDER BY lang) AS lang
                         FROM chat_history WHERE site_id = :siteId
                         GROUP BY session_id ORDER BY max("timestamp") DESC, session_id
                         LIMIT :size OFFSET :offset
@@ -111,7 +115,8 @@ class ChatHistory {
                         rs.getString("session_id"),
                         rs.getTimestamp("first_at").toInstant(),
                         rs.getTimestamp("last_at").toInstant(),
-                        rs.getLong("n")))
+                        rs.getLong("n"),
+                        rs.getString("lang")))
                 .list();
     }
 

@@ -3,6 +3,7 @@ package com.helloyuno.chat;
 import com.helloyuno.apidoc.ConfiguredMax;
 import com.helloyuno.apidoc.ProblemResponse;
 import com.helloyuno.id.Ids;
+import com.helloyuno.lead.LeadService;
 import com.helloyuno.problem.InvalidRequest;
 import com.helloyuno.problem.PageSize;
 import com.helloyuno.site.ApiCaller;
@@ -37,15 +38,36 @@ class ConversationController {
     private final ChatHistory history;
     private final ConversationErasure erasure;
     private final ChatSettings settings;
+    private final LeadService leads;
 
-    ConversationController(SiteService sites, ChatHistory history, ConversationErasure erasure, ChatSettings settings) {
+    ConversationController(
+            SiteService sites,
+            ChatHistory history,
+            ConversationErasure erasure,
+            ChatSettings settings,
+            LeadService leads) {
         this.sites = sites;
+        this.leads = leads;
         this.history = history;
         this.erasure = erasure;
         this.settings = settings;
     }
 
-    record ConversationPage(List<ChatHistory.Conversation> items, int page, int size, long total) {}
+    record ConversationPage(List<Summary> items, int page, int size, long total) {}
+
+    /** A session as the list shows it: when, how long, in which language, and whether it left a lead. */
+    @Schema(name = "ConversationSummary")
+    record Summary(
+            String sessionId,
+            Instant firstMessageAt,
+            Instant lastMessageAt,
+            long messageCount,
+
+            @Schema(description = "The language most of its classified messages were in") @Nullable
+            String lang,
+
+            @Schema(description = "Whether the visitor left contact details (a lead) in this session")
+            boolean lead) {}
 
     /** A row of {@code chat_history}; what the turn's classification did not give is left out. */
     record StoredMessage(
@@ -78,8 +100,23 @@ class ConversationController {
             @RequestParam(defaultValue = "20") @Min(1) @ConfiguredMax("yuno.chat.max-page-size") int size) {
         sites.requireAccessible(caller, siteId);
         PageSize.atMost(size, settings.maxPageSize());
+        var conversations = history.conversations(siteId, page, size);
+        var withLeads = leads.sessionsWithLeads(
+                siteId,
+                conversations.stream().map(ChatHistory.Conversation::sessionId).toList());
         return new ConversationPage(
-                history.conversations(siteId, page, size), page, size, history.conversationCount(siteId));
+                conversations.stream()
+                        .map(c -> new Summary(
+                                c.sessionId(),
+                                c.firstMessageAt(),
+                                c.lastMessageAt(),
+                                c.messageCount(),
+                                c.lang(),
+                                withLeads.contains(c.sessionId())))
+                        .toList(),
+                page,
+                size,
+                history.conversationCount(siteId));
     }
 
     @GetMapping("/{sessionId}")

@@ -87,6 +87,8 @@ record KnowledgeSettings(
      * @param maxWait how long a search waits for its turn; past it the visitor is answered without
      *     the site's passages (counted in {@code yuno.chat.retrieval.unavailable{reason="busy"}})
      *     rather than after a pool time-out
+     * @param maxQuestionChars the longest question the owner's search ({@code POST
+     *     /api/sites/{site_id}/knowledge/search}) takes
      */
     public record Retrieval(
             @Min(1) @DefaultValue("5") int topK,
@@ -123,7 +125,9 @@ record KnowledgeSettings(
             List<@Pattern(regexp = "[a-z_]{1,63}") String> stopWordDictionaries,
 
             @Min(1) @DefaultValue("6") int maxConcurrent,
-            @NotNull @DefaultValue("1s") Duration maxWait) {}
+            @NotNull @DefaultValue("1s") Duration maxWait,
+            // The owner's "try a question" search (POST .../knowledge/search): as long as a visitor's question.
+            @Min(1) @Max(32000) @DefaultValue("4000") int maxQuestionChars) {}
 
     /**
      * The crawler.

@@ -8,7 +8,9 @@ import com.helloyuno.notify.Notifications;
 import com.helloyuno.problem.InvalidRequest;
 import com.helloyuno.spool.Spool;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -266,6 +268,11 @@ public class LeadService {
             log.info("Erased {} lead(s) of a session on site {}", deleted, siteId);
         }
         return deleted;
+    }
+
+    /** Which of these visitor sessions of a site left a lead, for the owner's conversation list. */
+    public Set<String> sessionsWithLeads(String siteId, Collection<String> sessionIds) {
+        return leads.sessionsWithLeads(siteId, sessionIds);
     }
 
     List<Lead> page(String siteId, int page, int size) {

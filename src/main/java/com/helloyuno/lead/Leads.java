@@ -4,8 +4,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.RowMapper;
@@ -181,6 +183,18 @@ class Leads {
                 .param("siteId", siteId)
                 .query(Long.class)
                 .single();
+    }
+
+    Set<String> sessionsWithLeads(String siteId, Collection<String> sessionIds) {
+        if (sessionIds.isEmpty()) {
+            return Set.of();
+        }
+        return Set.copyOf(jdbc.sql("SELECT DISTINCT session_id FROM leads WHERE site_id = :siteId"
+                        + " AND session_id = ANY (:sessionIds)")
+                .param("siteId", siteId)
+                .param("sessionIds", sessionIds.toArray(String[]::new))
+                .query(String.class)
+                .list());
     }
 
     int deleteSession(String siteId, String sessionId) {

@@ -11,10 +11,12 @@ import com.helloyuno.testsupport.FakeMixpanel;
 import com.helloyuno.testsupport.FakeOpenAi;
 import com.helloyuno.testsupport.Http;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -464,6 +466,8 @@ class AskIntegrationTests {
                 .isEqualTo(session);
         assertThat(list.json().path("items").get(0).path("message_count").asLong())
                 .isEqualTo(2);
+        // The console's list shows whether the session left a lead.
+        assertThat(list.json().path("items").get(0).path("lead").asBoolean()).isTrue();
 
         var one = http.get(base + "/" + session, "Authorization", "Bearer " + site.ownerKey());
         assertThat(one.status()).isEqualTo(200);
@@ -554,6 +558,81 @@ class AskIntegrationTests {
                 .params(siteId, session, role)
                 .query()
                 .singleRow();
+    }
+
+    @Test
+    void insightsCountAnswersPerDayIntentAndSentimentAndListTheGaps() {
+        var site = fixtures.site("example.com");
+        var other = fixtures.site("example.com");
+        var now = Instant.now();
+        // Two turns today, one of them confident and with a source, one without passages; one of 40 days ago.
+        turn(site.siteId(), "s-1", "What are your prices?", now.minusSeconds(60), 0.9, "pricing", "positive", 1, 100);
+        turn(site.siteId(), "s-2", "Do you ship to <b>Mars</b>?", now.minusSeconds(30), 0.8, "shipping", null, 0, 50);
+        turn(site.siteId(), "s-3", "Old question", now.minus(Duration.ofDays(40)), 0.1, "pricing", "negative", 0, 7);
+        turn(other.siteId(), "s-4", "Another site's question", now, 0.1, "other", "negative", 0, 9);
+
+        var base = "/api/sites/" + site.siteId() + "/insights";
+        var response = http.get(base + "?days=30", "Authorization", "Bearer " + site.ownerKey());
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        var body = response.json();
+        assertThat(body.path("days").size()).isEqualTo(30);
+        var today = body.path("days").get(29);
+        assertThat(today.path("date").asString())
+                .isEqualTo(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+        // A turn that straddles midnight UTC may land on yesterday: count both days.
+        var answers = today.path("answers").asLong()
+                + body.path("days").get(28).path("answers").asLong();
+        var tokens = today.path("tokens").asLong()
+                + body.path("days").get(28).path("tokens").asLong();
+        assertThat(answers).isEqualTo(2);
+        assertThat(tokens).isEqualTo(150);
+        assertThat(body.path("intents").toString())
+                .isEqualTo("[{\"name\":\"pricing\",\"count\":1},{\"name\":\"shipping\",\"count\":1}]");
+        assertThat(body.path("sentiments").toString())
+                .isEqualTo("[{\"name\":\"positive\",\"count\":1},{\"name\":\"unclassified\",\"count\":1}]");
+        assertThat(body.path("gaps").size()).isEqualTo(1);
+        var gap = body.path("gaps").get(0);
+        assertThat(gap.path("question").asString()).isEqualTo("Do you ship to <b>Mars</b>?");
+        assertThat(gap.path("session_id").asString()).isEqualTo("s-2");
+        assertThat(gap.path("sources").asInt()).isZero();
+
+        // Ninety days reach the old turn, whose low confidence makes it a gap too.
+        var longer = http.get(base + "?days=90", "Authorization", "Bearer " + site.ownerKey());
+        assertThat(longer.json().path("gaps").size()).isEqualTo(2);
+        assertThat(longer.json().path("days").size()).isEqualTo(90);
+
+        var tooLong = http.get(base + "?days=91", "Authorization", "Bearer " + site.ownerKey());
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.json().path("code").asString()).isEqualTo("invalid_request");
+        assertThat(http.get(base, "Authorization", "Bearer " + other.ownerKey()).status())
+                .isEqualTo(404);
+        assertThat(http.get(base).status()).isEqualTo(401);
+    }
+
+    /** A stored turn, as the after-work writes it: the visitor's row, then the classified answer. */
+    private void turn(
+            String siteId,
+            String session,
+            String question,
+            Instant at,
+            double confidence,
+            String intent,
+            @Nullable String sentiment,
+            int sources,
+            int tokens) {
+        jdbc.sql("""
+                        INSERT INTO chat_history (site_id, session_id, role, content, "timestamp")
+                        VALUES (?, ?, 'user', ?, ?)""")
+                .params(siteId, session, question, java.sql.Timestamp.from(at.minusMillis(500)))
+                .update();
+        var raw = "{\"sources\": ["
+                + "{\"title\": \"t\", \"score\": 0.5},".repeat(sources).replaceAll(",$", "") + "]}";
+        jdbc.sql("""
+                        INSERT INTO chat_history (site_id, session_id, role, content, "timestamp", raw_json_output,
+                                                  answer_confidence, intent, user_sentiment, tokens_used)
+                        VALUES (?, ?, 'assistant', 'An answer', ?, CAST(? AS jsonb), ?, ?, ?, ?)""")
+                .params(siteId, session, java.sql.Timestamp.from(at), raw, confidence, intent, sentiment, tokens)
+                .update();
     }
 
     private long rows(String table, String siteId, String session) {

@@ -94,6 +94,71 @@ class DocumentApiIntegrationTests extends KnowledgeIntegrationTest {
     }
 
     @Test
+    void triesAQuestionAgainstTheSitesKnowledgeAndShowsThePassagesWithScores() {
+        post(
+                site.ownerKey(),
+                Map.of(
+                        "title", "Refunds <img src=x onerror=alert(1)>",
+                        "content", "# Refunds\nRefunds are paid within thirty days of a return.",
+                        "content_type", "text/markdown"));
+        var other = new SiteApi(http, OPERATOR_KEY).create("other.example");
+        var stored = http.post(
+                "/api/sites/" + other.siteId() + "/documents",
+                Http.json(Map.of("title", "Other", "content", "Refunds elsewhere take a year.")),
+                "Authorization",
+                "Bearer " + other.ownerKey(),
+                "Content-Type",
+                "application/json");
+        assertThat(stored.status()).isEqualTo(201);
+
+        var search = "/api/sites/" + site.siteId() + "/knowledge/search";
+        var found = http.post(
+                search,
+                Http.json(Map.of("question", "How long do refunds take?")),
+                "Authorization",
+                "Bearer " + site.ownerKey(),
+                "Content-Type",
+                "application/json");
+        assertThat(found.status()).as(found.body()).isEqualTo(200);
+        var passages = found.json().path("passages");
+        assertThat(passages.size()).isEqualTo(1);
+        assertThat(passages.get(0).path("title").asString()).isEqualTo("Refunds <img src=x onerror=alert(1)>");
+        assertThat(passages.get(0).path("heading_path").asString()).isEqualTo("Refunds");
+        assertThat(passages.get(0).path("content").asString()).contains("thirty days");
+        assertThat(passages.get(0).path("score").asDouble()).isBetween(0.0, 1.0).isPositive();
+
+        // Another site's owner finds nothing of it: the site is not theirs.
+        var foreign = http.post(
+                search,
+                Http.json(Map.of("question", "refunds")),
+                "Authorization",
+                "Bearer " + other.ownerKey(),
+                "Content-Type",
+                "application/json");
+        assertProblem(foreign, 404, "site_not_found");
+        assertProblem(
+                http.post(
+                        search,
+                        Http.json(Map.of("question", " ")),
+                        "Authorization",
+                        "Bearer " + site.ownerKey(),
+                        "Content-Type",
+                        "application/json"),
+                400,
+                "invalid_request");
+        assertProblem(
+                http.post(
+                        search,
+                        Http.json(Map.of("question", "refunds", "top_k", 21)),
+                        "Authorization",
+                        "Bearer " + site.ownerKey(),
+                        "Content-Type",
+                        "application/json"),
+                400,
+                "invalid_request");
+    }
+
+    @Test
     void badDocumentsGetProblems() {
         assertProblem(post(OPERATOR_KEY, Map.of("content", "")), 400, "document_empty");
         assertProblem(

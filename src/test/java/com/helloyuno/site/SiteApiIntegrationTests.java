@@ -193,6 +193,23 @@ class SiteApiIntegrationTests {
     }
 
     @Test
+    void aKeySaysWhatItIsAndWhichSiteItReaches() {
+        var site = api.create("key-" + UUID.randomUUID() + ".example.com");
+        var owner = http.get("/api/key", "Authorization", "Bearer " + site.ownerKey());
+        assertThat(owner.status()).isEqualTo(200);
+        assertThat(owner.json().path("role").asString()).isEqualTo("owner");
+        assertThat(owner.json().path("site_id").asString()).isEqualTo(site.siteId());
+
+        var operator = http.get("/api/key", "Authorization", "Bearer " + SiteApi.OPERATOR_KEY);
+        assertThat(operator.json().path("role").asString()).isEqualTo("operator");
+        assertThat(operator.json().has("site_id")).isFalse();
+
+        var wrong = http.get("/api/key", "Authorization", "Bearer ysk_" + "x".repeat(40));
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.json().path("code").asString()).isEqualTo("unauthorized");
+    }
+
+    @Test
     void ownerChangesItsWidgetButNotItsPlan() {
         var site = api.create("owner-" + UUID.randomUUID() + ".example.com");
         var owner = new SiteApi(http, site.ownerKey());
