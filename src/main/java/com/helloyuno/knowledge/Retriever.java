@@ -22,12 +22,16 @@ import org.springframework.stereotype.Service;
  * fusion, so an unrelated question gets nothing rather than the least bad chunks.
  *
  * <p>The nearest-neighbour half returns the site's true top candidates however small a share of
- * all chunks the site holds: it reads the site's binary-quantized vectors (192 bytes each) from a
- * covering index, ranks them by Hamming distance and compares the best {@code rerank} (200)
- * exactly, so a site of up to 200 chunks is searched exactly and a large one loses little recall
- * (README, knowledge benchmark: 1,000,000 chunks over 1,000 sites, recall@5 by site size). A
- * global HNSW index served large sites before; it walked other sites' chunks to find one site's,
- * cost about 10 ms per inserted vector, and is gone.
+ * all chunks the site holds, by one of two scans chosen by the site's size (README, knowledge
+ * benchmark: 1,000,000 chunks over 1,000 sites, recall@5 by site size). Most sites: their
+ * binary-quantized vectors (192 bytes each) are read from a covering index and ranked by Hamming
+ * distance, and the best {@code rerank} (200) compared exactly, so a site of up to 200 chunks is
+ * searched exactly. Sites of {@code site-index-min-chunks} (5,000) and more: an HNSW index of the
+ * site's own vectors ({@link SiteVectorIndexes}). A single HNSW index over all sites, used before,
+ * walked other sites' chunks to find one site's and made every insert dear.
+ *
+ * <p>The full-text half ranks only the question's telling words and a bounded pool of chunks
+ * ({@link Chunks#fullText}), so a common word in a large site costs no more than a rare one.
  */
 @Service
 public class Retriever {
