@@ -170,9 +170,10 @@ class Chunks {
      * site of no stated language is indexed with the {@code simple} configuration, which keeps
      * "the" and "of". A chunk matching only those is not relevant. Only a bounded pool is ranked,
      * since ranking reads each chunk's whole {@code tsvector} and a word common in a large site
-     * matches most of it: the chunks the vector half found ({@code alsoRank}) and at most {@code
-     * maxMatches} others. A site with at most {@code maxMatches} matches is ranked in full, as
-     * {@link #fullTextExact} ranks every site. The others are found through the full-text index
+     * matches most of it: the chunks the vector half found ({@code alsoRank}), at most {@code
+     * maxMatches} holding all the telling words (the best ranked, as a rule) and as many holding
+     * any. A site with at most {@code maxMatches} matches is ranked in full, as {@link
+     * #fullTextExact} ranks every site. The others are found through the full-text index
      * alone ({@code site_id || ''} keeps the planner from also reading the site index, all 30,000
      * entries of a large site, to intersect with a few matches of uncommon words).
      */
@@ -191,17 +192,20 @@ class Chunks {
         return jdbc.sql(TELLING_WORDS + """
                         , pool AS (
                             SELECT unnest(?::bigint[]) AS id
+                            UNION (SELECT c.id FROM chunks c, q WHERE (c.site_id || '') = ? AND c.search_text @@ q.all_words LIMIT ?)
                             UNION (SELECT c.id FROM chunks c, q WHERE (c.site_id || '') = ? AND c.search_text @@ q.words LIMIT ?))
                         SELECT c.id, ts_rank(c.search_text, q.words) AS rank
                         FROM pool JOIN chunks c USING (id), q
                         WHERE c.site_id = ? AND c.search_text @@ q.words
                         ORDER BY rank DESC, c.id LIMIT ?""")
                 .params(
+                        siteId,
                         String.join(" ", words),
                         commonLexemes.toArray(String[]::new),
                         stopWordDictionaries.toArray(String[]::new),
-                        siteId,
                         alsoRank.toArray(Long[]::new),
+                        siteId,
+                        maxMatches,
                         siteId,
                         maxMatches,
                         siteId,
@@ -230,10 +234,10 @@ class Chunks {
                         WHERE c.site_id = ? AND c.search_text @@ q.words
                         ORDER BY rank DESC, c.id LIMIT ?""")
                 .params(
+                        siteId,
                         String.join(" ", words),
                         commonLexemes.toArray(String[]::new),
                         stopWordDictionaries.toArray(String[]::new),
-                        siteId,
                         siteId,
                         limit)
                 .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
@@ -242,17 +246,21 @@ class Chunks {
 
     /**
      * {@code q.words}: the telling lexemes as one tsquery ({@code 'a' | 'b'}; NULL, matching
-     * nothing, when there are none), quoted for the tsquery syntax (a quote or a backslash in a
-     * lexeme escaped) and cast rather than parsed again, being normalised already.
+     * nothing, when there are none), and {@code q.all_words} the same joined by {@code &}; quoted
+     * for the tsquery syntax (a quote or a backslash in a lexeme escaped) and cast rather than
+     * parsed again, being normalised already.
      */
     static final String TELLING_WORDS = """
-            WITH q AS MATERIALIZED (
-                SELECT (SELECT string_agg('''' || replace(replace(t.lexeme, '\\', '\\\\'), '''', '''''') || '''', ' | ')
-                        FROM unnest(to_tsvector(site.config, ?)) t
-                        WHERE t.lexeme <> ALL (?::text[])
-                          AND NOT EXISTS (SELECT FROM unnest(?::text[]) d(name)
-                                          WHERE ts_lexize(d.name::regdictionary, t.lexeme) = '{}'))::tsquery AS words
-                FROM (SELECT text_search_config AS config FROM sites WHERE site_id = ?) site)
+            WITH telling AS MATERIALIZED (
+                SELECT '''' || replace(replace(t.lexeme, '\\', '\\\\'), '''', '''''') || '''' AS quoted
+                FROM (SELECT text_search_config AS config FROM sites WHERE site_id = ?) site,
+                     unnest(to_tsvector(site.config, ?)) t
+                WHERE t.lexeme <> ALL (?::text[])
+                  AND NOT EXISTS (SELECT FROM unnest(?::text[]) d(name)
+                                  WHERE ts_lexize(d.name::regdictionary, t.lexeme) = '{}')),
+            q AS MATERIALIZED (
+                SELECT string_agg(quoted, ' | ')::tsquery AS words, string_agg(quoted, ' & ')::tsquery AS all_words
+                FROM telling)
             """;
 
     /**

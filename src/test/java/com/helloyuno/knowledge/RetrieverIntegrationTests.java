@@ -138,6 +138,44 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
         assertThat(passages.getFirst().score()).isEqualTo(1.0);
     }
 
+    /**
+     * The full-text half ranks a bounded pool: with 150 chunks matching a word and room for 20, the
+     * chunk holding all the question's telling words is still found and ranked first, as the
+     * unbounded ranking has it; quotes and backslashes in words are only words.
+     */
+    @Test
+    void boundedFullTextStillFindsTheChunkHoldingEveryTellingWord() {
+        var busy = newSite(jdbc, "busy.example");
+        var text = new StringBuilder();
+        for (int i = 0; i < 150; i++) {
+            text.append("# Part ")
+                    .append(i)
+                    .append("\nOur widget number ")
+                    .append(i)
+                    .append(" ships today.\n\n");
+        }
+        text.append("# Special\nThe widget sprocket gizmo is the rare one.\n");
+        assertThat(ingestion
+                        .ingestText(busy, "Catalogue", null, text.toString(), "text/markdown")
+                        .chunks())
+                .isEqualTo(151);
+        var dictionaries = List.of("english_stem");
+
+        var bounded = chunks.fullText(busy, "widget sprocket gizmo", List.of(), List.of(), dictionaries, 20, 5);
+        var exact = chunks.fullTextExact(busy, "widget sprocket gizmo", List.of(), dictionaries, 5);
+
+        assertThat(bounded).isNotEmpty();
+        assertThat(bounded.getFirst().id()).isEqualTo(exact.getFirst().id());
+        var first = jdbc.sql("SELECT content FROM chunks WHERE id = ?")
+                .param(bounded.getFirst().id())
+                .query(String.class)
+                .single();
+        assertThat(first).contains("sprocket gizmo");
+        assertThat(chunks.fullText(
+                        busy, "O'Brien's back\\slash 'quoted' \"x\" & | !", List.of(), List.of(), dictionaries, 20, 5))
+                .isEmpty();
+    }
+
     @Test
     void nothingRelevantGivesNothing() {
         assertThat(retriever.search(site, "quantum astronomy of zebras")).isEmpty();
