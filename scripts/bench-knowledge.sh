@@ -33,6 +33,6 @@ mkdir -p bench/results
           -c "SELECT version()" | cut -d' ' -f1-2), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "# arguments: ${*:-(defaults)}"
   java -Xmx4g -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" \
-    com.helloyuno.knowledge.KnowledgeBenchmark "$@" 2>&1 | grep -E 'INGEST|LOAD|RETRIEVE|ERROR|Exception' || true
+    com.helloyuno.knowledge.KnowledgeBenchmark "$@" 2>&1 | grep --line-buffered -E 'INGEST|LOAD|RETRIEVE|ERROR|Exception' || true
   echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee bench/results/knowledge.txt
