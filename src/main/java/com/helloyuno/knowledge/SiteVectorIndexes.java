@@ -61,8 +61,11 @@ class SiteVectorIndexes implements SmartLifecycle {
         return indexed.contains(siteId);
     }
 
-    /** What a round did. */
-    record Round(int built, int dropped, int indexed) {}
+    /**
+     * What a round did: {@code led} is false when another round (here or on another instance)
+     * held the lock, so this one only read which indexes exist.
+     */
+    record Round(boolean led, int built, int dropped, int indexed) {}
 
     /**
      * Builds the missing indexes and drops the unneeded ones, if no other instance is at it, then
@@ -72,9 +75,11 @@ class SiteVectorIndexes implements SmartLifecycle {
     Round check() {
         var built = 0;
         var dropped = 0;
+        var led = false;
         try (var connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
             if (locked(connection)) {
+                led = true;
                 try {
                     var valid = existing(connection, true);
                     var sizes = sizes(connection);
@@ -100,7 +105,7 @@ class SiteVectorIndexes implements SmartLifecycle {
                     "Checking the large sites' vector indexes failed; searches keep the ones known: {}",
                     e.getMessage());
         }
-        return new Round(built, dropped, indexed.size());
+        return new Round(led, built, dropped, indexed.size());
     }
 
     private void build(Connection connection, String siteId, int size) throws SQLException {

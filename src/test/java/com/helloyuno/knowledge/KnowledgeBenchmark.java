@@ -105,12 +105,23 @@ public final class KnowledgeBenchmark {
             } else {
                 bulkLoad(context.getBean(DataSource.class), jdbc, corpus);
             }
+            // Until a round of our own finds nothing to build (the application's first round, started
+            // with it, may hold the lock meanwhile).
             var start = System.nanoTime();
-            var round = context.getBean(SiteVectorIndexes.class).check();
+            var indexes = context.getBean(SiteVectorIndexes.class);
+            var built = 0;
+            SiteVectorIndexes.Round round;
+            do {
+                round = indexes.check();
+                built += round.built();
+                if (!round.led()) {
+                    Thread.sleep(2_000);
+                }
+            } while (!round.led() || round.built() > 0);
             log.info(
                     "LOAD HNSW indexes of the sites with at least {} chunks: {} built, {} in place, {} s; database {}",
                     context.getBean(KnowledgeSettings.class).retrieval().siteIndexMinChunks(),
-                    round.built(),
+                    built,
                     round.indexed(),
                     fmt(seconds(start)),
                     jdbc.queryForObject("SELECT pg_size_pretty(pg_database_size(current_database()))", String.class));
@@ -300,8 +311,11 @@ public final class KnowledgeBenchmark {
         var texts = new ArrayList<String[]>();
         for (int d = 0; d < documents; d++) {
             var site = random.nextInt(corpus.sites);
+            // A line of this run's own, so that a rerun on the same database stores them again.
             var text = new StringBuilder("# ")
                     .append(corpus.title(site, 100_000 + d))
+                    .append("\n\nRevision ")
+                    .append(System.nanoTime())
                     .append("\n\n");
             for (int section = 0; section < 10; section++) {
                 var chunk = corpus.chunk(site, 100_000 + d * 10 + section);
