@@ -164,18 +164,21 @@ class Chunks {
 
     /**
      * The site's chunks that match the question's telling words, best {@code ts_rank} first. The
-     * telling words are the question's lexemes (in the site's text search configuration) less
-     * those too common to pick out a passage: the ones in {@code commonLexemes} (PostgreSQL's
-     * statistics of all chunks) and the stop words of any of {@code stopWordDictionaries}, since a
-     * site of no stated language is indexed with the {@code simple} configuration, which keeps
-     * "the" and "of". A chunk matching only those is not relevant. Only a bounded pool is ranked,
-     * since ranking reads each chunk's whole {@code tsvector} and a word common in a large site
-     * matches most of it: the chunks the vector half found ({@code alsoRank}), at most {@code
-     * maxMatches} holding all the telling words (the best ranked, as a rule) and as many holding
-     * any. A site with at most {@code maxMatches} matches is ranked in full, as {@link
-     * #fullTextExact} ranks every site. The others are found through the full-text index
-     * alone ({@code site_id || ''} keeps the planner from also reading the site index, all 30,000
-     * entries of a large site, to intersect with a few matches of uncommon words).
+     * telling words are the question's lexemes (in the site's text search configuration) less the
+     * stop words of any of {@code stopWordDictionaries}, since a site of no stated language is
+     * indexed with the {@code simple} configuration, which keeps "the" and "of": a chunk that
+     * matches only those is not relevant.
+     *
+     * <p>Only a bounded pool is ranked, since ranking reads each chunk's whole {@code tsvector} and
+     * a word common in a large site matches most of it: the chunks the vector half found ({@code
+     * alsoRank}); up to {@code maxMatches} holding every telling word (the best ranked, as a rule);
+     * up to as many holding one of the uncommon ones (not in {@code commonLexemes}, the words in
+     * many chunks of all sites); and up to as many holding any. A site with at most {@code
+     * maxMatches} matches is ranked in full, as {@link #fullTextExact} ranks every site. Which words
+     * are common only picks the pool: relevance and rank never depend on other sites' text. The
+     * first two tiers are found through the full-text index alone ({@code site_id || ''} keeps the
+     * planner from also reading the site index, all 30,000 entries of a large site, to intersect
+     * with a few matches), the last through the site's rows, where any match will do.
      */
     List<Hit> fullText(
             String siteId,
@@ -193,7 +196,8 @@ class Chunks {
                         , pool AS (
                             SELECT unnest(?::bigint[]) AS id
                             UNION (SELECT c.id FROM chunks c, q WHERE (c.site_id || '') = ? AND c.search_text @@ q.all_words LIMIT ?)
-                            UNION (SELECT c.id FROM chunks c, q WHERE (c.site_id || '') = ? AND c.search_text @@ q.words LIMIT ?))
+                            UNION (SELECT c.id FROM chunks c, q WHERE (c.site_id || '') = ? AND c.search_text @@ q.rare_words LIMIT ?)
+                            UNION (SELECT c.id FROM chunks c, q WHERE c.site_id = ? AND c.search_text @@ q.words LIMIT ?))
                         SELECT c.id, ts_rank(c.search_text, q.words) AS rank
                         FROM pool JOIN chunks c USING (id), q
                         WHERE c.site_id = ? AND c.search_text @@ q.words
@@ -201,9 +205,11 @@ class Chunks {
                 .params(
                         siteId,
                         String.join(" ", words),
-                        commonLexemes.toArray(String[]::new),
                         stopWordDictionaries.toArray(String[]::new),
+                        commonLexemes.toArray(String[]::new),
                         alsoRank.toArray(Long[]::new),
+                        siteId,
+                        maxMatches,
                         siteId,
                         maxMatches,
                         siteId,
@@ -218,12 +224,7 @@ class Chunks {
      * Every chunk of the site that matches the question's telling words, ranked: the truth the
      * benchmark and the tests hold {@link #fullText} to.
      */
-    List<Hit> fullTextExact(
-            String siteId,
-            String query,
-            Collection<String> commonLexemes,
-            Collection<String> stopWordDictionaries,
-            int limit) {
+    List<Hit> fullTextExact(String siteId, String query, Collection<String> stopWordDictionaries, int limit) {
         var words = words(query);
         if (words.isEmpty()) {
             return List.of();
@@ -236,8 +237,8 @@ class Chunks {
                 .params(
                         siteId,
                         String.join(" ", words),
-                        commonLexemes.toArray(String[]::new),
                         stopWordDictionaries.toArray(String[]::new),
+                        new String[0],
                         siteId,
                         limit)
                 .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
@@ -246,20 +247,22 @@ class Chunks {
 
     /**
      * {@code q.words}: the telling lexemes as one tsquery ({@code 'a' | 'b'}; NULL, matching
-     * nothing, when there are none), and {@code q.all_words} the same joined by {@code &}; quoted
-     * for the tsquery syntax (a quote or a backslash in a lexeme escaped) and cast rather than
-     * parsed again, being normalised already.
+     * nothing, when there are none), {@code q.all_words} the same joined by {@code &}, {@code
+     * q.rare_words} the uncommon ones; quoted for the tsquery syntax (a quote or a backslash in a
+     * lexeme escaped) and cast rather than parsed again, being normalised already. Parameters: the
+     * site, the question, the stop-word dictionaries, the common lexemes.
      */
     static final String TELLING_WORDS = """
             WITH telling AS MATERIALIZED (
-                SELECT '''' || replace(replace(t.lexeme, '\\', '\\\\'), '''', '''''') || '''' AS quoted
+                SELECT t.lexeme, '''' || replace(replace(t.lexeme, '\\', '\\\\'), '''', '''''') || '''' AS quoted
                 FROM (SELECT text_search_config AS config FROM sites WHERE site_id = ?) site,
                      unnest(to_tsvector(site.config, ?)) t
-                WHERE t.lexeme <> ALL (?::text[])
-                  AND NOT EXISTS (SELECT FROM unnest(?::text[]) d(name)
+                WHERE NOT EXISTS (SELECT FROM unnest(?::text[]) d(name)
                                   WHERE ts_lexize(d.name::regdictionary, t.lexeme) = '{}')),
             q AS MATERIALIZED (
-                SELECT string_agg(quoted, ' | ')::tsquery AS words, string_agg(quoted, ' & ')::tsquery AS all_words
+                SELECT string_agg(quoted, ' | ')::tsquery AS words,
+                       string_agg(quoted, ' & ')::tsquery AS all_words,
+                       (string_agg(quoted, ' | ') FILTER (WHERE lexeme <> ALL (?::text[])))::tsquery AS rare_words
                 FROM telling)
             """;
 

@@ -103,8 +103,7 @@ public class Retriever {
                         .toList();
             }
             var text = (scan == Chunks.Scan.EXACT
-                            ? chunks.fullTextExact(
-                                    siteId, query, commonWords.lexemes(), settings.stopWordDictionaries(), candidates)
+                            ? chunks.fullTextExact(siteId, query, settings.stopWordDictionaries(), candidates)
                             : chunks.fullText(
                                     siteId,
                                     query,

@@ -21,7 +21,13 @@ record ChatFixtures(Http http, JdbcClient jdbc) {
     record Site(String siteId, String ownerKey, String token) {}
 
     Site site(String domain) {
-        var created = new SiteApi(http, SiteApi.OPERATOR_KEY).create(domain);
+        return site(Map.of("domain", domain));
+    }
+
+    /** A site made from this body (a {@code domain} and any other field of the sites API). */
+    Site site(Map<String, Object> body) {
+        var created = new SiteApi(http, SiteApi.OPERATOR_KEY).create(body);
+        var domain = (String) body.get("domain");
         return new Site(created.siteId(), created.ownerKey(), token(created.siteId(), domain));
     }
 

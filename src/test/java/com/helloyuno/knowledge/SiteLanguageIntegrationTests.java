@@ -88,7 +88,7 @@ class SiteLanguageIntegrationTests extends KnowledgeIntegrationTest {
     }
 
     private List<Chunks.Hit> text(String siteId, String question) {
-        return chunks.fullTextExact(siteId, question, List.of(), List.of("english_stem", "german_stem"), 10);
+        return chunks.fullTextExact(siteId, question, List.of("english_stem", "german_stem"), 10);
     }
 
     private void addDocument(SiteApi.Created site, String title, String content) {
