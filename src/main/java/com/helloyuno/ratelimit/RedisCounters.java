@@ -54,8 +54,8 @@ final class RedisCounters implements AutoCloseable {
     // requests of quota, never give it more.
     private final ExecutorService calls = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("yuno-ratelimit-redis-", 0).factory());
-    // The shared connection's asynchronous commands, once connected. Lettuce reconnects that
-    // connection by itself, so it is fetched once.
+    // The shared connection's asynchronous commands, asked of the factory again whenever they are
+    // not open (Lettuce reconnects a connection by itself; a restarted factory has a new one).
     private volatile @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands;
 
     /** A script's source and SHA1: EVALSHA first, EVAL only when Redis lacks it (e.g. after a restart). */
@@ -154,11 +154,13 @@ final class RedisCounters implements AutoCloseable {
 
     private RedisClusterAsyncCommands<byte[], byte[]> commands(long deadline) {
         var known = commands;
-        if (known != null) {
+        if (known != null && known.isOpen()) {
             return known;
         }
-        // Not connected yet (Redis was away at start-up): connecting may block, so it gets the
-        // short timeout on a thread of its own, as every call did before there was a connection.
+        // Not connected yet (Redis was away at start-up), down, or closed: the factory may have been
+        // stopped and started again with a new shared connection (Spring's test contexts are paused
+        // so). Asking the factory may block while it connects, so it gets the short timeout on a
+        // thread of its own, like the template's calls.
         var connected = call(this::nativeCommands, deadline);
         commands = connected;
         return connected;

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -36,6 +37,9 @@ class RedisCountersIntegrationTests {
 
     @Autowired
     StringRedisTemplate redis;
+
+    @Autowired
+    LettuceConnectionFactory connections;
 
     @DynamicPropertySource
     static void smallLimits(DynamicPropertyRegistry registry) {
@@ -118,6 +122,25 @@ class RedisCountersIntegrationTests {
         assertThat(redis.opsForValue().get(tokensKey(site, RateLimitWindow.DAY)))
                 .isEqualTo("40");
         assertThat(limiter.usage(site, PlanType.PRO).tokens().month()).isEqualTo(40);
+    }
+
+    @Test
+    void aConnectionFactoryStoppedAndStartedAgainIsUsedWithItsNewConnection() {
+        var site = randomSiteId();
+        assertThat(limiter.check(site, PlanType.PRO, randomSessionId()).local()).isFalse();
+
+        // As Spring does to a paused test context, or to an application's lifecycle: the shared
+        // connection the counters held is closed, and the factory makes a new one.
+        connections.stop();
+        connections.start();
+
+        assertThat(limiter.check(site, PlanType.PRO, randomSessionId()).local()).isFalse();
+        limiter.recordTokens(site, 9);
+        assertThat(redis.opsForValue()
+                        .get(Keys.site(site, RateLimitWindow.MINUTE, RateLimitWindow.MINUTE.start(START))))
+                .isEqualTo("2");
+        assertThat(redis.opsForValue().get(tokensKey(site, RateLimitWindow.DAY)))
+                .isEqualTo("9");
     }
 
     private static String tokensKey(String site, RateLimitWindow window) {
