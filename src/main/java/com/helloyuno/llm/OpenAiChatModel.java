@@ -1,6 +1,7 @@
 package com.helloyuno.llm;
 
 import com.openai.client.OpenAIClient;
+import com.openai.core.JsonValue;
 import com.openai.core.RequestOptions;
 import com.openai.core.Timeout;
 import com.openai.errors.OpenAIIoException;
@@ -51,6 +52,10 @@ final class OpenAiChatModel implements ChatModel {
      */
     private static final Duration TRANSPORT_GRACE = Duration.ofSeconds(1);
 
+    private static final ChatCompletionStreamOptions INCLUDE_USAGE =
+            ChatCompletionStreamOptions.builder().includeUsage(true).build();
+    private static final JsonValue STREAM = JsonValue.from(true);
+
     private final OpenAIClient client;
     private final LlmSettings settings;
     private final ModelAdmission admission;
@@ -82,9 +87,14 @@ final class OpenAiChatModel implements ChatModel {
 
     @Override
     public ChatResult stream(ChatRequest request, Consumer<String> onToken) {
+        // The body and headers openai-java's createStreaming would send ("stream": true after the
+        // known fields, Accept: text/event-stream), set here once: createStreaming copies the whole
+        // body to add "stream", converting true to JSON through Jackson's convertValue on every call.
+        // The raw answer is read by ProviderWire either way.
         var params = params(request)
-                .streamOptions(
-                        ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                .streamOptions(INCLUDE_USAGE)
+                .putAdditionalBodyProperty("stream", STREAM)
+                .putAdditionalHeader("Accept", "text/event-stream")
                 .build();
         try {
             return call("stream", request, deadline -> streamAttempt(params, request, deadline, onToken));
@@ -190,7 +200,7 @@ final class OpenAiChatModel implements ChatModel {
         var events = new LinkedBlockingQueue<StreamEvent>();
         var options = options(deadline);
         var worker = Thread.ofVirtual().name("yuno-llm-stream").start(() -> {
-            try (var response = client.chat().completions().withRawResponse().createStreaming(params, options)) {
+            try (var response = client.chat().completions().withRawResponse().create(params, options)) {
                 ProviderWire.stream(
                         response.body(),
                         text -> events.add(new StreamEvent.Token(text)),

@@ -25,22 +25,29 @@ import org.springframework.data.redis.core.script.RedisScript;
 class RateLimitConfiguration {
 
     /**
-     * Read once, as text: Spring Data then sends its SHA1 with EVALSHA, and the source (EVAL) only
-     * when Redis lacks it, e.g. after a restart. A resource-backed script would check the file for
-     * changes on every call.
+     * Read once, as text: its SHA1 goes with EVALSHA, and the source (EVAL) only when Redis lacks
+     * it, e.g. after a restart. A resource-backed script would check the file for changes on every
+     * call.
      */
     @Bean
     @SuppressWarnings("rawtypes")
     RedisScript<List> rateLimitScript() throws IOException {
-        var source = new ClassPathResource("ratelimit/rate_limit.lua").getContentAsString(StandardCharsets.UTF_8);
+        return script("rate_limit.lua");
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static RedisScript<List> script(String name) throws IOException {
+        var source = new ClassPathResource("ratelimit/" + name).getContentAsString(StandardCharsets.UTF_8);
         return new DefaultRedisScript<>(source, List.class);
     }
 
     @Bean(destroyMethod = "close")
     @SuppressWarnings("rawtypes")
     RedisCounters rateLimitRedisCounters(
-            StringRedisTemplate redis, RedisScript<List> rateLimitScript, RateLimitSettings settings) {
-        return new RedisCounters(redis, rateLimitScript, settings.redisTimeout(), settings.keyGrace());
+            StringRedisTemplate redis, RedisScript<List> rateLimitScript, RateLimitSettings settings)
+            throws IOException {
+        return new RedisCounters(
+                redis, rateLimitScript, script("add.lua"), settings.redisTimeout(), settings.keyGrace());
     }
 
     /**

@@ -69,6 +69,35 @@ class OpenAiChatModelTests implements AutoCloseable {
     }
 
     @Test
+    void aStreamSendsTheBodyOpenAiJavasCreateStreamingSends() {
+        var settings = settings();
+        fake.enqueue(Reply.text("Hello"), Reply.text("Hello"));
+        model(settings).stream(CONVERSATION.withTemperature(0.2), token -> {});
+        var ours = fake.lastRequest().body();
+
+        var params = com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
+                .model("gpt-test")
+                .maxCompletionTokens(settings.maxOutputTokens())
+                .temperature(0.2)
+                .addSystemMessage("You are Yuno.")
+                .addUserMessage("Hi")
+                .addAssistantMessage("Hello! How can I help?")
+                .addUserMessage("What are your prices?")
+                .streamOptions(com.openai.models.chat.completions.ChatCompletionStreamOptions.builder()
+                        .includeUsage(true)
+                        .build())
+                .build();
+        try (var stream = client(settings).chat().completions().createStreaming(params)) {
+            stream.stream().forEach(chunk -> {});
+        }
+        var sdks = fake.lastRequest().body();
+
+        // Same fields, same values, same order.
+        assertThat(ours.toString()).isEqualTo(sdks.toString());
+        assertThat(ours.path("stream").asBoolean()).isTrue();
+    }
+
+    @Test
     void completesAWholeAnswer() {
         fake.enqueue(Reply.text("Standalone question").usage(20, 2));
 
