@@ -171,8 +171,8 @@ class Chunks {
      *
      * <p>Only a bounded pool is ranked, since ranking reads each chunk's whole {@code tsvector} and
      * a word common in a large site matches most of it: the chunks the vector half found ({@code
-     * alsoRank}); up to {@code maxMatches} holding every telling word (the best ranked, as a rule);
-     * up to as many holding one of the uncommon ones (not in {@code commonLexemes}, the words in
+     * alsoRank}); up to {@code maxMatches} holding every uncommon telling word (the best ranked,
+     * as a rule); up to as many holding one of them (not in {@code commonLexemes}, the words in
      * many chunks of all sites); and up to as many holding any. A site with at most {@code
      * maxMatches} matches is ranked in full, as {@link #fullTextExact} ranks every site. Which words
      * are common only picks the pool: relevance and rank never depend on other sites' text. The
@@ -195,7 +195,7 @@ class Chunks {
         return jdbc.sql(TELLING_WORDS + """
                         , pool AS (
                             SELECT unnest(?::bigint[]) AS id
-                            UNION (SELECT c.id FROM chunks c, q WHERE (c.site_id || '') = ? AND c.search_text @@ q.all_words LIMIT ?)
+                            UNION (SELECT c.id FROM chunks c, q WHERE (c.site_id || '') = ? AND c.search_text @@ q.all_rare_words LIMIT ?)
                             UNION (SELECT c.id FROM chunks c, q WHERE (c.site_id || '') = ? AND c.search_text @@ q.rare_words LIMIT ?)
                             UNION (SELECT c.id FROM chunks c, q WHERE c.site_id = ? AND c.search_text @@ q.words LIMIT ?))
                         SELECT c.id, ts_rank(c.search_text, q.words) AS rank
@@ -206,6 +206,7 @@ class Chunks {
                         siteId,
                         String.join(" ", words),
                         stopWordDictionaries.toArray(String[]::new),
+                        commonLexemes.toArray(String[]::new),
                         commonLexemes.toArray(String[]::new),
                         alsoRank.toArray(Long[]::new),
                         siteId,
@@ -239,6 +240,7 @@ class Chunks {
                         String.join(" ", words),
                         stopWordDictionaries.toArray(String[]::new),
                         new String[0],
+                        new String[0],
                         siteId,
                         limit)
                 .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
@@ -247,10 +249,11 @@ class Chunks {
 
     /**
      * {@code q.words}: the telling lexemes as one tsquery ({@code 'a' | 'b'}; NULL, matching
-     * nothing, when there are none), {@code q.all_words} the same joined by {@code &}, {@code
-     * q.rare_words} the uncommon ones; quoted for the tsquery syntax (a quote or a backslash in a
+     * nothing, when there are none), {@code q.rare_words} the uncommon ones (a word common in all
+     * sites' text reads a long list from the full-text index) and {@code q.all_rare_words} those
+     * joined by {@code &}; quoted for the tsquery syntax (a quote or a backslash in a
      * lexeme escaped) and cast rather than parsed again, being normalised already. Parameters: the
-     * site, the question, the stop-word dictionaries, the common lexemes.
+     * site, the question, the stop-word dictionaries, the common lexemes twice.
      */
     static final String TELLING_WORDS = """
             WITH telling AS MATERIALIZED (
@@ -261,7 +264,7 @@ class Chunks {
                                   WHERE ts_lexize(d.name::regdictionary, t.lexeme) = '{}')),
             q AS MATERIALIZED (
                 SELECT string_agg(quoted, ' | ')::tsquery AS words,
-                       string_agg(quoted, ' & ')::tsquery AS all_words,
+                       (string_agg(quoted, ' & ') FILTER (WHERE lexeme <> ALL (?::text[])))::tsquery AS all_rare_words,
                        (string_agg(quoted, ' | ') FILTER (WHERE lexeme <> ALL (?::text[])))::tsquery AS rare_words
                 FROM telling)
             """;

@@ -105,7 +105,7 @@ record KnowledgeSettings(
             @Min(100) @DefaultValue("5000") int siteIndexMinChunks,
             @NotNull @DefaultValue("10m") Duration siteIndexCheckInterval,
             @Min(16) @Max(65536) @DefaultValue("256") int siteIndexBuildMemoryMb,
-            @Min(1) @Max(1000) @DefaultValue("100") int efSearch,
+            @Min(1) @Max(1000) @DefaultValue("200") int efSearch,
 
             @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.01")
             double commonWordShare,
