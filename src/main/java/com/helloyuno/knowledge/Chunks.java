@@ -171,8 +171,8 @@ class Chunks {
      *
      * <p>Only a bounded pool is ranked, since ranking reads each chunk's whole {@code tsvector} and
      * a word common in a large site matches most of it: the chunks the vector half found ({@code
-     * alsoRank}); up to {@code maxMatches} holding every uncommon telling word (the best ranked,
-     * as a rule); up to as many holding one of them (not in {@code commonLexemes}, the words in
+     * alsoRank}); up to {@code maxMatches} holding every telling word (the best ranked, as a rule);
+     * up to as many holding one of the uncommon ones (not in {@code commonLexemes}, the words in
      * many chunks of all sites); and up to as many holding any. A site with at most {@code
      * maxMatches} matches is ranked in full, as {@link #fullTextExact} ranks every site. Which words
      * are common only picks the pool: relevance and rank never depend on other sites' text. The
@@ -192,43 +192,32 @@ class Chunks {
         if (words.isEmpty()) {
             return List.of();
         }
-        // Planned for these values every time (no server-side prepared statement): a plan made for
-        // any site ranks a large site's common words through the full-text index's longest lists.
-        var values = new Object[] {
-            siteId,
-            String.join(" ", words),
-            stopWordDictionaries.toArray(String[]::new),
-            commonLexemes.toArray(String[]::new),
-            commonLexemes.toArray(String[]::new),
-            alsoRank.toArray(Long[]::new),
-            siteId,
-            maxMatches,
-            siteId,
-            maxMatches,
-            siteId,
-            maxMatches,
-            siteId,
-            limit
-        };
-        return template.query(
-                connection -> {
-                    var statement = connection.prepareStatement(TELLING_WORDS + """
-                            , pool AS (
-                                SELECT unnest(?::bigint[]) AS id
-                                UNION (SELECT c.id FROM chunks c, q WHERE (c.site_id || '') = ? AND c.search_text @@ coalesce(q.all_rare_words, q.all_words) LIMIT ?)
-                                UNION (SELECT c.id FROM chunks c, q WHERE (c.site_id || '') = ? AND c.search_text @@ q.rare_words LIMIT ?)
-                                UNION (SELECT c.id FROM chunks c, q WHERE c.site_id = ? AND c.search_text @@ q.words LIMIT ?))
-                            SELECT c.id, ts_rank(c.search_text, q.words) AS rank
-                            FROM pool JOIN chunks c USING (id), q
-                            WHERE c.site_id = ? AND c.search_text @@ q.words
-                            ORDER BY rank DESC, c.id LIMIT ?""");
-                    statement.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
-                    for (int i = 0; i < values.length; i++) {
-                        statement.setObject(i + 1, values[i]);
-                    }
-                    return statement;
-                },
-                (rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)));
+        return jdbc.sql(TELLING_WORDS + """
+                        , pool AS (
+                            SELECT unnest(?::bigint[]) AS id
+                            UNION (SELECT c.id FROM chunks c, q WHERE (c.site_id || '') = ? AND c.search_text @@ q.all_words LIMIT ?)
+                            UNION (SELECT c.id FROM chunks c, q WHERE (c.site_id || '') = ? AND c.search_text @@ q.rare_words LIMIT ?)
+                            UNION (SELECT c.id FROM chunks c, q WHERE c.site_id = ? AND c.search_text @@ q.words LIMIT ?))
+                        SELECT c.id, ts_rank(c.search_text, q.words) AS rank
+                        FROM pool JOIN chunks c USING (id), q
+                        WHERE c.site_id = ? AND c.search_text @@ q.words
+                        ORDER BY rank DESC, c.id LIMIT ?""")
+                .params(
+                        siteId,
+                        String.join(" ", words),
+                        stopWordDictionaries.toArray(String[]::new),
+                        commonLexemes.toArray(String[]::new),
+                        alsoRank.toArray(Long[]::new),
+                        siteId,
+                        maxMatches,
+                        siteId,
+                        maxMatches,
+                        siteId,
+                        maxMatches,
+                        siteId,
+                        limit)
+                .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
+                .list();
     }
 
     /**
@@ -250,7 +239,6 @@ class Chunks {
                         String.join(" ", words),
                         stopWordDictionaries.toArray(String[]::new),
                         new String[0],
-                        new String[0],
                         siteId,
                         limit)
                 .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
@@ -259,12 +247,10 @@ class Chunks {
 
     /**
      * {@code q.words}: the telling lexemes as one tsquery ({@code 'a' | 'b'}; NULL, matching
-     * nothing, when there are none), {@code q.rare_words} the uncommon ones (a word common in all
-     * sites' text reads a long list from the full-text index) and {@code q.all_rare_words} those
-     * joined by {@code &} ({@code q.all_words} all of them, for a question of common words only);
-     * quoted for the tsquery syntax (a quote or a backslash in a lexeme escaped) and cast rather
-     * than parsed again, being normalised already. Parameters: the site, the question, the
-     * stop-word dictionaries, the common lexemes twice.
+     * nothing, when there are none), {@code q.all_words} the same joined by {@code &}, {@code
+     * q.rare_words} the uncommon ones; quoted for the tsquery syntax (a quote or a backslash in a
+     * lexeme escaped) and cast rather than parsed again, being normalised already. Parameters: the
+     * site, the question, the stop-word dictionaries, the common lexemes.
      */
     static final String TELLING_WORDS = """
             WITH telling AS MATERIALIZED (
@@ -275,7 +261,6 @@ class Chunks {
                                   WHERE ts_lexize(d.name::regdictionary, t.lexeme) = '{}')),
             q AS MATERIALIZED (
                 SELECT string_agg(quoted, ' | ')::tsquery AS words,
-                       (string_agg(quoted, ' & ') FILTER (WHERE lexeme <> ALL (?::text[])))::tsquery AS all_rare_words,
                        string_agg(quoted, ' & ')::tsquery AS all_words,
                        (string_agg(quoted, ' | ') FILTER (WHERE lexeme <> ALL (?::text[])))::tsquery AS rare_words
                 FROM telling)
