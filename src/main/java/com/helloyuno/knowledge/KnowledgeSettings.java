@@ -102,7 +102,7 @@ record KnowledgeSettings(
             @DecimalMin("0.0") @DefaultValue("0.0") double minTextRank,
             @Min(1) @Max(10000) @DefaultValue("200") int rerank,
             @Min(1) @Max(10000) @DefaultValue("100") int maxTextMatches,
-            @Min(100) @DefaultValue("5000") int siteIndexMinChunks,
+            @Min(100) @DefaultValue("100000") int siteIndexMinChunks,
             @NotNull @DefaultValue("10m") Duration siteIndexCheckInterval,
             @Min(16) @Max(65536) @DefaultValue("256") int siteIndexBuildMemoryMb,
             @Min(1) @Max(1000) @DefaultValue("200") int efSearch,

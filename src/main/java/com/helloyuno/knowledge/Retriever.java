@@ -26,7 +26,7 @@ import org.springframework.stereotype.Service;
  * benchmark: 1,000,000 chunks over 1,000 sites, recall@5 by site size). Most sites: their
  * binary-quantized vectors (192 bytes each) are read from a covering index and ranked by Hamming
  * distance, and the best {@code rerank} (200) compared exactly, so a site of up to 200 chunks is
- * searched exactly. Sites of {@code site-index-min-chunks} (5,000) and more: an HNSW index of the
+ * searched exactly. Sites of {@code site-index-min-chunks} (100,000) and more: an HNSW index of the
  * site's own vectors ({@link SiteVectorIndexes}). A single HNSW index over all sites, used before,
  * walked other sites' chunks to find one site's and made every insert dear.
  *
