@@ -170,15 +170,20 @@ class Chunks {
      * matches only those is not relevant.
      *
      * <p>Only a bounded pool is ranked, since ranking reads each chunk's whole {@code tsvector} and
-     * a word common in a large site matches most of it: the chunks the vector half found ({@code
-     * alsoRank}); up to {@code maxMatches} holding every telling word (the best ranked, as a rule);
-     * up to as many holding one of the uncommon ones (not in {@code commonLexemes}, the words in
-     * many chunks of all sites); and up to as many holding any. A site with at most {@code
-     * maxMatches} matches is ranked in full, as {@link #fullTextExact} ranks every site. Which words
-     * are common only picks the pool: relevance and rank never depend on other sites' text. The
-     * first two tiers are found through the full-text index alone ({@code site_id || ''} keeps the
-     * planner from also reading the site index, all 30,000 entries of a large site, to intersect
-     * with a few matches), the last through the site's rows, where any match will do.
+     * a word common in a large site matches most of it. The pool: the chunks the vector half found
+     * ({@code alsoRank}); up to {@code maxMatches} holding one of the question's uncommon words
+     * (not in {@code commonLexemes}, the words in many chunks of all sites); up to as many holding
+     * every uncommon word (every word when none is uncommon), the best ranked as a rule; and, only
+     * when the uncommon words found fewer than {@code maxMatches}, the matches among the site's
+     * first {@code scanRows} chunks. The first two come from the full-text index, which leads with
+     * the site ({@code chunks_site_text_idx}), so only this site's entries of rare words are read;
+     * the last reads rows, where a common word stops it early and {@code scanRows} bounds it when
+     * the words are rare in this site. So a site of at most {@code scanRows} chunks and at most
+     * {@code maxMatches} matches is ranked in full, as {@link #fullTextExact} ranks every site.
+     * Which words are common only picks the pool:
+     * relevance and rank never depend on other sites' text. Each pooled chunk is ranked through its
+     * primary key ({@code OFFSET 0} keeps the planner from reading all the site's matches to join
+     * them to the pool instead).
      */
     List<Hit> fullText(
             String siteId,
@@ -187,32 +192,40 @@ class Chunks {
             Collection<String> commonLexemes,
             Collection<String> stopWordDictionaries,
             int maxMatches,
+            int scanRows,
             int limit) {
         var words = words(query);
         if (words.isEmpty()) {
             return List.of();
         }
         return jdbc.sql(TELLING_WORDS + """
-                        , pool AS (
+                        , rare AS MATERIALIZED (
+                            SELECT c.id FROM chunks c, q WHERE c.site_id = ? AND c.search_text @@ q.rare_words LIMIT ?),
+                        every AS MATERIALIZED (
+                            SELECT c.id FROM chunks c, q WHERE c.site_id = ? AND c.search_text @@ q.all_words LIMIT ?),
+                        pool AS (
                             SELECT unnest(?::bigint[]) AS id
-                            UNION (SELECT c.id FROM chunks c, q WHERE (c.site_id || '') = ? AND c.search_text @@ q.all_words LIMIT ?)
-                            UNION (SELECT c.id FROM chunks c, q WHERE (c.site_id || '') = ? AND c.search_text @@ q.rare_words LIMIT ?)
-                            UNION (SELECT c.id FROM chunks c, q WHERE c.site_id = ? AND c.search_text @@ q.words LIMIT ?))
-                        SELECT c.id, ts_rank(c.search_text, q.words) AS rank
-                        FROM pool JOIN chunks c USING (id), q
-                        WHERE c.site_id = ? AND c.search_text @@ q.words
-                        ORDER BY rank DESC, c.id LIMIT ?""")
+                            UNION SELECT id FROM rare
+                            UNION SELECT id FROM every
+                            UNION (SELECT s.id FROM (SELECT id, search_text FROM chunks WHERE site_id = ? LIMIT ?) s, q
+                                   WHERE s.search_text @@ q.words AND (SELECT count(*) FROM rare) < ? LIMIT ?))
+                        SELECT r.id, r.rank FROM pool p, q,
+                             LATERAL (SELECT c.id, ts_rank(c.search_text, q.words) AS rank FROM chunks c
+                                      WHERE c.id = p.id AND c.site_id = ? AND c.search_text @@ q.words OFFSET 0) r
+                        ORDER BY r.rank DESC, r.id LIMIT ?""")
                 .params(
+                        commonLexemes.toArray(String[]::new),
                         siteId,
                         String.join(" ", words),
                         stopWordDictionaries.toArray(String[]::new),
-                        commonLexemes.toArray(String[]::new),
+                        siteId,
+                        maxMatches,
+                        siteId,
+                        maxMatches,
                         alsoRank.toArray(Long[]::new),
                         siteId,
+                        scanRows,
                         maxMatches,
-                        siteId,
-                        maxMatches,
-                        siteId,
                         maxMatches,
                         siteId,
                         limit)
@@ -235,10 +248,10 @@ class Chunks {
                         WHERE c.site_id = ? AND c.search_text @@ q.words
                         ORDER BY rank DESC, c.id LIMIT ?""")
                 .params(
+                        new String[0],
                         siteId,
                         String.join(" ", words),
                         stopWordDictionaries.toArray(String[]::new),
-                        new String[0],
                         siteId,
                         limit)
                 .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
@@ -247,22 +260,25 @@ class Chunks {
 
     /**
      * {@code q.words}: the telling lexemes as one tsquery ({@code 'a' | 'b'}; NULL, matching
-     * nothing, when there are none), {@code q.all_words} the same joined by {@code &}, {@code
-     * q.rare_words} the uncommon ones; quoted for the tsquery syntax (a quote or a backslash in a
-     * lexeme escaped) and cast rather than parsed again, being normalised already. Parameters: the
-     * site, the question, the stop-word dictionaries, the common lexemes.
+     * nothing, when there are none), {@code q.rare_words} the uncommon ones, {@code q.all_words}
+     * the uncommon ones joined by {@code &} (all of them when none is uncommon: an AND over words
+     * in most chunks reads their longest lists in the index); quoted for the tsquery syntax (a
+     * quote or a backslash in a lexeme escaped) and cast rather than parsed again, being normalised
+     * already. Parameters: the common lexemes, the site, the question, the stop-word dictionaries.
      */
     static final String TELLING_WORDS = """
             WITH telling AS MATERIALIZED (
-                SELECT t.lexeme, '''' || replace(replace(t.lexeme, '\\', '\\\\'), '''', '''''') || '''' AS quoted
+                SELECT t.lexeme <> ALL (?::text[]) AS rare,
+                       '''' || replace(replace(t.lexeme, '\\', '\\\\'), '''', '''''') || '''' AS quoted
                 FROM (SELECT text_search_config AS config FROM sites WHERE site_id = ?) site,
                      unnest(to_tsvector(site.config, ?)) t
                 WHERE NOT EXISTS (SELECT FROM unnest(?::text[]) d(name)
                                   WHERE ts_lexize(d.name::regdictionary, t.lexeme) = '{}')),
             q AS MATERIALIZED (
                 SELECT string_agg(quoted, ' | ')::tsquery AS words,
-                       string_agg(quoted, ' & ')::tsquery AS all_words,
-                       (string_agg(quoted, ' | ') FILTER (WHERE lexeme <> ALL (?::text[])))::tsquery AS rare_words
+                       coalesce(string_agg(quoted, ' & ') FILTER (WHERE rare), string_agg(quoted, ' & '))::tsquery
+                           AS all_words,
+                       (string_agg(quoted, ' | ') FILTER (WHERE rare))::tsquery AS rare_words
                 FROM telling)
             """;
 

@@ -111,6 +111,7 @@ public class Retriever {
                                     commonWords.lexemes(),
                                     settings.stopWordDictionaries(),
                                     settings.maxTextMatches(),
+                                    settings.textScanRows(),
                                     candidates))
                     .stream()
                             .filter(hit -> hit.value() >= settings.minTextRank())

@@ -161,7 +161,7 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
                 .isEqualTo(151);
         var dictionaries = List.of("english_stem");
 
-        var bounded = chunks.fullText(busy, "widget sprocket gizmo", List.of(), List.of(), dictionaries, 20, 5);
+        var bounded = chunks.fullText(busy, "widget sprocket gizmo", List.of(), List.of(), dictionaries, 20, 1000, 5);
         var exact = chunks.fullTextExact(busy, "widget sprocket gizmo", dictionaries, 5);
 
         assertThat(bounded).isNotEmpty();
@@ -179,13 +179,54 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
                                 List.of("widget", "sprocket", "gizmo"),
                                 dictionaries,
                                 20,
+                                1000,
                                 5)
                         .getFirst()
                         .id())
                 .isEqualTo(bounded.getFirst().id());
         assertThat(chunks.fullText(
-                        busy, "O'Brien's back\\slash 'quoted' \"x\" & | !", List.of(), List.of(), dictionaries, 20, 5))
+                        busy,
+                        "O'Brien's back\\slash 'quoted' \"x\" & | !",
+                        List.of(),
+                        List.of(),
+                        dictionaries,
+                        20,
+                        1000,
+                        5))
                 .isEmpty();
+    }
+
+    /**
+     * When every word of the question is common, the pool is the matches among the site's first
+     * {@code text-scan-rows} chunks: a small site is then ranked exactly as the unbounded ranking
+     * has it, and a larger one never past that many rows.
+     */
+    @Test
+    void aQuestionOfCommonWordsRanksASmallSiteInFullAndALargerOneOnlyAsFarAsTheScanBound() {
+        var small = newSite(jdbc, "small.example");
+        var text = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            text.append("# Part ").append(i).append('\n');
+            // "alpha" in every chunk, "beta" in every third, "gamma" in every fifth, never all three.
+            text.append(i % 15 == 0 ? "beta " : "alpha ".repeat(1 + i % 4));
+            text.append(i % 3 == 0 ? "beta beta " : "").append(i % 5 == 0 && i % 15 != 0 ? "gamma" : "");
+            text.append("\n\n");
+        }
+        assertThat(ingestion
+                        .ingestText(small, "Parts", null, text.toString(), "text/markdown")
+                        .chunks())
+                .isEqualTo(30);
+        var dictionaries = List.of("english_stem");
+        var common = List.of("alpha", "beta", "gamma");
+
+        var exact = chunks.fullTextExact(small, "alpha beta gamma", dictionaries, 40);
+        var pooled = chunks.fullText(small, "alpha beta gamma", List.of(), common, dictionaries, 100, 1000, 40);
+        var bounded = chunks.fullText(small, "alpha beta gamma", List.of(), common, dictionaries, 100, 4, 40);
+
+        assertThat(exact).hasSize(30);
+        assertThat(pooled).containsExactlyElementsOf(exact);
+        assertThat(bounded).hasSizeBetween(1, 4);
+        assertThat(exact).containsAll(bounded);
     }
 
     @Test
