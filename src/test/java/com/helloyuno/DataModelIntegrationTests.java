@@ -119,7 +119,9 @@ class DataModelIntegrationTests {
         assertThat(indexes)
                 .anyMatch(d -> d.contains("(site_id, embedding_model) INCLUDE (id, embedding_bits)"))
                 // The full-text index leads with the site: one site's search reads only its entries.
-                .anyMatch(d -> d.contains("USING gin (site_id, search_text)"))
+                .anyMatch(d -> d.contains("USING gin (site_id, search_text)")
+                        // Every search reads the index's pending list: kept small.
+                        && d.contains("gin_pending_list_limit='256'"))
                 .noneMatch(d -> d.contains("USING gin (search_text)"))
                 .noneMatch(d -> d.contains("hnsw"));
         assertThat(strings("SELECT attgenerated::text FROM pg_attribute"

@@ -91,35 +91,38 @@ public class Retriever {
             return List.of();
         }
         var candidates = Math.max(settings.candidates(), k);
-        // The model call is over: from here on the search holds pooled connections, a bounded number at once.
+        // The model call is over: from here on the search holds one pooled connection, a bounded number at once.
         if (!slots.tryAcquire(settings.maxWait())) {
             throw new RetrievalBusy(settings.maxConcurrent());
         }
         try {
-            List<Chunks.Hit> nearest = List.of();
-            if (vector != null) {
-                nearest = nearest(siteId, vector, candidates, scan).stream()
-                        .filter(hit -> 1 - hit.value() >= settings.minRelevance())
-                        .toList();
-            }
-            var text = (scan == Chunks.Scan.EXACT
-                            ? chunks.fullTextExact(siteId, query, settings.stopWordDictionaries(), candidates)
-                            : chunks.fullText(
-                                    siteId,
-                                    query,
-                                    nearest.stream().map(Chunks.Hit::id).toList(),
-                                    commonWords.lexemes(),
-                                    settings.stopWordDictionaries(),
-                                    settings.maxTextMatches(),
-                                    settings.textScanRows(),
-                                    candidates))
-                    .stream()
-                            .filter(hit -> hit.value() >= settings.minTextRank())
-                            .toList();
-            return fuse(siteId, nearest, text, vector != null, k);
+            return chunks.onOneConnection(() -> searchHoldingASlot(siteId, query, vector, k, candidates, scan));
         } finally {
             slots.release();
         }
+    }
+
+    private List<Passage> searchHoldingASlot(
+            String siteId, String query, float @Nullable [] vector, int k, int candidates, Chunks.Scan scan) {
+        List<Chunks.Hit> nearest = List.of();
+        if (vector != null) {
+            nearest = nearest(siteId, vector, candidates, scan).stream()
+                    .filter(hit -> 1 - hit.value() >= settings.minRelevance())
+                    .toList();
+        }
+        var text = (scan == Chunks.Scan.EXACT
+                        ? chunks.fullTextExact(siteId, query, settings.stopWordDictionaries(), candidates)
+                        : chunks.fullText(
+                                siteId,
+                                query,
+                                nearest.stream().map(Chunks.Hit::id).toList(),
+                                commonWords.lexemes(),
+                                settings.stopWordDictionaries(),
+                                settings.maxTextMatches(),
+                                settings.textScanRows(),
+                                candidates))
+                .stream().filter(hit -> hit.value() >= settings.minTextRank()).toList();
+        return fuse(siteId, nearest, text, vector != null, k);
     }
 
     /** How the site's nearest chunks are found: through its own index if it is large enough to have one. */
