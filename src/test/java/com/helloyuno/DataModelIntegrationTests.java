@@ -124,6 +124,9 @@ class DataModelIntegrationTests {
                         && d.contains("gin_pending_list_limit='256'"))
                 .noneMatch(d -> d.contains("USING gin (search_text)"))
                 .noneMatch(d -> d.contains("hnsw"));
+        // Rows of up to a page stay whole: the search reads vectors and full text from the row.
+        assertThat(strings("SELECT unnest(reloptions) FROM pg_class WHERE relname = 'chunks'"))
+                .contains("toast_tuple_target=8160");
         assertThat(strings("SELECT attgenerated::text FROM pg_attribute"
                         + " WHERE attrelid = 'chunks'::regclass AND attname IN ('search_text', 'embedding_bits')"))
                 .containsExactly("s", "s");

@@ -26,8 +26,8 @@ import java.util.concurrent.Executors;
  * shared lock every time a connection is returned; with hundreds of virtual threads calling, the
  * two were about a sixth of the CPU of a whole answer in the chat benchmark's profile. Deadlines do
  * not depend on the transport: {@link OpenAiChatModel} and {@link Attempts} enforce them and
- * interrupt a call that overruns (an interrupted read ends with an {@code IOException}); the
- * per-request timeout here (response headers) is only a backstop.
+ * interrupt a call that overruns (an interrupted send is cancelled, an interrupted read ends
+ * with an {@code IOException}), so requests carry no timeout of their own.
  */
 final class JdkHttpTransport implements HttpClient {
 
@@ -35,10 +35,8 @@ final class JdkHttpTransport implements HttpClient {
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
     private final java.net.http.HttpClient client;
-    private final Duration defaultTimeout;
 
-    JdkHttpTransport(Duration connectTimeout, Duration defaultTimeout) {
-        this.defaultTimeout = defaultTimeout;
+    JdkHttpTransport(Duration connectTimeout) {
         this.client = java.net.http.HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 // Redirects are not followed: an API key must not be sent to wherever a 3xx points.
@@ -90,8 +88,11 @@ final class JdkHttpTransport implements HttpClient {
 
     private java.net.http.HttpRequest toJdk(HttpRequest request, RequestOptions options) throws IOException {
         var uri = URI.create(request.url());
-        var timeout = options.getTimeout() != null ? options.getTimeout().request() : defaultTimeout;
-        var builder = java.net.http.HttpRequest.newBuilder(uri).timeout(timeout);
+        // No per-request timeout: the JDK client registers a timer for each one with its selector
+        // thread (a wake-up and a cancellation per call, in the chat benchmark's profile), and our
+        // own deadlines already end an overrunning call by interrupting it, which send() and the
+        // body's stream honour. The connect timeout stays.
+        var builder = java.net.http.HttpRequest.newBuilder(uri);
         if ("http".equalsIgnoreCase(uri.getScheme())) {
             // No h2c upgrade attempt on plain HTTP (local and self-hosted servers); HTTPS
             // negotiates HTTP/2 where the provider offers it.

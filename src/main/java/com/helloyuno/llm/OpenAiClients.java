@@ -21,7 +21,7 @@ class OpenAiClients implements DisposableBean {
     OpenAiClients(LlmSettings settings) {
         this.client = settings.online()
                 ? new OpenAIClientImpl(ClientOptions.builder()
-                        .httpClient(new JdkHttpTransport(settings.timeout(), settings.timeout()))
+                        .httpClient(new JdkHttpTransport(settings.timeout()))
                         .apiKey(settings.openaiApiKey())
                         .baseUrl(settings.baseUrl().toString())
                         .timeout(settings.timeout())
