@@ -7,3 +7,7 @@
 -- earlier ones move in when the table is rewritten (VACUUM FULL chunks, or pg_repack without the
 -- lock), which an operator schedules: a migration must not hold the table for that long.
 ALTER TABLE chunks SET (toast_tuple_target = 8160);
+
+-- The backfill looks for vectors of another model than the configured one every few minutes: by
+-- this index, not by reading every row (35 s at 1,000,000 chunks).
+CREATE INDEX IF NOT EXISTS chunks_embedding_model_idx ON chunks (embedding_model);

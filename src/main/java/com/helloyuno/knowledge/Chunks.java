@@ -191,14 +191,14 @@ class Chunks {
      * a word common in a large site matches most of it. The pool: the chunks the vector half found
      * ({@code alsoRank}); up to {@code maxMatches} holding one of the question's uncommon words
      * (not in {@code commonLexemes}, the words in many chunks of all sites); up to as many holding
-     * every uncommon word (every word when none is uncommon), the best ranked as a rule; and, only
-     * when the uncommon words found fewer than {@code maxMatches}, the matches among the site's
-     * first {@code scanRows} chunks. The first two come from the full-text index, which leads with
-     * the site ({@code chunks_site_text_idx}), so only this site's entries of rare words are read;
-     * the last reads rows, where a common word stops it early and {@code scanRows} bounds it when
-     * the words are rare in this site. So a site of at most {@code scanRows} chunks and at most
-     * {@code maxMatches} matches is ranked in full, as {@link #fullTextExact} ranks every site.
-     * Which words are common only picks the pool:
+     * every uncommon word (every word when none is uncommon), the best ranked as a rule; and, in a
+     * site of at most {@code scanRows} chunks, up to {@code maxMatches} of its chunks holding any
+     * of the words. The first two come from the full-text index, which leads with the site ({@code
+     * chunks_site_text_idx}), so only this site's entries of rare words are read; the last reads
+     * the small site's rows (a larger site's would be a page read per chunk: that tier was the
+     * largest cost of the benchmark's concurrent searches). So a site of at most {@code scanRows}
+     * chunks and at most {@code maxMatches} matches is ranked in full, as {@link #fullTextExact}
+     * ranks every site. Which words are common only picks the pool:
      * relevance and rank never depend on other sites' text. Each pooled chunk is ranked through its
      * primary key ({@code OFFSET 0} keeps the planner from reading all the site's matches to join
      * them to the pool instead).
@@ -233,7 +233,9 @@ class Chunks {
                             UNION SELECT id FROM rare
                             UNION SELECT id FROM every
                             UNION (SELECT s.id FROM (SELECT id, search_text FROM chunks WHERE site_id = ? LIMIT ?) s, q
-                                   WHERE s.search_text @@ q.words AND (SELECT count(*) FROM rare) < ? LIMIT ?))
+                                   WHERE s.search_text @@ q.words
+                                     AND NOT EXISTS (SELECT FROM chunks WHERE site_id = ? OFFSET ? LIMIT 1)
+                                   LIMIT ?))
                         SELECT r.id, r.rank FROM pool p, q,
                              LATERAL (SELECT c.id, ts_rank(c.search_text, q.words) AS rank FROM chunks c
                                       WHERE c.id = p.id AND c.site_id = ? AND c.search_text @@ q.words OFFSET 0) r
@@ -250,7 +252,8 @@ class Chunks {
                         alsoRank.toArray(Long[]::new),
                         siteId,
                         scanRows,
-                        maxMatches,
+                        siteId,
+                        scanRows,
                         maxMatches,
                         siteId,
                         limit)
@@ -359,8 +362,13 @@ class Chunks {
         }
         var stale = jdbc.sql("""
                         SELECT id, title, heading_path, content FROM chunks
-                        WHERE embedding IS NOT NULL AND embedding_model IS DISTINCT FROM ? ORDER BY id LIMIT ?""")
-                .params(model, limit - missing.size())
+                        WHERE embedding IS NOT NULL
+                          AND (embedding_model < ? OR embedding_model > ? OR embedding_model IS NULL)
+                        ORDER BY id LIMIT ?""")
+                // Ranges, not IS DISTINCT FROM, so that chunks_embedding_model_idx finds the few
+                // stale rows: the backfill asks every few minutes, and reading all rows to find none
+                // took 35 s at 1,000,000 chunks.
+                .params(model, model, limit - missing.size())
                 .query(Pending.class)
                 .list();
         var all = new ArrayList<>(missing);

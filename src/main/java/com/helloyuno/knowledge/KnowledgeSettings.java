@@ -74,10 +74,9 @@ record KnowledgeSettings(
      * @param maxTextMatches the full-text half ranks the vector half's candidates and at most this
      *     many chunks holding an uncommon word of the question and as many holding any of its words,
      *     not every match (a common word matches nearly every chunk of a large site)
-     * @param textScanRows when the question's uncommon words match fewer than {@code
-     *     maxTextMatches} chunks, the matches among this many of the site's chunks join the pool: a
-     *     site this small with at most {@code maxTextMatches} matches is ranked in full, a larger
-     *     one at a bounded cost
+     * @param textScanRows in a site of at most this many chunks, up to {@code maxTextMatches} of
+     *     its chunks holding any word of the question join the pool, read from its rows: a site this
+     *     small with at most {@code maxTextMatches} matches is ranked in full
      * @param commonWordShare a word in at least this share of all chunks is common: it still counts
      *     in the rank but does not pick the chunks to rank
      * @param stopWordDictionaries PostgreSQL dictionaries whose stop words never pick a passage,
@@ -106,7 +105,7 @@ record KnowledgeSettings(
             @DecimalMin("0.0") @DefaultValue("0.0") double minTextRank,
             @Min(1) @Max(10000) @DefaultValue("200") int rerank,
             @Min(1) @Max(10000) @DefaultValue("100") int maxTextMatches,
-            @Min(0) @Max(100000) @DefaultValue("1000") int textScanRows,
+            @Min(0) @Max(100000) @DefaultValue("200") int textScanRows,
             @Min(100) @DefaultValue("100000") int siteIndexMinChunks,
             @NotNull @DefaultValue("10m") Duration siteIndexCheckInterval,
             @Min(16) @Max(65536) @DefaultValue("256") int siteIndexBuildMemoryMb,

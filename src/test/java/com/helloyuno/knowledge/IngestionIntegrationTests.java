@@ -228,6 +228,25 @@ class IngestionIntegrationTests extends KnowledgeIntegrationTest {
         assertThat(embedded(result.documentId())).containsOnly(true);
     }
 
+    @Test
+    void chunksEmbeddedWithAnotherModelAreEmbeddedAgainByTheBackfill() {
+        var result = ingestion.ingestText(site, "Models", null, "# A\none\n# B\ntwo", "text/markdown");
+        jdbc.sql("UPDATE chunks SET embedding_model = 'an-older-model' WHERE document_id = ? AND ordinal = 0")
+                .param(result.documentId())
+                .update();
+        jdbc.sql("UPDATE chunks SET embedding_model = NULL WHERE document_id = ? AND ordinal = 1")
+                .param(result.documentId())
+                .update();
+
+        assertThat(backfill.fillMissing()).isGreaterThanOrEqualTo(2);
+
+        assertThat(jdbc.sql("SELECT embedding_model FROM chunks WHERE document_id = ? ORDER BY ordinal")
+                        .param(result.documentId())
+                        .query(String.class)
+                        .list())
+                .containsOnly("text-embedding-3-small");
+    }
+
     private java.util.List<String> headingPaths(UUID document) {
         return jdbc.sql("SELECT heading_path FROM chunks WHERE document_id = ? ORDER BY ordinal")
                 .param(document)

@@ -197,12 +197,12 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
     }
 
     /**
-     * When every word of the question is common, the pool is the matches among the site's first
-     * {@code text-scan-rows} chunks: a small site is then ranked exactly as the unbounded ranking
-     * has it, and a larger one never past that many rows.
+     * When every word of the question is common, a site of at most {@code text-scan-rows} chunks
+     * is ranked exactly as the unbounded ranking has it (its rows are read); a larger one only
+     * through the index, by the chunks holding every word.
      */
     @Test
-    void aQuestionOfCommonWordsRanksASmallSiteInFullAndALargerOneOnlyAsFarAsTheScanBound() {
+    void aQuestionOfCommonWordsRanksASmallSiteInFullAndALargerOneByTheChunksHoldingEveryWord() {
         var small = newSite(jdbc, "small.example");
         var text = new StringBuilder();
         for (int i = 0; i < 30; i++) {
@@ -220,13 +220,20 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
         var common = List.of("alpha", "beta", "gamma");
 
         var exact = chunks.fullTextExact(small, "alpha beta gamma", dictionaries, 40);
-        var pooled = chunks.fullText(small, "alpha beta gamma", List.of(), common, dictionaries, 100, 1000, 40);
-        var bounded = chunks.fullText(small, "alpha beta gamma", List.of(), common, dictionaries, 100, 4, 40);
+        var pooled = chunks.fullText(small, "alpha beta gamma", List.of(), common, dictionaries, 100, 30, 40);
+        var asLarge = chunks.fullText(small, "alpha beta gamma", List.of(), common, dictionaries, 100, 29, 40);
+        var bothAsLarge = chunks.fullText(small, "alpha beta", List.of(), common, dictionaries, 100, 29, 40);
 
         assertThat(exact).hasSize(30);
         assertThat(pooled).extracting(Chunks.Hit::id).containsExactlyElementsOf(ids(exact));
-        assertThat(bounded).hasSizeBetween(1, 4);
-        assertThat(ids(exact)).containsAll(ids(bounded));
+        assertThat(asLarge).isEmpty();
+        assertThat(bothAsLarge)
+                .hasSize(8)
+                .allSatisfy(hit -> assertThat(jdbc.sql("SELECT content FROM chunks WHERE id = ?")
+                                .param(hit.id())
+                                .query(String.class)
+                                .single())
+                        .contains("alpha", "beta"));
     }
 
     @Test
