@@ -37,9 +37,10 @@ class DataModelIntegrationTests {
     }
 
     @AfterAll
-    static void dropDatabase() throws SQLException {
+    static void dropDatabase() throws Exception {
         try (var admin = connect(TestServices.databaseUrl())) {
-            admin.createStatement().execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+            com.helloyuno.testsupport.DatabaseDrops.drop(
+                    () -> admin.createStatement().execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)"));
         }
     }
 

@@ -24,9 +24,10 @@ class RetrievalMigrationIntegrationTests {
     private final String url = TestServices.databaseUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
 
     @AfterEach
-    void dropDatabase() throws SQLException {
+    void dropDatabase() throws Exception {
         try (var admin = connect(TestServices.databaseUrl())) {
-            admin.createStatement().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            com.helloyuno.testsupport.DatabaseDrops.drop(
+                    () -> admin.createStatement().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)"));
         }
     }
 

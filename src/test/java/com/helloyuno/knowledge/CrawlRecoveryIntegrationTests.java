@@ -6,7 +6,6 @@ import com.helloyuno.YunoApplication;
 import com.helloyuno.testsupport.TestServices;
 import java.net.URI;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.UUID;
@@ -92,9 +91,10 @@ class CrawlRecoveryIntegrationTests {
         try (var connection = DriverManager.getConnection(
                         server, TestServices.databaseUsername(), TestServices.databasePassword());
                 var statement = connection.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            com.helloyuno.testsupport.DatabaseDrops.drop(
+                    () -> statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
             statement.execute("CREATE DATABASE " + name);
-        } catch (SQLException e) {
+        } catch (Exception e) {
             throw new IllegalStateException("Cannot create the test's own database " + name, e);
         }
         return url.replace(path, "/" + name);

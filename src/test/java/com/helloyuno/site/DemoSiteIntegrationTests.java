@@ -22,7 +22,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 class DemoSiteIntegrationTests {
 
     @Test
-    void anEmptyDatabaseGetsOneDemoSiteWithItsGuides(CapturedOutput output) {
+    void anEmptyDatabaseGetsOneDemoSiteWithItsGuides(CapturedOutput output) throws Exception {
         var admin = JdbcClient.create(new DriverManagerDataSource(
                 TestServices.databaseUrl(), TestServices.databaseUsername(), TestServices.databasePassword()));
         var database =
@@ -68,7 +68,9 @@ class DemoSiteIntegrationTests {
             }
             assertThat(output).contains("Demo: site " + siteId + " (localhost) is ready");
         } finally {
-            admin.sql("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)").update();
+            com.helloyuno.testsupport.DatabaseDrops.drop(
+                    () -> admin.sql("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)")
+                            .update());
         }
     }
 }
