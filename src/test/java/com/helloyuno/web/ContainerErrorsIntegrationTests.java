@@ -103,6 +103,15 @@ class ContainerErrorsIntegrationTests {
     }
 
     @Test
+    void anUnknownPathBelowAnActuatorEndpointIsA404ProblemAndKnownOnesAreUntouched() {
+        assertProblem(raw.get("/actuator/health/" + "s".repeat(3000), ""), 404);
+        assertProblem(raw.get("/actuator/health/no-such-component", ""), 404);
+        var liveness = raw.get("/actuator/health/liveness", "");
+        assertThat(liveness.status()).isEqualTo(200);
+        assertThat(liveness.json().path("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
     void controlBytesInTheRequestLineOrHeadersAre400() {
         assertProblem(
                 raw.send("GET /api/sites\u0001 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"

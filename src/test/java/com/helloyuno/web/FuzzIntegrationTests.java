@@ -352,6 +352,21 @@ class FuzzIntegrationTests {
                     g.pick("/actuator/health", "/actuator/health/readiness", "/actuator/info") + g.pageQuery(),
                     null,
                     null));
+            // The owner console's own calls and files.
+            list.add(g -> g.json("GET", "/api/key" + g.pageQuery(), g.apiAuth(), null));
+            list.add(g -> g.json(
+                    "POST", "/api/sites/" + g.siteId() + "/knowledge/search", g.apiAuth(), g.knowledgeSearchBody()));
+            list.add(g -> g.json(
+                    "GET",
+                    "/api/sites/" + g.siteId() + "/insights"
+                            + g.pick("?days=" + g.pick("0", "-1", "30", "366", "1e3", "%00", "", "99999999999"), ""),
+                    g.apiAuth(),
+                    null));
+            list.add(g -> g.json(
+                    "GET",
+                    "/console" + g.pick("", "/", "/app.js", "/style.css", "/" + g.segment("index.html")),
+                    null,
+                    null));
             list.add(g -> g.json("GET", "/actuator/prometheus", g.apiAuth(), null));
             list.add(g -> g.json("GET", "/yuno.js" + g.pageQuery(), null, null));
             list.add(g -> g.json("GET", "/demo" + g.pageQuery(), null, null));
@@ -385,6 +400,17 @@ class FuzzIntegrationTests {
             body.put("email", "ann" + random.nextInt(1000) + "@example.com");
             body.put("phone", "+44 20 7946 0958");
             body.put("message", "Call me");
+            return body;
+        }
+
+        private Map<String, Object> knowledgeSearchBody() {
+            var body = new LinkedHashMap<String, Object>();
+            body.put(
+                    "question",
+                    pick("What about refunds?", "", " ", "x".repeat(5000), "\u0000 refunds", "' OR 1=1 --"));
+            if (random.nextBoolean()) {
+                body.put("top_k", pick(0, -1, 5, 21, Integer.MAX_VALUE));
+            }
             return body;
         }
 
