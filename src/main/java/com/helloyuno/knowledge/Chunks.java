@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.TransactionDefinition;
@@ -47,6 +48,9 @@ class Chunks {
 
     /** A search hit: the chunk and its distance (vector) or rank (full text). */
     record Hit(long id, double value) {}
+
+    /** Every search statement answers with the chunk's id and its distance or rank, in that order. */
+    private static final RowMapper<Hit> HIT = (rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2));
 
     /** A chunk as a passage is built from. */
     record Loaded(
@@ -159,12 +163,12 @@ class Chunks {
             case EXACT ->
                 jdbc.sql(EXACT_SCAN)
                         .params(query, siteId, model, limit)
-                        .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
+                        .query(HIT)
                         .list();
             case QUANTIZED ->
                 jdbc.sql(QUANTIZED_SCAN)
                         .params(siteId, model, bits(vector), Math.max(rerank, limit), query, limit)
-                        .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
+                        .query(HIT)
                         .list();
             case SITE_INDEX ->
                 transactions.execute(status -> {
@@ -174,7 +178,7 @@ class Chunks {
                             .singleRow();
                     return jdbc.sql(siteIndexScan(siteId))
                             .params(query, model, query, limit)
-                            .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
+                            .query(HIT)
                             .list();
                 });
         };
@@ -257,7 +261,7 @@ class Chunks {
                         maxMatches,
                         siteId,
                         limit)
-                .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
+                .query(HIT)
                 .list();
     }
 
@@ -282,7 +286,7 @@ class Chunks {
                         stopWordDictionaries.toArray(String[]::new),
                         siteId,
                         limit)
-                .query((rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2)))
+                .query(HIT)
                 .list();
     }
 

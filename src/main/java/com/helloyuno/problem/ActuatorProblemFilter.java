@@ -36,7 +36,6 @@ final class ActuatorProblemFilter extends OncePerRequestFilter {
                     response,
                     Problems.of(
                             status,
-                            Problems.defaultCode(status),
                             status == HttpStatus.NOT_FOUND
                                     ? "No such actuator endpoint or health component."
                                     : status.getReasonPhrase()));

@@ -71,7 +71,7 @@ class ProblemErrorController implements ErrorController {
             }
         }
         var detail = status.is5xxServerError() ? "An unexpected error occurred." : status.getReasonPhrase() + ".";
-        var problem = Problems.of(status, Problems.defaultCode(status), detail);
+        var problem = Problems.of(status, detail);
         setInstance(problem, request);
         Problems.write(response, problem);
     }

@@ -178,7 +178,7 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
             Sentry.captureException(e);
             detail = "An unexpected error occurred.";
         }
-        var problem = Problems.of(status, Problems.defaultCode(status), detail);
+        var problem = Problems.of(status, detail);
         return problemResponse(problem, headers, request);
     }
 

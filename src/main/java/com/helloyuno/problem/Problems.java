@@ -49,6 +49,11 @@ public final class Problems {
         return problem;
     }
 
+    /** A problem with the contract's default code for its status ({@link #defaultCode}). */
+    public static ProblemDetail of(HttpStatusCode status, String detail) {
+        return of(status, defaultCode(status), detail);
+    }
+
     public static ProblemDetail of(ApiException e) {
         var problem = of(e.status(), e.code(), e.getMessage());
         e.properties().forEach(problem::setProperty);

@@ -166,11 +166,7 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
 
         assertThat(bounded).isNotEmpty();
         assertThat(bounded.getFirst().id()).isEqualTo(exact.getFirst().id());
-        var first = jdbc.sql("SELECT content FROM chunks WHERE id = ?")
-                .param(bounded.getFirst().id())
-                .query(String.class)
-                .single();
-        assertThat(first).contains("sprocket gizmo");
+        assertThat(content(bounded.getFirst().id())).contains("sprocket gizmo");
         // Words common in other sites' text only pick the pool: the same answer when all are common.
         assertThat(chunks.fullText(
                                 busy,
@@ -229,11 +225,7 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
         assertThat(asLarge).isEmpty();
         assertThat(bothAsLarge)
                 .hasSize(8)
-                .allSatisfy(hit -> assertThat(jdbc.sql("SELECT content FROM chunks WHERE id = ?")
-                                .param(hit.id())
-                                .query(String.class)
-                                .single())
-                        .contains("alpha", "beta"));
+                .allSatisfy(hit -> assertThat(content(hit.id())).contains("alpha", "beta"));
     }
 
     @Test
@@ -377,6 +369,13 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
                 .param(siteId)
                 .query(Long.class)
                 .list());
+    }
+
+    private String content(long chunkId) {
+        return jdbc.sql("SELECT content FROM chunks WHERE id = ?")
+                .param(chunkId)
+                .query(String.class)
+                .single();
     }
 
     private static List<Long> ids(List<Chunks.Hit> hits) {
