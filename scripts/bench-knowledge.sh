@@ -5,7 +5,8 @@
 # searchers at once: p50/p99 and recall@5 against the exact search per site-size bucket.
 #   scripts/bench-knowledge.sh [chunks=1000000] [sites=1000] [ingested documents=200]
 #                              [questions per size bucket=200] [searchers=8]
-# Results go to stdout and bench/results/knowledge.txt.
+# Results go to stdout and bench/results/knowledge.txt (BENCH_OUT names another file: a partial rerun
+# then does not overwrite the recorded runs).
 # It runs on a database of its own (YUNO_BENCH_DATABASE, default yuno_bench_kb), dropped and made
 # anew each run, with the local services of scripts/services.sh.
 set -euo pipefail
@@ -26,7 +27,8 @@ export DATABASE_URL="jdbc:postgresql://127.0.0.1:${pg_port}/${bench_db}"
 
 ./mvnw -q -B -ntp -DskipTests test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2
-mkdir -p bench/results
+out="${BENCH_OUT:-bench/results/knowledge.txt}"
+mkdir -p "$(dirname "$out")"
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), nproc $(nproc), $(free -h | awk '/Mem:/ {print $2}') RAM,"\
        "$(PGPASSWORD="$DATABASE_PASSWORD" psql -Atq -h 127.0.0.1 -p "$pg_port" -U "$DATABASE_USERNAME" -d "$bench_db" \
@@ -35,4 +37,4 @@ mkdir -p bench/results
   java -Xmx4g -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" \
     com.helloyuno.knowledge.KnowledgeBenchmark "$@" 2>&1 | grep --line-buffered -E 'INGEST|LOAD|RETRIEVE|ERROR|Exception' || true
   echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-} | tee bench/results/knowledge.txt
+} | tee "$out"

@@ -3,6 +3,9 @@ package com.helloyuno.llm;
 import com.openai.client.OpenAIClient;
 import com.openai.client.OpenAIClientImpl;
 import com.openai.core.ClientOptions;
+import com.openai.core.http.HttpClient;
+import java.net.Proxy;
+import java.net.ProxySelector;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
@@ -21,13 +24,27 @@ class OpenAiClients implements DisposableBean {
     OpenAiClients(LlmSettings settings) {
         this.client = settings.online()
                 ? new OpenAIClientImpl(ClientOptions.builder()
-                        .httpClient(new JdkHttpTransport(settings.timeout()))
+                        .httpClient(transport(settings))
                         .apiKey(settings.openaiApiKey())
                         .baseUrl(settings.baseUrl().toString())
                         .timeout(settings.timeout())
                         .maxRetries(0)
                         .build())
                 : null;
+    }
+
+    /**
+     * Plain HTTP/1.1 on the calling thread ({@link Http1Transport}), unless the JVM's proxy
+     * settings ({@code https.proxyHost}, ...) send the provider's address through a proxy, which
+     * only the JDK's client speaks to.
+     */
+    static HttpClient transport(LlmSettings settings) {
+        var proxies = ProxySelector.getDefault();
+        var direct = proxies == null
+                || proxies.select(settings.baseUrl()).stream().allMatch(p -> p.type() == Proxy.Type.DIRECT);
+        return direct
+                ? new Http1Transport(settings.timeout(), settings.timeout())
+                : new JdkHttpTransport(settings.timeout());
     }
 
     Optional<OpenAIClient> client() {

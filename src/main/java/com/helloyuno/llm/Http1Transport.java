@@ -1,0 +1,698 @@
+package com.helloyuno.llm;
+
+import com.openai.core.RequestOptions;
+import com.openai.core.http.Headers;
+import com.openai.core.http.HttpClient;
+import com.openai.core.http.HttpRequest;
+import com.openai.core.http.HttpResponse;
+import com.openai.errors.OpenAIIoException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * openai-java's transport as plain blocking HTTP/1.1 over kept-alive sockets, one exchange per
+ * connection at a time, on the caller's (virtual) thread.
+ *
+ * <p>Why not the JDK's {@code HttpClient}: every exchange there is a chain of completable futures
+ * driven by one selector thread per client (registrations, wake-ups, hand-offs between threads),
+ * which was a quarter of the service's CPU per answer in the chat benchmark's profile (README,
+ * "Benchmarks"). A virtual thread blocking on a socket costs a park and an epoll registration, and
+ * an open stream holds one 4 kB buffer here. What it gives up: HTTP/2 (each call in flight holds a
+ * connection of its own; providers serve HTTP/1.1 and the pool keeps connections warm) and
+ * proxies: {@link OpenAiClients} keeps the JDK transport when the JVM's proxy settings name a
+ * proxy for the provider.
+ *
+ * <p>Deadlines: {@link OpenAiChatModel} and {@link Attempts} interrupt an overrunning call; on a
+ * virtual thread that closes the socket and ends the blocked read at once. {@code readTimeout}
+ * (the whole call's deadline) also bounds every read, for callers on platform threads.
+ *
+ * <p>A pooled connection the server has closed meanwhile fails on its first write or read; the
+ * request is then sent once more on a new connection, as browsers and OkHttp do, since the server
+ * answered nothing. A response is read only within limits ({@link #MAX_LINE}, {@link
+ * #MAX_HEADERS}): a broken or hostile upstream cannot make us buffer without bound.
+ */
+final class Http1Transport implements HttpClient {
+
+    /** The longest status or header line read from a provider. */
+    static final int MAX_LINE = 16 * 1024;
+    /** The most header lines read from a provider in one response. */
+    static final int MAX_HEADERS = 256;
+
+    private static final int BUFFER = 4096;
+    /** Headers this transport writes itself. */
+    private static final Set<String> OWN = Set.of("connection", "content-length", "host", "transfer-encoding");
+
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final SSLSocketFactory tls;
+    private final int maxIdlePerOrigin;
+    private final Duration keepAlive;
+    private final ConcurrentHashMap<Origin, Idle> idle = new ConcurrentHashMap<>();
+    private final ExecutorService async = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile boolean closed;
+
+    /**
+     * @param maxIdlePerOrigin connections kept open between calls to one provider; more are closed
+     * @param keepAlive how long an unused connection is kept: below the servers' own idle time-out,
+     *     so a kept one is rarely found closed
+     */
+    Http1Transport(
+            Duration connectTimeout,
+            Duration readTimeout,
+            SSLSocketFactory tls,
+            int maxIdlePerOrigin,
+            Duration keepAlive) {
+        this.connectTimeout = connectTimeout;
+        this.readTimeout = readTimeout;
+        this.tls = tls;
+        this.maxIdlePerOrigin = maxIdlePerOrigin;
+        this.keepAlive = keepAlive;
+    }
+
+    Http1Transport(Duration connectTimeout, Duration readTimeout) {
+        this(
+                connectTimeout,
+                readTimeout,
+                (SSLSocketFactory) SSLSocketFactory.getDefault(),
+                256,
+                Duration.ofSeconds(20));
+    }
+
+    @Override
+    public HttpResponse execute(HttpRequest request, RequestOptions requestOptions) {
+        try {
+            var uri = URI.create(request.url());
+            var origin = Origin.of(uri);
+            var body = body(request);
+            return exchange(origin, head(request, uri, origin, body), body);
+        } catch (IOException | IllegalArgumentException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new OpenAIIoException("Request interrupted", new InterruptedIOException());
+            }
+            throw new OpenAIIoException("Request failed", e);
+        } finally {
+            var body = request.body();
+            if (body != null) {
+                body.close();
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<HttpResponse> executeAsync(HttpRequest request, RequestOptions requestOptions) {
+        return CompletableFuture.supplyAsync(() -> execute(request, requestOptions), async);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        idle.values().forEach(Idle::closeAll);
+        async.shutdown();
+    }
+
+    /** Connections open now, idle ones only: for tests. */
+    int idleConnections() {
+        return idle.values().stream().mapToInt(i -> i.count.get()).sum();
+    }
+
+    private HttpResponse exchange(Origin origin, byte[] head, byte @Nullable [] body) throws IOException {
+        var pooled = take(origin);
+        if (pooled != null) {
+            try {
+                return send(pooled, head, body);
+            } catch (IOException e) {
+                pooled.close();
+                if (!(e instanceof NothingAnswered) || Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                // The server closed the kept connection meanwhile: once more, on a new one.
+            }
+        }
+        var fresh = connect(origin);
+        try {
+            return send(fresh, head, body);
+        } catch (IOException | RuntimeException e) {
+            fresh.close();
+            throw e;
+        }
+    }
+
+    private HttpResponse send(Connection connection, byte[] head, byte @Nullable [] body) throws IOException {
+        String status;
+        try {
+            connection.out.write(head);
+            if (body != null) {
+                connection.out.write(body);
+            }
+            connection.out.flush();
+            status = connection.readLine();
+        } catch (IOException e) {
+            throw new NothingAnswered(e);
+        }
+        if (status == null) {
+            throw new NothingAnswered(new IOException("connection closed before a response"));
+        }
+        var code = statusCode(status);
+        var headers = Headers.builder();
+        var framing = new Framing();
+        while (code >= 100 && code < 200) {
+            readHeaders(connection, Headers.builder(), new Framing());
+            status = connection.readLine();
+            if (status == null) {
+                throw new IOException("connection closed before a response");
+            }
+            code = statusCode(status);
+        }
+        readHeaders(connection, headers, framing);
+        var keep = !framing.close && status.startsWith("HTTP/1.1");
+        InputStream stream;
+        if (code == 204 || code == 304) {
+            stream = new FixedBody(connection, 0, keep);
+        } else if (framing.chunked) {
+            stream = new ChunkedBody(connection, keep);
+        } else if (framing.length >= 0) {
+            stream = new FixedBody(connection, framing.length, keep);
+        } else {
+            stream = new FixedBody(connection, Long.MAX_VALUE, false);
+        }
+        return new Response(code, headers.build(), stream);
+    }
+
+    private static int statusCode(String line) throws IOException {
+        // "HTTP/1.1 200 OK": the code is the three digits after the first space.
+        if (!line.startsWith("HTTP/1.") || line.length() < 12 || line.charAt(8) != ' ') {
+            throw new IOException("not an HTTP/1.x status line");
+        }
+        var code = 0;
+        for (int i = 9; i < 12; i++) {
+            var c = line.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new IOException("not an HTTP/1.x status line");
+            }
+            code = code * 10 + (c - '0');
+        }
+        return code;
+    }
+
+    /** How a response's body is delimited and whether its connection can be kept. */
+    private static final class Framing {
+        long length = -1;
+        boolean chunked;
+        boolean close;
+    }
+
+    private static void readHeaders(Connection connection, Headers.Builder headers, Framing framing)
+            throws IOException {
+        for (int count = 0; ; count++) {
+            var line = connection.readLine();
+            if (line == null) {
+                throw new IOException("connection closed in the response headers");
+            }
+            if (line.isEmpty()) {
+                return;
+            }
+            if (count >= MAX_HEADERS) {
+                throw new IOException("more than " + MAX_HEADERS + " response headers");
+            }
+            var colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new IOException("malformed response header");
+            }
+            var name = line.substring(0, colon).trim();
+            var value = line.substring(colon + 1).trim();
+            headers.put(name, value);
+            if (name.equalsIgnoreCase("content-length")) {
+                try {
+                    framing.length = Long.parseLong(value);
+                } catch (NumberFormatException e) {
+                    throw new IOException("malformed Content-Length");
+                }
+                if (framing.length < 0) {
+                    throw new IOException("malformed Content-Length");
+                }
+            } else if (name.equalsIgnoreCase("transfer-encoding")) {
+                framing.chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
+            } else if (name.equalsIgnoreCase("connection")) {
+                framing.close = value.toLowerCase(Locale.ROOT).contains("close");
+            }
+        }
+    }
+
+    private static byte[] head(HttpRequest request, URI uri, Origin origin, byte @Nullable [] bytes)
+            throws IOException {
+        var path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        var target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+        var out = new StringBuilder(512)
+                .append(request.method().name())
+                .append(' ')
+                .append(target)
+                .append(" HTTP/1.1\r\nHost: ")
+                .append(origin.hostHeader())
+                .append("\r\n");
+        var headers = request.headers();
+        var hasContentType = false;
+        for (var name : headers.names()) {
+            var lower = name.toLowerCase(Locale.ROOT);
+            if (OWN.contains(lower)) {
+                continue;
+            }
+            hasContentType |= lower.equals("content-type");
+            for (var value : headers.values(name)) {
+                appendHeader(out, name, value);
+            }
+        }
+        var body = request.body();
+        if (body != null) {
+            var type = body.contentType();
+            if (type != null && !hasContentType) {
+                appendHeader(out, "Content-Type", type);
+            }
+        }
+        if (bytes != null) {
+            out.append("Content-Length: ").append(bytes.length).append("\r\n");
+        }
+        return out.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static void appendHeader(StringBuilder out, String name, String value) throws IOException {
+        // A line break or control character in a header would split the request: refused, not sent.
+        for (int i = 0; i < name.length(); i++) {
+            var c = name.charAt(i);
+            if (c <= ' ' || c >= 127 || c == ':') {
+                throw new IOException("invalid request header name");
+            }
+        }
+        for (int i = 0; i < value.length(); i++) {
+            var c = value.charAt(i);
+            if ((c < ' ' && c != '\t') || c == 127 || c > 255) {
+                throw new IOException("invalid request header value");
+            }
+        }
+        out.append(name).append(": ").append(value).append("\r\n");
+    }
+
+    /** The request's body, whole (openai-java's are JSON documents), and its length in the head. */
+    private static byte @Nullable [] body(HttpRequest request) throws IOException {
+        var body = request.body();
+        if (body == null) {
+            return null;
+        }
+        var bytes = new ByteArrayOutputStream(body.contentLength() > 0 ? (int) body.contentLength() : 1024);
+        body.writeTo(bytes);
+        return bytes.toByteArray();
+    }
+
+    private @Nullable Connection take(Origin origin) {
+        var pool = idle.get(origin);
+        if (pool == null) {
+            return null;
+        }
+        var now = System.nanoTime();
+        for (Connection c; (c = pool.connections.pollFirst()) != null; ) {
+            pool.count.decrementAndGet();
+            if (now - c.idleSince < keepAlive.toNanos() && c.quiet()) {
+                return c;
+            }
+            c.close();
+        }
+        return null;
+    }
+
+    private void release(Connection connection) {
+        if (closed) {
+            connection.close();
+            return;
+        }
+        var pool = idle.computeIfAbsent(connection.origin, o -> new Idle());
+        if (pool.count.incrementAndGet() > maxIdlePerOrigin) {
+            pool.count.decrementAndGet();
+            connection.close();
+            return;
+        }
+        connection.idleSince = System.nanoTime();
+        // Most recently used first: the warmest connections are reused, the oldest age out.
+        pool.connections.offerFirst(connection);
+    }
+
+    private Connection connect(Origin origin) throws IOException {
+        var socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
+            socket.connect(new InetSocketAddress(origin.address(), origin.port()), (int) connectTimeout.toMillis());
+            if (!origin.tls()) {
+                return new Connection(origin, socket);
+            }
+            var secure = (SSLSocket) tls.createSocket(socket, origin.address(), origin.port(), true);
+            SSLParameters parameters = secure.getSSLParameters();
+            // Certificate and host name both checked, as any HTTPS client does.
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            parameters.setApplicationProtocols(new String[] {"http/1.1"});
+            secure.setSSLParameters(parameters);
+            secure.startHandshake();
+            return new Connection(origin, secure);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** Where a connection goes: a kept one serves only requests to the same place. */
+    record Origin(boolean tls, String host, int port) {
+
+        static Origin of(URI uri) {
+            var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+                throw new IllegalArgumentException("not an http(s) URL");
+            }
+            var tls = scheme.equals("https");
+            return new Origin(tls, uri.getHost(), uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80);
+        }
+
+        /** The host without an IPv6 literal's brackets. */
+        String address() {
+            return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        }
+
+        String hostHeader() {
+            return port == (tls ? 443 : 80) ? host : host + ":" + port;
+        }
+    }
+
+    private static final class Idle {
+        final ConcurrentLinkedDeque<Connection> connections = new ConcurrentLinkedDeque<>();
+        /** The deque's size, which the deque itself only counts by walking it. */
+        final AtomicInteger count = new AtomicInteger();
+
+        void closeAll() {
+            for (Connection c; (c = connections.pollFirst()) != null; ) {
+                count.decrementAndGet();
+                c.close();
+            }
+        }
+    }
+
+    /** The request went out on a kept connection and nothing came back: safe to send again. */
+    private static final class NothingAnswered extends IOException {
+        NothingAnswered(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** One socket, its read buffer and where it goes. */
+    private static final class Connection {
+        final Origin origin;
+        final Socket socket;
+        final InputStream in;
+        final OutputStream out;
+        final byte[] buffer = new byte[BUFFER];
+        int position;
+        int limit;
+        long idleSince;
+
+        Connection(Origin origin, Socket socket) throws IOException {
+            this.origin = origin;
+            this.socket = socket;
+            this.in = socket.getInputStream();
+            this.out = new java.io.BufferedOutputStream(socket.getOutputStream(), BUFFER);
+        }
+
+        /** Whether an idle connection has nothing unread: a byte the server sent unasked means trouble. */
+        boolean quiet() {
+            try {
+                return position == limit && in.available() == 0 && !socket.isClosed();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        /** Bytes readable now without blocking, buffered or arrived. */
+        int ready() throws IOException {
+            return (limit - position) + in.available();
+        }
+
+        boolean fill() throws IOException {
+            var n = in.read(buffer, 0, buffer.length);
+            if (n <= 0) {
+                return false;
+            }
+            position = 0;
+            limit = n;
+            return true;
+        }
+
+        int read() throws IOException {
+            if (position == limit && !fill()) {
+                return -1;
+            }
+            return buffer[position++] & 0xff;
+        }
+
+        int read(byte[] into, int offset, int length) throws IOException {
+            if (position == limit) {
+                if (length >= buffer.length) {
+                    // A large read goes straight from the socket.
+                    return in.read(into, offset, length);
+                }
+                if (!fill()) {
+                    return -1;
+                }
+            }
+            var n = Math.min(length, limit - position);
+            System.arraycopy(buffer, position, into, offset, n);
+            position += n;
+            return n;
+        }
+
+        /** A CRLF-ended line in ISO-8859-1 without its end, or null at the end of the stream. */
+        @Nullable
+        String readLine() throws IOException {
+            var line = new StringBuilder(64);
+            for (; ; ) {
+                var c = read();
+                if (c < 0) {
+                    if (line.isEmpty()) {
+                        return null;
+                    }
+                    throw new IOException("connection closed in a line");
+                }
+                if (c == '\n') {
+                    var end = line.length();
+                    if (end > 0 && line.charAt(end - 1) == '\r') {
+                        line.setLength(end - 1);
+                    }
+                    return line.toString();
+                }
+                if (line.length() >= MAX_LINE) {
+                    throw new IOException("response line longer than " + MAX_LINE + " bytes");
+                }
+                line.append((char) c);
+            }
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // Closed either way.
+            }
+        }
+    }
+
+    /**
+     * A response body. Its connection goes back to the pool when the body was read to its end
+     * (or what is left of it has already arrived); otherwise it is closed, since the rest of an
+     * abandoned stream may never come.
+     */
+    private abstract class Body extends InputStream {
+        final Connection connection;
+        final boolean keep;
+        boolean finished;
+        boolean released;
+
+        Body(Connection connection, boolean keep) {
+            this.connection = connection;
+            this.keep = keep;
+        }
+
+        @Override
+        public int read() throws IOException {
+            var one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public void close() {
+            if (released) {
+                return;
+            }
+            released = true;
+            try {
+                var skip = new byte[BUFFER];
+                while (!finished && keep && connection.ready() > 0) {
+                    if (read(skip, 0, Math.min(skip.length, connection.ready())) < 0) {
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                finished = false;
+            }
+            if (finished && keep) {
+                release(connection);
+            } else {
+                connection.close();
+            }
+        }
+
+        IOException closed(IOException e) {
+            connection.close();
+            return e;
+        }
+    }
+
+    /** A body of a known length (or, with {@code Long.MAX_VALUE}, to the connection's end). */
+    private final class FixedBody extends Body {
+        private long remaining;
+
+        FixedBody(Connection connection, long length, boolean keep) {
+            super(connection, keep);
+            this.remaining = length;
+            this.finished = length == 0;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) throws IOException {
+            if (released) {
+                throw new IOException("body closed");
+            }
+            if (remaining == 0 || finished) {
+                finished = true;
+                return -1;
+            }
+            try {
+                var n = connection.read(into, offset, (int) Math.min(length, remaining));
+                if (n < 0) {
+                    if (remaining != Long.MAX_VALUE) {
+                        throw new IOException("connection closed before the body's end");
+                    }
+                    finished = true;
+                    return -1;
+                }
+                if (remaining != Long.MAX_VALUE) {
+                    remaining -= n;
+                    finished = remaining == 0;
+                }
+                return n;
+            } catch (IOException e) {
+                throw closed(e);
+            }
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (int) Math.min(remaining, Math.max(0, connection.limit - connection.position));
+        }
+    }
+
+    /** A body in {@code Transfer-Encoding: chunked}, as streamed answers come. */
+    private final class ChunkedBody extends Body {
+        private long chunkLeft;
+
+        ChunkedBody(Connection connection, boolean keep) {
+            super(connection, keep);
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) throws IOException {
+            if (released) {
+                throw new IOException("body closed");
+            }
+            if (finished) {
+                return -1;
+            }
+            try {
+                if (chunkLeft == 0) {
+                    chunkLeft = nextChunk();
+                    if (chunkLeft == 0) {
+                        // Trailers, if any, then the empty line.
+                        readHeaders(connection, Headers.builder(), new Framing());
+                        finished = true;
+                        return -1;
+                    }
+                }
+                var n = connection.read(into, offset, (int) Math.min(length, chunkLeft));
+                if (n < 0) {
+                    throw new IOException("connection closed in a chunk");
+                }
+                chunkLeft -= n;
+                if (chunkLeft == 0) {
+                    var end = connection.readLine();
+                    if (end == null || !end.isEmpty()) {
+                        throw new IOException("malformed chunk end");
+                    }
+                }
+                return n;
+            } catch (IOException e) {
+                throw closed(e);
+            }
+        }
+
+        private long nextChunk() throws IOException {
+            var line = connection.readLine();
+            if (line == null) {
+                throw new IOException("connection closed before a chunk");
+            }
+            var semicolon = line.indexOf(';');
+            var hex = (semicolon >= 0 ? line.substring(0, semicolon) : line).trim();
+            if (hex.isEmpty() || hex.length() > 15) {
+                throw new IOException("malformed chunk size");
+            }
+            try {
+                var size = Long.parseLong(hex, 16);
+                if (size < 0) {
+                    throw new IOException("malformed chunk size");
+                }
+                return size;
+            } catch (NumberFormatException e) {
+                throw new IOException("malformed chunk size");
+            }
+        }
+
+        @Override
+        public int available() {
+            return (int) Math.min(chunkLeft, Math.max(0, connection.limit - connection.position));
+        }
+    }
+
+    private record Response(int statusCode, Headers headers, InputStream body) implements HttpResponse {
+
+        @Override
+        public void close() {
+            try {
+                body.close();
+            } catch (IOException e) {
+                // Released or closed either way.
+            }
+        }
+    }
+}
