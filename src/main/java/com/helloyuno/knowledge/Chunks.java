@@ -1,6 +1,5 @@
 package com.helloyuno.knowledge;
 
-import com.pgvector.PGvector;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -158,7 +157,7 @@ class Chunks {
 
     /** The site's chunks nearest to a vector, by cosine distance, among those embedded with this model. */
     List<Hit> nearest(String siteId, float[] vector, String model, int limit, Scan scan, int rerank, int efSearch) {
-        var query = new PGvector(vector);
+        var query = HalfVectors.parameter(vector);
         return switch (scan) {
             case EXACT ->
                 jdbc.sql(EXACT_SCAN)
@@ -384,7 +383,7 @@ class Chunks {
         var rows = new ArrayList<Object[]>(chunks.size());
         for (int i = 0; i < chunks.size(); i++) {
             rows.add(new Object[] {
-                new PGvector(vectors.get(i)), model, chunks.get(i).id()
+                HalfVectors.parameter(vectors.get(i)), model, chunks.get(i).id()
             });
         }
         template.batchUpdate("UPDATE chunks SET embedding = ?, embedding_model = ? WHERE id = ?", rows);

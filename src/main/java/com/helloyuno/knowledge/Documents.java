@@ -1,6 +1,5 @@
 package com.helloyuno.knowledge;
 
-import com.pgvector.PGvector;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -123,7 +122,7 @@ class Documents {
                 ps.setString(7, draft.content());
                 ps.setInt(8, draft.tokens());
                 if (vectors != null) {
-                    ps.setObject(9, new PGvector(vectors.get(draft.ordinal())));
+                    ps.setObject(9, HalfVectors.parameter(vectors.get(draft.ordinal())));
                     ps.setString(10, model);
                 } else {
                     ps.setNull(9, Types.OTHER);

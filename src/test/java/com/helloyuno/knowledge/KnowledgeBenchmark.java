@@ -126,7 +126,9 @@ public final class KnowledgeBenchmark {
                     fmt(seconds(start)),
                     jdbc.queryForObject("SELECT pg_size_pretty(pg_database_size(current_database()))", String.class));
             ingest(context.getBean(Ingestion.class), corpus, ingestDocuments, fake);
-            retrieve(context.getBean(Retriever.class), corpus, questionsPerBucket, searchers);
+            if (questionsPerBucket > 0) {
+                retrieve(context.getBean(Retriever.class), corpus, questionsPerBucket, searchers);
+            }
         }
     }
 
@@ -306,19 +308,49 @@ public final class KnowledgeBenchmark {
 
     // ---------------------------------------------------------------------------------- ingest
 
+    /** Documents ingested before the clock starts: the ingest path compiled and its pools open. */
+    private static final int INGEST_WARM_UP = 100;
+
     private static void ingest(Ingestion ingestion, Corpus corpus, int documents, FakeOpenAi fake) {
+        if (documents == 0) {
+            return;
+        }
         var random = new Random(13);
+        var warmUp = documents(corpus, INGEST_WARM_UP, 200_000, random);
+        var texts = documents(corpus, documents, 100_000, random);
+        // The fake server makes a direction per new word, a cost of the fake and not of ingestion: it
+        // meets every word of these documents once before the clock starts.
+        for (var document : texts) {
+            FakeOpenAi.vector(document[1], 1536);
+        }
+        ingestAll(ingestion, warmUp);
+        var before = fake.embeddingRequests().size();
+        var start = System.nanoTime();
+        var chunks = ingestAll(ingestion, texts);
+        var elapsed = seconds(start);
+        log.info(
+                "INGEST {} documents, {} chunks, indexes in place: {} s, {} chunks/s ({} embedding requests; after {} documents of warm-up)",
+                documents,
+                chunks,
+                fmt(elapsed),
+                fmt(chunks / elapsed),
+                fake.embeddingRequests().size() - before,
+                INGEST_WARM_UP);
+    }
+
+    /** Documents of ten sections each, in random sites, each with a line of this run's own. */
+    private static List<String[]> documents(Corpus corpus, int count, int firstOrdinal, Random random) {
         var texts = new ArrayList<String[]>();
-        for (int d = 0; d < documents; d++) {
+        for (int d = 0; d < count; d++) {
             var site = random.nextInt(corpus.sites);
             // A line of this run's own, so that a rerun on the same database stores them again.
             var text = new StringBuilder("# ")
-                    .append(corpus.title(site, 100_000 + d))
+                    .append(corpus.title(site, firstOrdinal + d))
                     .append("\n\nRevision ")
                     .append(System.nanoTime())
                     .append("\n\n");
             for (int section = 0; section < 10; section++) {
-                var chunk = corpus.chunk(site, 100_000 + d * 10 + section);
+                var chunk = corpus.chunk(site, firstOrdinal + d * 10 + section);
                 text.append("## ")
                         .append(chunk.heading())
                         .append("\n\n")
@@ -327,14 +359,12 @@ public final class KnowledgeBenchmark {
             }
             texts.add(new String[] {corpus.siteId(site), text.toString()});
         }
-        // The fake server makes a direction per new word, a cost of the fake and not of ingestion: it
-        // meets every word of these documents once before the clock starts.
-        for (var document : texts) {
-            FakeOpenAi.vector(document[1], 1536);
-        }
+        return texts;
+    }
+
+    /** Four at a time, as a crawl's workers do; returns the chunks stored. */
+    private static int ingestAll(Ingestion ingestion, List<String[]> texts) {
         var chunks = new AtomicInteger();
-        var before = fake.embeddingRequests().size();
-        var start = System.nanoTime();
         try (var pool = Executors.newFixedThreadPool(4)) {
             for (var document : texts) {
                 pool.submit(() -> chunks.addAndGet(ingestion
@@ -342,14 +372,7 @@ public final class KnowledgeBenchmark {
                         .chunks()));
             }
         }
-        var elapsed = seconds(start);
-        log.info(
-                "INGEST {} documents, {} chunks, indexes in place: {} s, {} chunks/s ({} embedding requests)",
-                documents,
-                chunks.get(),
-                fmt(elapsed),
-                fmt(chunks.get() / elapsed),
-                fake.embeddingRequests().size() - before);
+        return chunks.get();
     }
 
     // ---------------------------------------------------------------------------------- retrieval
