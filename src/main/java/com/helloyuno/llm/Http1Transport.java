@@ -16,6 +16,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * driven by one selector thread per client (registrations, wake-ups, hand-offs between threads),
  * which was a quarter of the service's CPU per answer in the chat benchmark's profile (README,
  * "Benchmarks"). A virtual thread blocking on a socket costs a park and an epoll registration, and
- * an open stream holds one 4 kB buffer here. What it gives up: HTTP/2 (each call in flight holds a
+ * an open stream holds one 4 kB read buffer here. What it gives up: HTTP/2 (each call in flight holds a
  * connection of its own; providers serve HTTP/1.1 and the pool keeps connections warm) and
  * proxies: {@link OpenAiClients} keeps the JDK transport when the JVM's proxy settings name a
  * proxy for the provider.
@@ -160,9 +161,13 @@ final class Http1Transport implements HttpClient {
     private HttpResponse send(Connection connection, byte[] head, byte @Nullable [] body) throws IOException {
         String status;
         try {
-            connection.out.write(head);
-            if (body != null) {
-                connection.out.write(body);
+            // One write, one packet for a small request; no write buffer kept per connection.
+            if (body == null) {
+                connection.out.write(head);
+            } else {
+                var whole = Arrays.copyOf(head, head.length + body.length);
+                System.arraycopy(body, 0, whole, head.length, body.length);
+                connection.out.write(whole);
             }
             connection.out.flush();
             status = connection.readLine();
@@ -434,7 +439,7 @@ final class Http1Transport implements HttpClient {
             this.origin = origin;
             this.socket = socket;
             this.in = socket.getInputStream();
-            this.out = new java.io.BufferedOutputStream(socket.getOutputStream(), BUFFER);
+            this.out = socket.getOutputStream();
         }
 
         /** Whether an idle connection has nothing unread: a byte the server sent unasked means trouble. */
@@ -535,9 +540,10 @@ final class Http1Transport implements HttpClient {
             this.keep = keep;
         }
 
+        private final byte[] one = new byte[1];
+
         @Override
         public int read() throws IOException {
-            var one = new byte[1];
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 

@@ -1,9 +1,7 @@
 package com.helloyuno.llm;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -103,11 +101,11 @@ final class ProviderWire {
      * onUsage}. Stops at {@code [DONE]}; an {@code error} member ends it with {@link StreamError}.
      */
     static void stream(InputStream body, Consumer<String> onText, Consumer<ReportedUsage> onUsage) throws IOException {
-        var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 8192);
+        var lines = new Lines(body);
         var data = new StringBuilder();
         var hasData = false;
         String line;
-        while ((line = reader.readLine()) != null) {
+        while ((line = lines.next()) != null) {
             if (line.isEmpty()) {
                 if (hasData) {
                     var message = data.toString();
@@ -133,6 +131,9 @@ final class ProviderWire {
             if (value.startsWith(" ")) {
                 value = value.substring(1);
             }
+            if (data.length() + value.length() > MAX_EVENT_CHARS) {
+                throw new Unreadable("a stream event longer than " + MAX_EVENT_CHARS + " characters");
+            }
             if (hasData) {
                 data.append('\n');
             }
@@ -140,6 +141,61 @@ final class ProviderWire {
             hasData = true;
         }
         // A last event without its blank line is dropped, as the standard says and openai-java does.
+    }
+
+    /** The longest line or event read from a stream: a chunk is a few hundred bytes. */
+    static final int MAX_EVENT_CHARS = 1 << 20;
+
+    /**
+     * A stream's lines (ended by CR, LF or CRLF, as server-sent events are), decoded as UTF-8 one
+     * line at a time. Instead of a {@code BufferedReader} over an {@code InputStreamReader}, which
+     * hold 16 kB of chars and 8 kB of bytes for every open stream (most of what an idle stream
+     * keeps, with hundreds open), this holds 512 bytes and the line being read.
+     */
+    static final class Lines {
+        private final InputStream in;
+        private final byte[] buffer = new byte[512];
+        private int position;
+        private int limit;
+        private byte[] line = new byte[256];
+        private boolean afterCarriageReturn;
+
+        Lines(InputStream in) {
+            this.in = in;
+        }
+
+        @Nullable
+        String next() throws IOException {
+            var length = 0;
+            while (true) {
+                if (position == limit) {
+                    limit = in.read(buffer, 0, buffer.length);
+                    position = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        return length > 0 ? new String(line, 0, length, StandardCharsets.UTF_8) : null;
+                    }
+                }
+                var b = buffer[position++];
+                if (afterCarriageReturn) {
+                    afterCarriageReturn = false;
+                    if (b == '\n') {
+                        continue;
+                    }
+                }
+                if (b == '\n' || b == '\r') {
+                    afterCarriageReturn = b == '\r';
+                    return new String(line, 0, length, StandardCharsets.UTF_8);
+                }
+                if (length == line.length) {
+                    if (length >= MAX_EVENT_CHARS) {
+                        throw new Unreadable("a stream line longer than " + MAX_EVENT_CHARS + " bytes");
+                    }
+                    line = java.util.Arrays.copyOf(line, Math.min(MAX_EVENT_CHARS, length * 2));
+                }
+                line[length++] = b;
+            }
+        }
     }
 
     private static void chunk(String message, Consumer<String> onText, Consumer<ReportedUsage> onUsage) {

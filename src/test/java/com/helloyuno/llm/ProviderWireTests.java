@@ -55,6 +55,43 @@ class ProviderWireTests {
     }
 
     @Test
+    void linesEndInCrLfCrOrLfAndCharactersSplitAcrossReadsStayWhole() throws IOException {
+        // 600 bytes of text before a two-byte character: it straddles the reader's 512-byte reads.
+        var padding = "x".repeat(600);
+        var streamed = stream("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\r\n\r\n"
+                + "data: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\r\r"
+                + "data: {\"choices\":[{\"delta\":{\"content\":\"" + padding + "é€😀\"}}]}\n\n"
+                + "data: [DONE]\r\n\r\n");
+
+        assertThat(streamed.texts()).containsExactly("a", "b", padding + "é€😀");
+    }
+
+    @Test
+    void aProviderLineWithoutEndIsRefusedAtTheLimitNotBuffered() {
+        var endless = new InputStream() {
+            long served;
+
+            @Override
+            public int read() {
+                served++;
+                return 'a';
+            }
+
+            @Override
+            public int read(byte[] into, int offset, int length) {
+                java.util.Arrays.fill(into, offset, offset + length, (byte) 'a');
+                served += length;
+                return length;
+            }
+        };
+
+        assertThatThrownBy(() -> ProviderWire.stream(endless, text -> {}, usage -> {}))
+                .isInstanceOf(ProviderWire.Unreadable.class)
+                .hasMessageContaining("longer than");
+        assertThat(endless.served).isLessThan(ProviderWire.MAX_EVENT_CHARS + 1024L);
+    }
+
+    @Test
     void dataOverSeveralLinesIsOneEventAndAnEventWithoutItsBlankLineIsDropped() throws IOException {
         var streamed = stream("data: {\"choices\":\ndata: [{\"delta\":{\"content\":\"joined\"}}]}\n\n"
                 + "data: {\"choices\":[{\"delta\":{\"content\":\"cut off\"}}]}\n");
