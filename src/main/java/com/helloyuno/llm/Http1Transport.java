@@ -49,15 +49,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A pooled connection the server has closed meanwhile fails on its first write or read; the
  * request is then sent once more on a new connection, as browsers and OkHttp do, since the server
- * answered nothing. A response is read only within limits ({@link #MAX_LINE}, {@link
- * #MAX_HEADERS}): a broken or hostile upstream cannot make us buffer without bound.
+ * answered nothing. A response is read only within limits ({@link TransportSettings}): a broken or hostile upstream cannot make us buffer without bound.
  */
 final class Http1Transport implements HttpClient {
-
-    /** The longest status or header line read from a provider. */
-    static final int MAX_LINE = 16 * 1024;
-    /** The most header lines read from a provider in one response. */
-    static final int MAX_HEADERS = 256;
 
     private static final int BUFFER = 4096;
     /** Headers this transport writes itself. */
@@ -68,35 +62,24 @@ final class Http1Transport implements HttpClient {
     private final SSLSocketFactory tls;
     private final int maxIdlePerOrigin;
     private final Duration keepAlive;
+    private final int maxLine;
+    private final int maxHeaders;
     private final ConcurrentHashMap<Origin, Idle> idle = new ConcurrentHashMap<>();
     private final ExecutorService async = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean closed;
 
-    /**
-     * @param maxIdlePerOrigin connections kept open between calls to one provider; more are closed
-     * @param keepAlive how long an unused connection is kept: below the servers' own idle time-out,
-     *     so a kept one is rarely found closed
-     */
-    Http1Transport(
-            Duration connectTimeout,
-            Duration readTimeout,
-            SSLSocketFactory tls,
-            int maxIdlePerOrigin,
-            Duration keepAlive) {
+    Http1Transport(Duration connectTimeout, Duration readTimeout, SSLSocketFactory tls, TransportSettings settings) {
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         this.tls = tls;
-        this.maxIdlePerOrigin = maxIdlePerOrigin;
-        this.keepAlive = keepAlive;
+        this.maxIdlePerOrigin = settings.maxIdleConnections();
+        this.keepAlive = settings.keepAlive();
+        this.maxLine = settings.maxResponseLine();
+        this.maxHeaders = settings.maxResponseHeaders();
     }
 
-    Http1Transport(Duration connectTimeout, Duration readTimeout) {
-        this(
-                connectTimeout,
-                readTimeout,
-                (SSLSocketFactory) SSLSocketFactory.getDefault(),
-                256,
-                Duration.ofSeconds(20));
+    Http1Transport(Duration connectTimeout, Duration readTimeout, TransportSettings settings) {
+        this(connectTimeout, readTimeout, (SSLSocketFactory) SSLSocketFactory.getDefault(), settings);
     }
 
     @Override
@@ -226,8 +209,7 @@ final class Http1Transport implements HttpClient {
         boolean close;
     }
 
-    private static void readHeaders(Connection connection, Headers.Builder headers, Framing framing)
-            throws IOException {
+    private void readHeaders(Connection connection, Headers.Builder headers, Framing framing) throws IOException {
         for (int count = 0; ; count++) {
             var line = connection.readLine();
             if (line == null) {
@@ -236,8 +218,8 @@ final class Http1Transport implements HttpClient {
             if (line.isEmpty()) {
                 return;
             }
-            if (count >= MAX_HEADERS) {
-                throw new IOException("more than " + MAX_HEADERS + " response headers");
+            if (count >= maxHeaders) {
+                throw new IOException("more than " + maxHeaders + " response headers");
             }
             var colon = line.indexOf(':');
             if (colon <= 0) {
@@ -366,7 +348,7 @@ final class Http1Transport implements HttpClient {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
             socket.connect(new InetSocketAddress(origin.address(), origin.port()), (int) connectTimeout.toMillis());
             if (!origin.tls()) {
-                return new Connection(origin, socket);
+                return new Connection(origin, socket, maxLine);
             }
             var secure = (SSLSocket) tls.createSocket(socket, origin.address(), origin.port(), true);
             SSLParameters parameters = secure.getSSLParameters();
@@ -375,7 +357,7 @@ final class Http1Transport implements HttpClient {
             parameters.setApplicationProtocols(new String[] {"http/1.1"});
             secure.setSSLParameters(parameters);
             secure.startHandshake();
-            return new Connection(origin, secure);
+            return new Connection(origin, secure, maxLine);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -427,6 +409,7 @@ final class Http1Transport implements HttpClient {
     /** One socket, its read buffer and where it goes. */
     private static final class Connection {
         final Origin origin;
+        final int maxLine;
         final Socket socket;
         final InputStream in;
         final OutputStream out;
@@ -435,8 +418,9 @@ final class Http1Transport implements HttpClient {
         int limit;
         long idleSince;
 
-        Connection(Origin origin, Socket socket) throws IOException {
+        Connection(Origin origin, Socket socket, int maxLine) throws IOException {
             this.origin = origin;
+            this.maxLine = maxLine;
             this.socket = socket;
             this.in = socket.getInputStream();
             this.out = socket.getOutputStream();
@@ -508,8 +492,8 @@ final class Http1Transport implements HttpClient {
                     }
                     return line.toString();
                 }
-                if (line.length() >= MAX_LINE) {
-                    throw new IOException("response line longer than " + MAX_LINE + " bytes");
+                if (line.length() >= maxLine) {
+                    throw new IOException("response line longer than " + maxLine + " bytes");
                 }
                 line.append((char) c);
             }

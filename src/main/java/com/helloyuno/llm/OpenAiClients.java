@@ -22,9 +22,14 @@ class OpenAiClients implements DisposableBean {
     private final @Nullable OpenAIClient client;
 
     OpenAiClients(LlmSettings settings) {
+        this(settings, TransportSettings.defaults());
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    OpenAiClients(LlmSettings settings, TransportSettings transport) {
         this.client = settings.online()
                 ? new OpenAIClientImpl(ClientOptions.builder()
-                        .httpClient(transport(settings))
+                        .httpClient(transport(settings, transport))
                         .apiKey(settings.openaiApiKey())
                         .baseUrl(settings.baseUrl().toString())
                         .timeout(settings.timeout())
@@ -38,12 +43,12 @@ class OpenAiClients implements DisposableBean {
      * settings ({@code https.proxyHost}, ...) send the provider's address through a proxy, which
      * only the JDK's client speaks to.
      */
-    static HttpClient transport(LlmSettings settings) {
+    static HttpClient transport(LlmSettings settings, TransportSettings transport) {
         var proxies = ProxySelector.getDefault();
         var direct = proxies == null
                 || proxies.select(settings.baseUrl()).stream().allMatch(p -> p.type() == Proxy.Type.DIRECT);
         return direct
-                ? new Http1Transport(settings.timeout(), settings.timeout())
+                ? new Http1Transport(settings.timeout(), settings.timeout(), transport)
                 : new JdkHttpTransport(settings.timeout());
     }
 

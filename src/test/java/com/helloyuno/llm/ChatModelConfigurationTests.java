@@ -64,7 +64,7 @@ class ChatModelConfigurationTests {
         assertThat(ChatMessage.Role.fromVisitor("USER")).isEmpty();
     }
 
-    @EnableConfigurationProperties({LlmSettings.class, AdmissionSettings.class})
+    @EnableConfigurationProperties({LlmSettings.class, AdmissionSettings.class, TransportSettings.class})
     @Import({OpenAiClients.class, ChatModelConfiguration.class, ModelAdmission.class})
     static class Config {
         @Bean

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 class Http1TransportTests {
 
     private final List<AutoCloseable> closing = new ArrayList<>();
-    private Http1Transport transport = new Http1Transport(Duration.ofSeconds(2), Duration.ofSeconds(10));
+    private Http1Transport transport =
+            new Http1Transport(Duration.ofSeconds(2), Duration.ofSeconds(10), TransportSettings.defaults());
 
     @AfterEach
     void close() throws Exception {
@@ -197,7 +198,7 @@ class Http1TransportTests {
     @Test
     void theReadTimeoutEndsACallOnAPlatformThread() throws Exception {
         transport.close();
-        transport = new Http1Transport(Duration.ofSeconds(2), Duration.ofMillis(300));
+        transport = new Http1Transport(Duration.ofSeconds(2), Duration.ofMillis(300), TransportSettings.defaults());
         var server = server((in, out) -> {
             readRequest(in);
             await(new CountDownLatch(1));
@@ -225,15 +226,45 @@ class Http1TransportTests {
         });
         var longLine = server((in, out) -> {
             readRequest(in);
-            write(out, "HTTP/1.1 200 OK\r\nX-Long: " + "a".repeat(Http1Transport.MAX_LINE + 10) + "\r\n\r\n");
+            write(
+                    out,
+                    "HTTP/1.1 200 OK\r\nX-Long: "
+                            + "a".repeat(TransportSettings.defaults().maxResponseLine() + 10) + "\r\n\r\n");
         });
 
         assertThatThrownBy(() -> transport.execute(post(server.url("/v1/x"), "{}"), options()))
                 .isInstanceOf(OpenAIIoException.class)
-                .hasRootCauseMessage("more than " + Http1Transport.MAX_HEADERS + " response headers");
+                .hasRootCauseMessage(
+                        "more than " + TransportSettings.defaults().maxResponseHeaders() + " response headers");
         assertThatThrownBy(() -> transport.execute(post(longLine.url("/v1/x"), "{}"), options()))
                 .isInstanceOf(OpenAIIoException.class)
-                .hasRootCauseMessage("response line longer than " + Http1Transport.MAX_LINE + " bytes");
+                .hasRootCauseMessage("response line longer than "
+                        + TransportSettings.defaults().maxResponseLine() + " bytes");
+    }
+
+    @Test
+    void theHeaderLimitsAreTheConfiguredOnes() throws Exception {
+        var server = server((in, out) -> {
+            while (readRequest(in) != null) {
+                var head = new StringBuilder("HTTP/1.1 200 OK\r\n");
+                for (int i = 0; i < 30; i++) {
+                    head.append("X-H-").append(i).append(": v\r\n");
+                }
+                write(out, head.append("Content-Length: 2\r\n\r\nok").toString());
+            }
+        });
+        var strict = new Http1Transport(
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                new TransportSettings(8, Duration.ofSeconds(20), 1024, 20));
+        closing.add(strict);
+
+        try (var response = transport.execute(post(server.url("/v1/x"), "{}"), options())) {
+            assertThat(text(response)).isEqualTo("ok");
+        }
+        assertThatThrownBy(() -> strict.execute(post(server.url("/v1/x"), "{}"), options()))
+                .isInstanceOf(OpenAIIoException.class)
+                .hasRootCauseMessage("more than 20 response headers");
     }
 
     @Test
@@ -337,10 +368,9 @@ class Http1TransportTests {
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(5),
                 clientContext.getSocketFactory(),
-                8,
-                Duration.ofSeconds(20));
+                TransportSettings.defaults());
         closing.add(trusting);
-        var defaults = new Http1Transport(Duration.ofSeconds(2), Duration.ofSeconds(5));
+        var defaults = new Http1Transport(Duration.ofSeconds(2), Duration.ofSeconds(5), TransportSettings.defaults());
         closing.add(defaults);
 
         try (var response = trusting.execute(post("https://localhost:" + server.port() + "/v1", "{}"), options())) {
@@ -361,9 +391,11 @@ class Http1TransportTests {
         try {
             java.net.ProxySelector.setDefault(
                     java.net.ProxySelector.of(java.net.InetSocketAddress.createUnresolved("proxy.internal", 3128)));
-            assertThat(OpenAiClients.transport(settings())).isInstanceOf(JdkHttpTransport.class);
+            assertThat(OpenAiClients.transport(settings(), TransportSettings.defaults()))
+                    .isInstanceOf(JdkHttpTransport.class);
             java.net.ProxySelector.setDefault(null);
-            assertThat(OpenAiClients.transport(settings())).isInstanceOf(Http1Transport.class);
+            assertThat(OpenAiClients.transport(settings(), TransportSettings.defaults()))
+                    .isInstanceOf(Http1Transport.class);
         } finally {
             java.net.ProxySelector.setDefault(previous);
         }

@@ -1,0 +1,30 @@
+package com.helloyuno.llm;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The connections to the model provider ({@link Http1Transport}).
+ *
+ * @param maxIdleConnections connections kept open between calls; more are closed when released
+ * @param keepAlive how long an unused connection is kept, below the providers' own idle time-outs
+ * @param maxResponseLine the longest status or header line read from the provider
+ * @param maxResponseHeaders the most header lines read in one response
+ */
+@Validated
+@ConfigurationProperties("yuno.llm.transport")
+record TransportSettings(
+        @Min(0) @DefaultValue("256") int maxIdleConnections,
+        @NotNull @DefaultValue("20s") Duration keepAlive,
+        @Min(1024) @Max(1 << 20) @DefaultValue("16384") int maxResponseLine,
+        @Min(16) @Max(10_000) @DefaultValue("256") int maxResponseHeaders) {
+
+    static TransportSettings defaults() {
+        return new TransportSettings(256, Duration.ofSeconds(20), 16_384, 256);
+    }
+}
