@@ -45,15 +45,25 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Deadlines: {@link OpenAiChatModel} and {@link Attempts} interrupt an overrunning call; on a
  * virtual thread that closes the socket and ends the blocked read at once. {@code readTimeout}
- * (the whole call's deadline) also bounds every read, for callers on platform threads.
+ * (the call's deadline) also bounds each read, for callers on platform threads (a write to a
+ * server that stopped reading is not bounded there; the model calls run on virtual threads).
  *
- * <p>A pooled connection the server has closed meanwhile fails on its first write or read; the
- * request is then sent once more on a new connection, as browsers and OkHttp do, since the server
- * answered nothing. A response is read only within limits ({@link TransportSettings}): a broken or hostile upstream cannot make us buffer without bound.
+ * <p>A pooled connection the server closed while it was idle ends at once, without a byte, when
+ * the next request is sent on it; that request is then sent once more on a new connection.
+ * Nothing else is sent twice: not after a time-out, nor when the server took the request and went
+ * away (see {@code send}), since a POST run twice is a second billed completion. Framing follows
+ * RFC 9112: a response whose framing is ambiguous (both Transfer-Encoding and Content-Length, two
+ * different lengths, a coding other than chunked last) is read to the connection's end or
+ * refused, and its connection never reused, so one response cannot leak into the next. A response's head is read only within limits
+ * ({@link TransportSettings}): a broken or hostile upstream cannot make us buffer without bound.
  */
 final class Http1Transport implements HttpClient {
 
     private static final int BUFFER = 4096;
+    /** The most of a body's rest read on closing it, to keep its connection. */
+    private static final long DRAIN_MAX = 64 * 1024;
+    /** How long closing waits for a body's rest, per read. */
+    private static final Duration DRAIN_WAIT = Duration.ofMillis(50);
     /** Headers this transport writes itself. */
     private static final Set<String> OWN = Set.of("connection", "content-length", "host", "transfer-encoding");
 
@@ -104,7 +114,11 @@ final class Http1Transport implements HttpClient {
 
     @Override
     public CompletableFuture<HttpResponse> executeAsync(HttpRequest request, RequestOptions requestOptions) {
-        return CompletableFuture.supplyAsync(() -> execute(request, requestOptions), async);
+        try {
+            return CompletableFuture.supplyAsync(() -> execute(request, requestOptions), async);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new OpenAIIoException("Transport closed", e));
+        }
     }
 
     @Override
@@ -124,12 +138,15 @@ final class Http1Transport implements HttpClient {
         if (pooled != null) {
             try {
                 return send(pooled, head, body);
-            } catch (IOException e) {
+            } catch (NothingAnswered e) {
                 pooled.close();
-                if (!(e instanceof NothingAnswered) || Thread.currentThread().isInterrupted()) {
+                if (Thread.currentThread().isInterrupted()) {
                     throw e;
                 }
-                // The server closed the kept connection meanwhile: once more, on a new one.
+                // The server had closed the kept connection: once more, on a new one.
+            } catch (IOException | RuntimeException e) {
+                pooled.close();
+                throw e;
             }
         }
         var fresh = connect(origin);
@@ -141,6 +158,14 @@ final class Http1Transport implements HttpClient {
         }
     }
 
+    /**
+     * Sends a request and reads its response's head. Only a request that certainly went unread
+     * fails with {@link NothingAnswered}: its write failed, or the connection ended (closed or
+     * reset, not timed out) before a single byte of an answer and within {@link #STALE_WITHIN} of
+     * the write, which is how a kept connection the server closed while it was idle answers. A
+     * server that took the request and then went silent or away is not asked again: a POST must
+     * not be run twice (a second billed completion).
+     */
     private HttpResponse send(Connection connection, byte[] head, byte @Nullable [] body) throws IOException {
         String status;
         try {
@@ -153,17 +178,30 @@ final class Http1Transport implements HttpClient {
                 connection.out.write(whole);
             }
             connection.out.flush();
-            status = connection.readLine();
         } catch (IOException e) {
             throw new NothingAnswered(e);
         }
+        var sent = System.nanoTime();
+        var before = connection.received;
+        try {
+            status = connection.readLine();
+        } catch (java.net.SocketTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            throw unanswered(connection, before, sent) ? new NothingAnswered(e) : e;
+        }
         if (status == null) {
-            throw new NothingAnswered(new IOException("connection closed before a response"));
+            var closed = new IOException("connection closed before a response");
+            throw unanswered(connection, before, sent) ? new NothingAnswered(closed) : closed;
         }
         var code = statusCode(status);
         var headers = Headers.builder();
         var framing = new Framing();
-        while (code >= 100 && code < 200) {
+        for (int interim = 0; code >= 100 && code < 200; interim++) {
+            // 100 Continue, 103 Early Hints: skipped. 101 would switch protocols: not ours.
+            if (code == 101 || interim >= MAX_INTERIM) {
+                throw new IOException("unexpected interim response " + code);
+            }
             readHeaders(connection, Headers.builder(), new Framing());
             status = connection.readLine();
             if (status == null) {
@@ -172,18 +210,32 @@ final class Http1Transport implements HttpClient {
             code = statusCode(status);
         }
         readHeaders(connection, headers, framing);
-        var keep = !framing.close && status.startsWith("HTTP/1.1");
+        // RFC 9112 6.3: a transfer coding decides the framing; with a Content-Length beside it the
+        // message may be an attempt at smuggling, so the connection is not used again.
+        var keep = !framing.close && status.startsWith("HTTP/1.1") && !(framing.coded && framing.length >= 0);
         InputStream stream;
         if (code == 204 || code == 304) {
             stream = new FixedBody(connection, 0, keep);
-        } else if (framing.chunked) {
-            stream = new ChunkedBody(connection, keep);
+        } else if (framing.coded) {
+            stream = framing.chunked
+                    ? new ChunkedBody(connection, keep)
+                    : new FixedBody(connection, Long.MAX_VALUE, false);
         } else if (framing.length >= 0) {
             stream = new FixedBody(connection, framing.length, keep);
         } else {
             stream = new FixedBody(connection, Long.MAX_VALUE, false);
         }
         return new Response(code, headers.build(), stream);
+    }
+
+    /** How soon after the write a kept connection's end shows it was stale, not that the server failed. */
+    static final Duration STALE_WITHIN = Duration.ofSeconds(1);
+
+    /** Interim (1xx) responses read before the final one at most. */
+    private static final int MAX_INTERIM = 10;
+
+    private static boolean unanswered(Connection connection, long receivedBefore, long sentAt) {
+        return connection.received == receivedBefore && System.nanoTime() - sentAt < STALE_WITHIN.toNanos();
     }
 
     private static int statusCode(String line) throws IOException {
@@ -205,7 +257,11 @@ final class Http1Transport implements HttpClient {
     /** How a response's body is delimited and whether its connection can be kept. */
     private static final class Framing {
         long length = -1;
+        /** A Transfer-Encoding was given. */
+        boolean coded;
+        /** ... and its last coding is chunked. */
         boolean chunked;
+
         boolean close;
     }
 
@@ -222,27 +278,50 @@ final class Http1Transport implements HttpClient {
                 throw new IOException("more than " + maxHeaders + " response headers");
             }
             var colon = line.indexOf(':');
-            if (colon <= 0) {
+            // No white space before the colon (RFC 9112 5.1): a name that differs only by it is how
+            // two parsers are made to disagree on a message's framing.
+            if (colon <= 0 || Character.isWhitespace(line.charAt(colon - 1))) {
                 throw new IOException("malformed response header");
             }
-            var name = line.substring(0, colon).trim();
+            var name = line.substring(0, colon);
             var value = line.substring(colon + 1).trim();
             headers.put(name, value);
             if (name.equalsIgnoreCase("content-length")) {
-                try {
-                    framing.length = Long.parseLong(value);
-                } catch (NumberFormatException e) {
-                    throw new IOException("malformed Content-Length");
+                var length = digits(value, 10, "malformed Content-Length");
+                if (framing.length >= 0 && framing.length != length) {
+                    throw new IOException("conflicting Content-Length");
                 }
-                if (framing.length < 0) {
-                    throw new IOException("malformed Content-Length");
-                }
+                framing.length = length;
             } else if (name.equalsIgnoreCase("transfer-encoding")) {
-                framing.chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
+                // Codings add up over lines; the message is chunked only if chunked is the last.
+                for (var coding : value.split(",")) {
+                    if (!coding.isBlank()) {
+                        framing.coded = true;
+                        framing.chunked = coding.strip().equalsIgnoreCase("chunked");
+                    }
+                }
             } else if (name.equalsIgnoreCase("connection")) {
-                framing.close = value.toLowerCase(Locale.ROOT).contains("close");
+                for (var option : value.split(",")) {
+                    framing.close |= option.strip().equalsIgnoreCase("close");
+                }
             }
         }
+    }
+
+    /** A number of digits only (no sign, no space), as HTTP writes lengths. */
+    static long digits(String text, int radix, String malformed) throws IOException {
+        if (text.isEmpty() || text.length() > 15) {
+            throw new IOException(malformed);
+        }
+        var value = 0L;
+        for (int i = 0; i < text.length(); i++) {
+            var digit = Character.digit(text.charAt(i), radix);
+            if (digit < 0) {
+                throw new IOException(malformed);
+            }
+            value = value * radix + digit;
+        }
+        return value;
     }
 
     private static byte[] head(HttpRequest request, URI uri, Origin origin, byte @Nullable [] bytes)
@@ -336,9 +415,24 @@ final class Http1Transport implements HttpClient {
             connection.close();
             return;
         }
-        connection.idleSince = System.nanoTime();
-        // Most recently used first: the warmest connections are reused, the oldest age out.
+        var now = System.nanoTime();
+        connection.idleSince = now;
+        // Most recently used first: the warmest connections are reused, the oldest age out, and
+        // those that did are closed from the tail here rather than left open until reached.
         pool.connections.offerFirst(connection);
+        for (int i = 0; i < 4; i++) {
+            var oldest = pool.connections.peekLast();
+            if (oldest == null
+                    || now - oldest.idleSince < keepAlive.toNanos()
+                    || !pool.connections.removeLastOccurrence(oldest)) {
+                break;
+            }
+            pool.count.decrementAndGet();
+            oldest.close();
+        }
+        if (closed) {
+            pool.closeAll(); // close() ran meanwhile
+        }
     }
 
     private Connection connect(Origin origin) throws IOException {
@@ -417,6 +511,8 @@ final class Http1Transport implements HttpClient {
         int position;
         int limit;
         long idleSince;
+        /** Bytes read from the socket so far. */
+        long received;
 
         Connection(Origin origin, Socket socket, int maxLine) throws IOException {
             this.origin = origin;
@@ -445,6 +541,7 @@ final class Http1Transport implements HttpClient {
             if (n <= 0) {
                 return false;
             }
+            received += n;
             position = 0;
             limit = n;
             return true;
@@ -458,10 +555,17 @@ final class Http1Transport implements HttpClient {
         }
 
         int read(byte[] into, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
             if (position == limit) {
                 if (length >= buffer.length) {
                     // A large read goes straight from the socket.
-                    return in.read(into, offset, length);
+                    var n = in.read(into, offset, length);
+                    if (n > 0) {
+                        received += n;
+                    }
+                    return n;
                 }
                 if (!fill()) {
                     return -1;
@@ -519,38 +623,76 @@ final class Http1Transport implements HttpClient {
         boolean finished;
         boolean released;
 
+        /** The thread that asked: only it may read the rest of the body on closing. */
+        final Thread reader = Thread.currentThread();
+
+        private final byte[] one = new byte[1];
+
         Body(Connection connection, boolean keep) {
             this.connection = connection;
             this.keep = keep;
         }
 
-        private final byte[] one = new byte[1];
+        /** Reads the body's next bytes; -1 at its end. */
+        abstract int readBody(byte[] into, int offset, int length) throws IOException;
+
+        @Override
+        public int read(byte[] into, int offset, int length) throws IOException {
+            if (released) {
+                throw new IOException("body closed");
+            }
+            return readBody(into, offset, length);
+        }
 
         @Override
         public int read() throws IOException {
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
+        /**
+         * A caller that stops at the end of what it wanted (a stream at {@code [DONE]}, a JSON
+         * reader at the closing brace) leaves the body's last bytes (the chunked terminator, a
+         * newline): they are read here, up to {@link #DRAIN_MAX} and waiting at most {@link
+         * #DRAIN_WAIT} for each read, so that the connection serves the next call. Otherwise, or
+         * when another thread closes the body while its reader may still be in it, the connection
+         * is closed.
+         */
         @Override
         public void close() {
             if (released) {
                 return;
             }
             released = true;
-            try {
-                var skip = new byte[BUFFER];
-                while (!finished && keep && connection.ready() > 0) {
-                    if (read(skip, 0, Math.min(skip.length, connection.ready())) < 0) {
-                        break;
-                    }
-                }
-            } catch (IOException e) {
-                finished = false;
+            if (!finished && keep && Thread.currentThread() == reader) {
+                drain();
             }
             if (finished && keep) {
                 release(connection);
             } else {
                 connection.close();
+            }
+        }
+
+        private void drain() {
+            try {
+                var timeout = connection.socket.getSoTimeout();
+                connection.socket.setSoTimeout((int) DRAIN_WAIT.toMillis());
+                try {
+                    var skip = new byte[512];
+                    for (long drained = 0; !finished && drained < DRAIN_MAX; ) {
+                        var n = readBody(skip, 0, skip.length);
+                        if (n < 0) {
+                            break;
+                        }
+                        drained += n;
+                    }
+                } finally {
+                    if (!connection.socket.isClosed()) {
+                        connection.socket.setSoTimeout(timeout);
+                    }
+                }
+            } catch (IOException e) {
+                finished = false; // timed out or broken: closed below
             }
         }
 
@@ -571,10 +713,7 @@ final class Http1Transport implements HttpClient {
         }
 
         @Override
-        public int read(byte[] into, int offset, int length) throws IOException {
-            if (released) {
-                throw new IOException("body closed");
-            }
+        int readBody(byte[] into, int offset, int length) throws IOException {
             if (remaining == 0 || finished) {
                 finished = true;
                 return -1;
@@ -613,10 +752,7 @@ final class Http1Transport implements HttpClient {
         }
 
         @Override
-        public int read(byte[] into, int offset, int length) throws IOException {
-            if (released) {
-                throw new IOException("body closed");
-            }
+        int readBody(byte[] into, int offset, int length) throws IOException {
             if (finished) {
                 return -1;
             }
@@ -653,19 +789,8 @@ final class Http1Transport implements HttpClient {
                 throw new IOException("connection closed before a chunk");
             }
             var semicolon = line.indexOf(';');
-            var hex = (semicolon >= 0 ? line.substring(0, semicolon) : line).trim();
-            if (hex.isEmpty() || hex.length() > 15) {
-                throw new IOException("malformed chunk size");
-            }
-            try {
-                var size = Long.parseLong(hex, 16);
-                if (size < 0) {
-                    throw new IOException("malformed chunk size");
-                }
-                return size;
-            } catch (NumberFormatException e) {
-                throw new IOException("malformed chunk size");
-            }
+            var hex = (semicolon >= 0 ? line.substring(0, semicolon) : line).strip();
+            return digits(hex, 16, "malformed chunk size");
         }
 
         @Override

@@ -125,7 +125,7 @@ public final class KnowledgeBenchmark {
                     round.indexed(),
                     fmt(seconds(start)),
                     jdbc.queryForObject("SELECT pg_size_pretty(pg_database_size(current_database()))", String.class));
-            ingest(context.getBean(Ingestion.class), corpus, ingestDocuments, fake);
+            ingest(context.getBean(Ingestion.class), jdbc, corpus, ingestDocuments, fake);
             if (questionsPerBucket > 0) {
                 retrieve(context.getBean(Retriever.class), corpus, questionsPerBucket, searchers);
             }
@@ -311,7 +311,13 @@ public final class KnowledgeBenchmark {
     /** Documents ingested before the clock starts: the ingest path compiled and its pools open. */
     private static final int INGEST_WARM_UP = 100;
 
-    private static void ingest(Ingestion ingestion, Corpus corpus, int documents, FakeOpenAi fake) {
+    /** The title of the documents the ingest phase adds, which it removes again. */
+    private static final String INGESTED = "Ingested";
+
+    private static void ingest(Ingestion ingestion, JdbcTemplate jdbc, Corpus corpus, int documents, FakeOpenAi fake) {
+        // Documents an earlier run (of an older benchmark) left behind would change the sites'
+        // sizes and the searches' truth on a reused database: the corpus is the loaded one only.
+        jdbc.update("DELETE FROM documents WHERE title = ?", INGESTED);
         if (documents == 0) {
             return;
         }
@@ -336,6 +342,11 @@ public final class KnowledgeBenchmark {
                 fmt(chunks / elapsed),
                 fake.embeddingRequests().size() - before,
                 INGEST_WARM_UP);
+        var removed = jdbc.update("DELETE FROM documents WHERE title = ?", INGESTED);
+        jdbc.execute("VACUUM chunks");
+        log.info(
+                "INGEST the {} documents added removed again, chunks vacuumed: the searches see the loaded corpus",
+                removed);
     }
 
     /** Documents of ten sections each, in random sites, each with a line of this run's own. */
@@ -368,7 +379,7 @@ public final class KnowledgeBenchmark {
         try (var pool = Executors.newFixedThreadPool(4)) {
             for (var document : texts) {
                 pool.submit(() -> chunks.addAndGet(ingestion
-                        .ingestText(document[0], "Ingested", null, document[1], "text/markdown")
+                        .ingestText(document[0], INGESTED, null, document[1], "text/markdown")
                         .chunks()));
             }
         }

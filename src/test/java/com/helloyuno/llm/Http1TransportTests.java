@@ -128,6 +128,166 @@ class Http1TransportTests {
     }
 
     @Test
+    void aStreamReadToItsDoneAndAJsonReadToItsBraceKeepTheirConnection() throws Exception {
+        var server = server((in, out) -> {
+            Request request;
+            while ((request = readRequest(in)) != null) {
+                if (request.line().contains("stream")) {
+                    // [DONE], and the chunked terminator a moment later, as a provider flushes it.
+                    write(
+                            out,
+                            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                    + chunk("data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n")
+                                    + chunk("data: [DONE]\n\n"));
+                    sleep(10);
+                    write(out, "0\r\n\r\n");
+                } else {
+                    write(out, "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n{\"a\":\"b\"}\n\n\n");
+                }
+            }
+        });
+
+        for (int i = 0; i < 3; i++) {
+            var texts = new ArrayList<String>();
+            try (var response = transport.execute(post(server.url("/v1/stream"), "{}"), options())) {
+                ProviderWire.stream(response.body(), texts::add, usage -> {});
+            }
+            assertThat(texts).containsExactly("hi");
+            try (var response = transport.execute(post(server.url("/v1/json"), "{}"), options())) {
+                assertThat(new String(response.body().readNBytes(9), StandardCharsets.UTF_8))
+                        .isEqualTo("{\"a\":\"b\"}");
+            }
+        }
+
+        assertThat(server.accepted.get()).isEqualTo(1);
+        assertThat(transport.idleConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void aRequestTheServerTookIsNeverSentTwice() throws Exception {
+        transport.close();
+        transport = new Http1Transport(Duration.ofSeconds(2), Duration.ofMillis(400), TransportSettings.defaults());
+        var requests = new AtomicInteger();
+        var server = server((in, out) -> {
+            while (readRequest(in) != null) {
+                var n = requests.incrementAndGet();
+                if (n == 1 || n == 3) {
+                    write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                } else if (n == 2) {
+                    await(new CountDownLatch(1)); // silent: the call times out
+                } else {
+                    sleep(Http1Transport.STALE_WITHIN.toMillis() + 300); // works, then goes away
+                    return;
+                }
+            }
+        });
+
+        try (var response = transport.execute(post(server.url("/v1/x"), "{}"), options())) {
+            assertThat(text(response)).isEqualTo("ok");
+        }
+        // On the kept connection: a time-out is not a stale connection.
+        assertThatThrownBy(() -> transport.execute(post(server.url("/v1/x"), "{}"), options()))
+                .isInstanceOf(OpenAIIoException.class);
+        assertThat(requests.get()).isEqualTo(2);
+        try (var response = transport.execute(post(server.url("/v1/x"), "{}"), options())) {
+            assertThat(text(response)).isEqualTo("ok");
+        }
+        // On the kept connection: the server had the request a while, then closed without a word.
+        assertThatThrownBy(() -> transport.execute(post(server.url("/v1/x"), "{}"), options()))
+                .isInstanceOf(OpenAIIoException.class);
+        assertThat(requests.get()).isEqualTo(4);
+    }
+
+    @Test
+    void ambiguousFramingIsNeverReusedOrIsRefused() throws Exception {
+        var answers = List.of(
+                // A coding other than chunked last: the body runs to the connection's end.
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\nContent-Length: 2\r\n\r\nokXYZ",
+                // Both: chunked decides, and the connection is not used again.
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 50\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+                // Close, whatever a later line says.
+                "HTTP/1.1 200 OK\r\nConnection: close\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok");
+        var next = new AtomicInteger();
+        var server = server((in, out) -> {
+            readRequest(in);
+            write(out, answers.get(next.getAndIncrement()));
+        });
+
+        for (var expected : List.of("okXYZ", "ok", "ok")) {
+            try (var response = transport.execute(post(server.url("/v1/x"), "{}"), options())) {
+                assertThat(text(response)).isEqualTo(expected);
+            }
+            assertThat(transport.idleConnections()).isZero();
+        }
+
+        var refused = List.of(
+                "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 2\r\n\r\nokXYZ",
+                "HTTP/1.1 200 OK\r\nContent-Length: +2\r\n\r\nok",
+                "HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nok",
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+2\r\nok\r\n0\r\n\r\n");
+        var nextRefused = new AtomicInteger();
+        var hostile = server((in, out) -> {
+            readRequest(in);
+            write(out, refused.get(nextRefused.getAndIncrement()));
+        });
+        for (var answer : refused) {
+            assertThatThrownBy(() -> {
+                        try (var response = transport.execute(post(hostile.url("/v1/x"), "{}"), options())) {
+                            response.body().readAllBytes();
+                        }
+                    })
+                    .as(answer)
+                    .isInstanceOfAny(OpenAIIoException.class, IOException.class);
+        }
+        assertThat(transport.idleConnections()).isZero();
+    }
+
+    @Test
+    void connectionsIdleBeyondTheKeepAliveAreClosedNotHoarded() throws Exception {
+        transport.close();
+        transport = new Http1Transport(
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                new TransportSettings(256, Duration.ofMillis(200), 16_384, 256));
+        var gate = new CountDownLatch(3);
+        var server = server((in, out) -> {
+            while (readRequest(in) != null) {
+                gate.countDown();
+                await(gate); // three calls at once: three connections
+                write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            }
+        });
+        var calls = new ArrayList<Thread>();
+        for (int i = 0; i < 3; i++) {
+            calls.add(Thread.ofVirtual().start(() -> {
+                try (var response = transport.execute(post(server.url("/v1/x"), "{}"), options())) {
+                    text(response);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
+        for (var call : calls) {
+            call.join(Duration.ofSeconds(10));
+        }
+        assertThat(transport.idleConnections()).isEqualTo(3);
+
+        // One call after another for twice the keep-alive: the warmest connection serves them all,
+        // and the two others, left at the pool's tail, age past the keep-alive and are closed.
+        var until = System.nanoTime() + Duration.ofMillis(400).toNanos();
+        while (System.nanoTime() < until) {
+            try (var response = transport.execute(post(server.url("/v1/x"), "{}"), options())) {
+                assertThat(text(response)).isEqualTo("ok");
+            }
+            sleep(50);
+        }
+
+        assertThat(transport.idleConnections()).isEqualTo(1);
+        assertThat(server.accepted.get()).isEqualTo(3);
+    }
+
+    @Test
     void aConnectionTheServerClosedWhileIdleIsReplacedWithoutAnError() throws Exception {
         // Answers one request per connection, then closes it without saying so: as a server whose
         // idle time-out ran out between two calls does.
@@ -507,6 +667,14 @@ class Http1TransportTests {
     private static void write(OutputStream out, String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    private static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        }
     }
 
     private static String chunk(String data) {
