@@ -720,6 +720,27 @@ final class LoadGenerator {
                 failures.merge(why, 1, Integer::sum);
             }
         }
+        // Where in the ramp the slow first tokens were: p50 / p99 / max of those started in each
+        // second, to tell a warm-up at the start from a queue that builds up.
+        var seconds = Math.max(1, (int) ramp.toSeconds());
+        var bySecond = new StringBuilder();
+        for (int second = 0; second < seconds; second++) {
+            var inSecond = new ArrayList<Long>();
+            for (int i = second * level / seconds; i < (second + 1) * level / seconds; i++) {
+                if (outcomes[i] != null && outcomes[i].ok()) {
+                    inSecond.add(outcomes[i].firstTokenNanos());
+                }
+            }
+            Collections.sort(inSecond);
+            bySecond.append(String.format(
+                    Locale.ROOT,
+                    " %d: %s/%s/%s",
+                    second,
+                    seconds(inSecond, 0.50),
+                    seconds(inSecond, 0.99),
+                    seconds(inSecond, 1.0)));
+        }
+        log("level %d: first token p50/p99/max (s) of the streams started in each second of the ramp:%s", level, bySecond);
         Collections.sort(firstTokens);
         Collections.sort(totals);
         var errors = level - ok;
