@@ -531,11 +531,6 @@ final class Http1Transport implements HttpClient {
             }
         }
 
-        /** Bytes readable now without blocking, buffered or arrived. */
-        int ready() throws IOException {
-            return (limit - position) + in.available();
-        }
-
         boolean fill() throws IOException {
             var n = in.read(buffer, 0, buffer.length);
             if (n <= 0) {
@@ -613,8 +608,8 @@ final class Http1Transport implements HttpClient {
     }
 
     /**
-     * A response body. Its connection goes back to the pool when the body was read to its end
-     * (or what is left of it has already arrived); otherwise it is closed, since the rest of an
+     * A response body. Its connection goes back to the pool when the body was read to its end,
+     * by its reader or on closing ({@link #close}); otherwise it is closed, since the rest of an
      * abandoned stream may never come.
      */
     private abstract class Body extends InputStream {

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
@@ -191,7 +192,7 @@ final class ProviderWire {
                     if (length >= MAX_EVENT_CHARS) {
                         throw new Unreadable("a stream line longer than " + MAX_EVENT_CHARS + " bytes");
                     }
-                    line = java.util.Arrays.copyOf(line, Math.min(MAX_EVENT_CHARS, length * 2));
+                    line = Arrays.copyOf(line, Math.min(MAX_EVENT_CHARS, length * 2));
                 }
                 line[length++] = b;
             }

@@ -5,7 +5,9 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -24,7 +26,9 @@ record TransportSettings(
         @Min(1024) @Max(1 << 20) @DefaultValue("16384") int maxResponseLine,
         @Min(16) @Max(10_000) @DefaultValue("256") int maxResponseHeaders) {
 
+    /** The settings as their {@code @DefaultValue}s give them: for callers built without Spring. */
     static TransportSettings defaults() {
-        return new TransportSettings(256, Duration.ofSeconds(20), 16_384, 256);
+        return new Binder(new MapConfigurationPropertySource())
+                .bindOrCreate("yuno.llm.transport", TransportSettings.class);
     }
 }
