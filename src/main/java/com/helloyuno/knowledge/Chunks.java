@@ -80,6 +80,11 @@ class Chunks {
          */
         QUANTIZED,
         /**
+         * {@link #QUANTIZED} with its first pass always in PostgreSQL, never from {@link
+         * QuantizedVectors}: the benchmark's comparison.
+         */
+        QUANTIZED_IN_DATABASE,
+        /**
          * The site's own HNSW index ({@link SiteVectorIndexes}): for large sites, where reading all
          * their quantized vectors costs more than walking a graph of them.
          */
@@ -135,6 +140,54 @@ class Chunks {
         return new String(out);
     }
 
+    /** A site's knowledge version and chunk count ({@code knowledge_versions}, kept by a trigger). */
+    record KnowledgeState(long version, long chunks) {}
+
+    KnowledgeState knowledgeState(String siteId) {
+        return jdbc.sql("SELECT version, chunks FROM knowledge_versions WHERE site_id = ?")
+                .param(siteId)
+                .query((rs, n) -> new KnowledgeState(rs.getLong(1), rs.getLong(2)))
+                .optional()
+                .orElse(new KnowledgeState(0, 0));
+    }
+
+    /**
+     * The site's quantized vectors of this model, from the covering index alone, labelled with the
+     * version read before them. The bits travel as {@code bit_send}'s bytes less its 4-byte length
+     * (192 bytes, not a 1,536-character string).
+     */
+    QuantizedVectors.SiteBits quantized(String siteId, String model, long version) {
+        var ids = new java.util.ArrayList<Long>();
+        var bits = new java.io.ByteArrayOutputStream();
+        jdbc.sql("""
+                        SELECT id, substring(bit_send(embedding_bits) FROM 5) FROM chunks
+                        WHERE site_id = ? AND embedding_model = ? AND embedding_bits IS NOT NULL""").params(siteId, model).query(rs -> {
+            ids.add(rs.getLong(1));
+            bits.writeBytes(rs.getBytes(2));
+        });
+        var words = java.nio.ByteBuffer.wrap(bits.toByteArray()).asLongBuffer();
+        var packed = new long[words.remaining()];
+        words.get(packed);
+        if (packed.length != ids.size() * QuantizedVectors.WORDS) {
+            throw new IllegalStateException("quantized vectors of an unexpected length");
+        }
+        return new QuantizedVectors.SiteBits(
+                version, model, ids.stream().mapToLong(Long::longValue).toArray(), packed);
+    }
+
+    /** The exact distances of the given chunks of the site, nearest first: the first pass's survivors compared. */
+    static final String RERANK = """
+            SELECT c.id, c.embedding <=> (SELECT ?::halfvec) AS distance FROM chunks c
+            WHERE c.id = ANY(?) AND c.site_id = ? AND c.embedding_model = ?
+            ORDER BY distance, c.id LIMIT ?""";
+
+    List<Hit> rerank(String siteId, String model, float[] vector, Collection<Long> ids, int limit) {
+        return jdbc.sql(RERANK)
+                .params(HalfVectors.parameter(vector), ids.toArray(Long[]::new), siteId, model, limit)
+                .query(HIT)
+                .list();
+    }
+
     int countEmbedded(String siteId, String model) {
         return jdbc.sql("SELECT count(*) FROM chunks WHERE site_id = ? AND embedding_model = ?")
                 .params(siteId, model)
@@ -164,7 +217,7 @@ class Chunks {
                         .params(query, siteId, model, limit)
                         .query(HIT)
                         .list();
-            case QUANTIZED ->
+            case QUANTIZED, QUANTIZED_IN_DATABASE ->
                 jdbc.sql(QUANTIZED_SCAN)
                         .params(siteId, model, bits(vector), Math.max(rerank, limit), query, limit)
                         .query(HIT)

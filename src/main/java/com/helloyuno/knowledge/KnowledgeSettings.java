@@ -84,6 +84,11 @@ record KnowledgeSettings(
      * @param commonWordsRefresh how often the common words are read again from PostgreSQL's statistics
      * @param rerank how many of the site's chunks nearest by their binary-quantized vectors are
      *     compared exactly; a site with at most this many embedded chunks is searched exactly
+     * @param vectorCacheSize memory for sites' binary-quantized vectors (200 bytes a chunk), so that
+     *     a large site's first pass is a scan of memory rather than of its index entries; the least
+     *     recently searched sites leave first; never more than a quarter of the heap; 0 turns it off
+     * @param vectorCacheMinChunks a site with fewer chunks keeps its first pass in PostgreSQL, where
+     *     it costs less than a round trip to learn the site's version
      * @param maxConcurrent searches sent to PostgreSQL at once, each holding a pooled connection
      *     for its few statements; keep it below the pool's size ({@code YUNO_DB_POOL_SIZE}, 10) less
      *     the spool's {@code max-concurrent-writes} (3), so that site lookups and the API keep one
@@ -104,6 +109,8 @@ record KnowledgeSettings(
 
             @DecimalMin("0.0") @DefaultValue("0.0") double minTextRank,
             @Min(1) @Max(10000) @DefaultValue("200") int rerank,
+            @NotNull @DefaultValue("256MB") DataSize vectorCacheSize,
+            @Min(0) @DefaultValue("1000") int vectorCacheMinChunks,
             @Min(1) @Max(10000) @DefaultValue("100") int maxTextMatches,
             @Min(0) @Max(100000) @DefaultValue("200") int textScanRows,
             @Min(100) @DefaultValue("100000") int siteIndexMinChunks,

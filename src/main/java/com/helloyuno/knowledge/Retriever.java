@@ -24,9 +24,11 @@ import org.springframework.stereotype.Service;
  * <p>The nearest-neighbour half returns the site's true top candidates however small a share of
  * all chunks the site holds, by one of two scans chosen by the site's size (README, knowledge
  * benchmark: 1,000,000 chunks over 1,000 sites, recall@5 by site size). Most sites: their
- * binary-quantized vectors (192 bytes each) are read from a covering index and ranked by Hamming
- * distance, and the best {@code rerank} (200) compared exactly, so a site of up to 200 chunks is
- * searched exactly. Sites of {@code site-index-min-chunks} (100,000) and more: an HNSW index of the
+ * binary-quantized vectors (192 bytes each) are ranked by Hamming distance, and the best {@code
+ * rerank} (200) compared exactly, so a site of up to 200 chunks is searched exactly. A small site's
+ * bits are read from a covering index; a site of {@code vector-cache-min-chunks} (1,000) or more
+ * has them in memory ({@link QuantizedVectors}), checked against its knowledge version on every
+ * search. Sites of {@code site-index-min-chunks} (100,000) and more: an HNSW index of the
  * site's own vectors ({@link SiteVectorIndexes}). A single HNSW index over all sites, used before,
  * walked other sites' chunks to find one site's and made every insert dear.
  *
@@ -44,6 +46,7 @@ public class Retriever {
     private final Slots slots;
     private final CommonWords commonWords;
     private final SiteVectorIndexes siteIndexes;
+    private final QuantizedVectors quantized;
 
     Retriever(
             Chunks chunks,
@@ -51,8 +54,10 @@ public class Retriever {
             KnowledgeSettings settings,
             CommonWords commonWords,
             SiteVectorIndexes siteIndexes,
+            QuantizedVectors quantized,
             MeterRegistry meters) {
         this.siteIndexes = siteIndexes;
+        this.quantized = quantized;
         this.commonWords = commonWords;
         this.chunks = chunks;
         this.embeddings = embeddings;
@@ -130,9 +135,20 @@ public class Retriever {
         return siteIndexes.has(siteId) ? Chunks.Scan.SITE_INDEX : Chunks.Scan.QUANTIZED;
     }
 
-    /** The site's chunks nearest to a vector, best first. */
+    /**
+     * The site's chunks nearest to a vector, best first. A quantized scan of a large site takes its
+     * first pass from memory ({@link QuantizedVectors}) and re-ranks the survivors in PostgreSQL.
+     */
     List<Chunks.Hit> nearest(String siteId, float[] vector, int limit, Chunks.Scan scan) {
-        return chunks.nearest(siteId, vector, embeddings.model(), limit, scan, settings.rerank(), settings.efSearch());
+        var model = embeddings.model();
+        var rerank = Math.max(settings.rerank(), limit);
+        if (scan == Chunks.Scan.QUANTIZED) {
+            var survivors = quantized.nearest(siteId, model, vector, rerank);
+            if (survivors.isPresent()) {
+                return chunks.rerank(siteId, model, vector, survivors.get(), limit);
+            }
+        }
+        return chunks.nearest(siteId, vector, model, limit, scan, settings.rerank(), settings.efSearch());
     }
 
     private float @Nullable [] embedQuery(String query) {

@@ -422,14 +422,14 @@ public final class KnowledgeBenchmark {
         var start = System.nanoTime();
         run(retriever, corpus, questions, searchers, times, found, false);
         var wall = seconds(start);
-        // The same with every site scanned by its quantized vectors, none through its own index.
+        // The same with every first pass in PostgreSQL: none from memory, none through a site's own index.
         var quantizedTimes = new long[questions.size()];
         var quantizedFound = new ArrayList<List<Long>>(Collections.nCopies(questions.size(), List.<Long>of()));
         run(retriever, corpus, questions, searchers, quantizedTimes, quantizedFound, true);
         var quantizedVector = new ArrayList<List<Long>>();
         for (var question : questions) {
-            quantizedVector.add(ids(
-                    retriever.nearest(corpus.siteId(question.site()), question.vector(), 5, Chunks.Scan.QUANTIZED)));
+            quantizedVector.add(ids(retriever.nearest(
+                    corpus.siteId(question.site()), question.vector(), 5, Chunks.Scan.QUANTIZED_IN_DATABASE)));
         }
         log.info(
                 "RETRIEVE {} questions ({} per size bucket, half paraphrased), {} searchers at once: {} searches/s",
@@ -473,7 +473,7 @@ public final class KnowledgeBenchmark {
                             .average()
                             .orElse(0)));
             log.info(
-                    "RETRIEVE | {} | quantized scan for every site | hybrid p50 {} ms, p99 {} ms | vector recall@5 {} |"
+                    "RETRIEVE | {} | first pass in PostgreSQL for every site | hybrid p50 {} ms, p99 {} ms | vector recall@5 {} |"
                             + " hybrid recall@5 {}",
                     b == -1 ? "all sites" : BUCKETS[b],
                     fmt(percentile(quantizedTimes, picked, 50)),
@@ -511,7 +511,7 @@ public final class KnowledgeBenchmark {
                                 question.text(),
                                 question.vector(),
                                 5,
-                                quantizedOnly ? Chunks.Scan.QUANTIZED : retriever.scanFor(site));
+                                quantizedOnly ? Chunks.Scan.QUANTIZED_IN_DATABASE : retriever.scanFor(site));
                         times[q] = System.nanoTime() - start;
                         synchronized (found) {
                             if (found.size() > q) {

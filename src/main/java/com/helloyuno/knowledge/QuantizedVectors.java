@@ -1,0 +1,203 @@
+package com.helloyuno.knowledge;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.stereotype.Component;
+
+/**
+ * Large sites' binary-quantized vectors in memory, for the first pass of the vector search. In
+ * PostgreSQL that pass reads every one of the site's entries of the covering index, and the 1,000,000-chunk
+ * benchmark showed the cost is per entry, not per byte: 10-12 ms of the largest site's 15 ms went to
+ * visiting 46,000 index entries. Here it is a Hamming distance over 24 longs per chunk in an array
+ * (well under a millisecond for the same site), and only the survivors' exact vectors are read from
+ * PostgreSQL ({@link Chunks#rerank}).
+ *
+ * <p>Never stale: every search reads the site's knowledge version ({@link Chunks#knowledgeState},
+ * moved by a trigger on every statement that touches the site's chunks, whichever instance or path
+ * makes it) and loads the site again when it changed. The version is read before the vectors, so a
+ * change between the two only makes the next search load again. Sites below {@code
+ * vector-cache-min-chunks} are not kept: their first pass in PostgreSQL is cheap. Memory is bounded by
+ * {@code vector-cache-size}; the least recently searched sites leave first.
+ */
+@Component
+class QuantizedVectors {
+
+    /** 1,536 dimensions, one bit each. */
+    static final int WORDS = 24;
+
+    /** Bytes one cached chunk holds: its bits and its id. */
+    static final int BYTES_PER_CHUNK = WORDS * Long.BYTES + Long.BYTES;
+
+    private final Chunks chunks;
+    private final long maxChunks;
+    private final int minChunks;
+    private final LinkedHashMap<String, SiteBits> sites = new LinkedHashMap<>(16, 0.75f, true);
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ConcurrentHashMap<String, ReentrantLock> loading = new ConcurrentHashMap<>();
+    private final Counter loads;
+    private long cachedChunks;
+
+    QuantizedVectors(Chunks chunks, KnowledgeSettings settings, MeterRegistry meters) {
+        this.chunks = chunks;
+        // A quarter of the heap at most, so that a default meant for a large deployment cannot
+        // exhaust a small one's heap (a site's vectors come in only as it is searched).
+        var bytes = Math.min(
+                settings.retrieval().vectorCacheSize().toBytes(),
+                Runtime.getRuntime().maxMemory() / 4);
+        this.maxChunks = bytes / BYTES_PER_CHUNK;
+        this.minChunks = Math.max(1, settings.retrieval().vectorCacheMinChunks());
+        this.loads = Counter.builder("yuno.knowledge.vector.cache.loads")
+                .description("Sites' quantized vectors read into memory (first search, or their knowledge changed)")
+                .register(meters);
+        Gauge.builder("yuno.knowledge.vector.cache.chunks", this, QuantizedVectors::cachedChunks)
+                .description("Chunks whose quantized vectors are in memory (at most vector-cache-size / "
+                        + BYTES_PER_CHUNK + " bytes)")
+                .register(meters);
+    }
+
+    /** One site's vectors of one model at one knowledge version: ids, and their bits in a row each. */
+    record SiteBits(long version, String model, long[] ids, long[] bits) {
+
+        int size() {
+            return ids.length;
+        }
+
+        /**
+         * The ids of the {@code count} chunks nearest to {@code query} by Hamming distance (ties
+         * broken by position). A histogram of the
+         * distances (0 to 1,536) finds the cut without sorting.
+         */
+        List<Long> nearest(long[] query, int count) {
+            var n = ids.length;
+            if (n <= count) {
+                return java.util.Arrays.stream(ids).boxed().toList();
+            }
+            var distances = new short[n];
+            var histogram = new int[WORDS * Long.SIZE + 1];
+            for (int i = 0, offset = 0; i < n; i++, offset += WORDS) {
+                int d = 0;
+                for (int w = 0; w < WORDS; w++) {
+                    d += Long.bitCount(bits[offset + w] ^ query[w]);
+                }
+                distances[i] = (short) d;
+                histogram[d]++;
+            }
+            int cut = 0;
+            for (int seen = 0; seen + histogram[cut] < count; cut++) {
+                seen += histogram[cut];
+            }
+            // Everything closer than the cut, then as many at the cut as are still wanted.
+            var below = 0;
+            for (int d = 0; d < cut; d++) {
+                below += histogram[d];
+            }
+            var atCut = count - below;
+            var out = new Long[count];
+            int taken = 0;
+            for (int i = 0; i < n && taken < count; i++) {
+                var d = distances[i];
+                if (d < cut || (d == cut && atCut-- > 0)) {
+                    out[taken++] = ids[i];
+                }
+            }
+            return List.of(out);
+        }
+    }
+
+    /** pgvector's {@code binary_quantize} of a vector, as the cache's 24 words: bit i of the string is word i/64, bit 63-i%64. */
+    static long[] bits(float[] vector) {
+        var words = new long[WORDS];
+        for (int i = 0; i < Math.min(vector.length, WORDS * Long.SIZE); i++) {
+            if (vector[i] > 0) {
+                words[i / Long.SIZE] |= 1L << (Long.SIZE - 1 - i % Long.SIZE);
+            }
+        }
+        return words;
+    }
+
+    /**
+     * The ids of the site's {@code count} chunks (of this model) nearest to the vector by their
+     * bits, from memory; empty when the site is not kept in memory (too small, or the cache is off)
+     * and its first pass belongs in PostgreSQL. Runs on the search's connection.
+     */
+    Optional<List<Long>> nearest(String siteId, String model, float[] vector, int count) {
+        if (maxChunks < minChunks) {
+            return Optional.empty();
+        }
+        var state = chunks.knowledgeState(siteId);
+        if (state.chunks() < minChunks || state.chunks() > maxChunks) {
+            return Optional.empty();
+        }
+        var site = current(siteId, model, state.version());
+        if (site == null) {
+            return Optional.empty();
+        }
+        return Optional.of(site.nearest(bits(vector), count));
+    }
+
+    /** The site's bits at this version, loaded by one search at a time per site. */
+    private SiteBits current(String siteId, String model, long version) {
+        var cached = cached(siteId, model, version);
+        if (cached != null) {
+            return cached;
+        }
+        var siteLock = loading.computeIfAbsent(siteId, id -> new ReentrantLock());
+        siteLock.lock();
+        try {
+            cached = cached(siteId, model, version);
+            if (cached != null) {
+                return cached;
+            }
+            // The version was read before these rows: a change committed in between is in the rows
+            // under the older version, and the next search loads again.
+            var loaded = chunks.quantized(siteId, model, version);
+            loads.increment();
+            put(siteId, loaded);
+            return loaded;
+        } finally {
+            siteLock.unlock();
+            loading.remove(siteId, siteLock);
+        }
+    }
+
+    private SiteBits cached(String siteId, String model, long version) {
+        lock.lock();
+        try {
+            var site = sites.get(siteId);
+            return site != null && site.version() == version && site.model().equals(model) ? site : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void put(String siteId, SiteBits site) {
+        lock.lock();
+        try {
+            var previous = sites.put(siteId, site);
+            cachedChunks += site.size() - (previous == null ? 0 : previous.size());
+            var eldest = sites.entrySet().iterator();
+            while (cachedChunks > maxChunks && eldest.hasNext()) {
+                var entry = eldest.next();
+                cachedChunks -= entry.getValue().size();
+                eldest.remove();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long cachedChunks() {
+        lock.lock();
+        try {
+            return cachedChunks;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
