@@ -201,11 +201,27 @@ class Chunks {
      * is kept out of the transaction. Site ids are {@code [A-Za-z0-9]{16}}, checked before.
      */
     static String siteIndexScan(String siteId) {
+        return "SELECT id, embedding <=> (SELECT ?::halfvec) AS distance FROM chunks WHERE site_id = "
+                + siteLiteral(siteId) + " AND embedding_model = ? ORDER BY embedding <=> (SELECT ?::halfvec) LIMIT ?";
+    }
+
+    /** A site id as an SQL literal, for the statements that cannot take it as a parameter. */
+    private static String siteLiteral(String siteId) {
         if (!siteId.matches("[A-Za-z0-9]{16}")) {
             throw new IllegalArgumentException("not a site id");
         }
-        return "SELECT id, embedding <=> (SELECT ?::halfvec) AS distance FROM chunks WHERE site_id = '" + siteId
-                + "' AND embedding_model = ? ORDER BY embedding <=> (SELECT ?::halfvec) LIMIT ?";
+        return "'" + siteId + "'";
+    }
+
+    /**
+     * The site's lexemes in at least {@code minChunks} of its chunks, the most common first, at most
+     * {@code max}: {@code ts_stat} over its full-text vectors (it takes its rows as a query text).
+     */
+    List<String> siteCommonLexemes(String siteId, long minChunks, int max) {
+        return jdbc.sql("SELECT word FROM ts_stat(?) WHERE ndoc >= ? ORDER BY ndoc DESC, word LIMIT ?")
+                .params("SELECT search_text FROM chunks WHERE site_id = " + siteLiteral(siteId), minChunks, max)
+                .query(String.class)
+                .list();
     }
 
     /** The site's chunks nearest to a vector, by cosine distance, among those embedded with this model. */

@@ -81,7 +81,16 @@ record KnowledgeSettings(
      *     in the rank but does not pick the chunks to rank
      * @param stopWordDictionaries PostgreSQL dictionaries whose stop words never pick a passage,
      *     whatever the site's language ({@code simple}, for a site that names none, keeps them)
-     * @param commonWordsRefresh how often the common words are read again from PostgreSQL's statistics
+     * @param commonWordsRefresh how often the common words are read again from PostgreSQL's statistics,
+     *     and at most how often a large site's own are counted again after its knowledge changed
+     * @param siteWordsMinChunks a site with at least this many chunks also has its own common words
+     *     (in {@code common-word-share} of its chunks and more than {@code max-text-matches}),
+     *     counted in the background: a word rare in
+     *     all sites but in half of this site's chunks would have the full-text half read all those
+     *     chunks' index entries
+     * @param siteWordsMax the most common words kept for one site
+     * @param siteWordsMaxSites how many sites' own common words are kept (the least recently
+     *     searched leave first)
      * @param rerank how many of the site's chunks nearest by their binary-quantized vectors are
      *     compared exactly; a site with at most this many embedded chunks is searched exactly
      * @param vectorCacheSize memory for sites' binary-quantized vectors (200 bytes a chunk), so that
@@ -122,6 +131,9 @@ record KnowledgeSettings(
             double commonWordShare,
 
             @NotNull @DefaultValue("10m") Duration commonWordsRefresh,
+            @Min(1) @DefaultValue("2000") int siteWordsMinChunks,
+            @Min(1) @Max(100000) @DefaultValue("1000") int siteWordsMax,
+            @Min(1) @Max(1000000) @DefaultValue("1000") int siteWordsMaxSites,
 
             @NotNull
             @DefaultValue({

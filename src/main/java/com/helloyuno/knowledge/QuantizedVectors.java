@@ -124,13 +124,10 @@ class QuantizedVectors {
     /**
      * The ids of the site's {@code count} chunks (of this model) nearest to the vector by their
      * bits, from memory; empty when the site is not kept in memory (too small, or the cache is off)
-     * and its first pass belongs in PostgreSQL. Runs on the search's connection.
+     * and its first pass belongs in PostgreSQL. {@code state} is the site's, read by the search
+     * ({@link Chunks#knowledgeState}). Runs on the search's connection.
      */
-    Optional<List<Long>> nearest(String siteId, String model, float[] vector, int count) {
-        if (maxChunks < minChunks) {
-            return Optional.empty();
-        }
-        var state = chunks.knowledgeState(siteId);
+    Optional<List<Long>> nearest(String siteId, Chunks.KnowledgeState state, String model, float[] vector, int count) {
         if (state.chunks() < minChunks || state.chunks() > maxChunks) {
             return Optional.empty();
         }

@@ -47,6 +47,7 @@ public class Retriever {
     private final CommonWords commonWords;
     private final SiteVectorIndexes siteIndexes;
     private final QuantizedVectors quantized;
+    private final SiteWords siteWords;
 
     Retriever(
             Chunks chunks,
@@ -55,7 +56,9 @@ public class Retriever {
             CommonWords commonWords,
             SiteVectorIndexes siteIndexes,
             QuantizedVectors quantized,
+            SiteWords siteWords,
             MeterRegistry meters) {
+        this.siteWords = siteWords;
         this.siteIndexes = siteIndexes;
         this.quantized = quantized;
         this.commonWords = commonWords;
@@ -109,9 +112,10 @@ public class Retriever {
 
     private List<Passage> searchHoldingASlot(
             String siteId, String query, float @Nullable [] vector, int k, int candidates, Chunks.Scan scan) {
+        var state = chunks.knowledgeState(siteId);
         List<Chunks.Hit> nearest = List.of();
         if (vector != null) {
-            nearest = nearest(siteId, vector, candidates, scan).stream()
+            nearest = nearest(siteId, state, vector, candidates, scan).stream()
                     .filter(hit -> 1 - hit.value() >= settings.minRelevance())
                     .toList();
         }
@@ -121,7 +125,7 @@ public class Retriever {
                                 siteId,
                                 query,
                                 nearest.stream().map(Chunks.Hit::id).toList(),
-                                commonWords.lexemes(),
+                                commonLexemes(siteId, state),
                                 settings.stopWordDictionaries(),
                                 settings.maxTextMatches(),
                                 settings.textScanRows(),
@@ -140,15 +144,31 @@ public class Retriever {
      * first pass from memory ({@link QuantizedVectors}) and re-ranks the survivors in PostgreSQL.
      */
     List<Chunks.Hit> nearest(String siteId, float[] vector, int limit, Chunks.Scan scan) {
+        return nearest(siteId, chunks.knowledgeState(siteId), vector, limit, scan);
+    }
+
+    private List<Chunks.Hit> nearest(
+            String siteId, Chunks.KnowledgeState state, float[] vector, int limit, Chunks.Scan scan) {
         var model = embeddings.model();
         var rerank = Math.max(settings.rerank(), limit);
         if (scan == Chunks.Scan.QUANTIZED) {
-            var survivors = quantized.nearest(siteId, model, vector, rerank);
+            var survivors = quantized.nearest(siteId, state, model, vector, rerank);
             if (survivors.isPresent()) {
                 return chunks.rerank(siteId, model, vector, survivors.get(), limit);
             }
         }
         return chunks.nearest(siteId, vector, model, limit, scan, settings.rerank(), settings.efSearch());
+    }
+
+    /** Words that do not pick chunks to rank: common in all sites, or in this large site's own chunks. */
+    private List<String> commonLexemes(String siteId, Chunks.KnowledgeState state) {
+        var own = siteWords.lexemes(siteId, state);
+        if (own.isEmpty()) {
+            return commonWords.lexemes();
+        }
+        var all = new ArrayList<>(commonWords.lexemes());
+        all.addAll(own);
+        return all;
     }
 
     private float @Nullable [] embedQuery(String query) {

@@ -26,7 +26,10 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(
         properties = {
             "yuno.knowledge.retrieval.vector-cache-min-chunks=1",
-            "yuno.knowledge.retrieval.vector-cache-size=204800B"
+            "yuno.knowledge.retrieval.vector-cache-size=204800B",
+            // SiteWordsIntegrationTests has the same properties: one Spring context for both.
+            "yuno.knowledge.retrieval.site-words-min-chunks=50",
+            "yuno.knowledge.retrieval.common-words-refresh=0s"
         })
 class QuantizedVectorsIntegrationTests extends KnowledgeIntegrationTest {
 

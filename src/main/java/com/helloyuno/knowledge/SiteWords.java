@@ -1,0 +1,120 @@
+package com.helloyuno.knowledge;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+
+/**
+ * A large site's own common words: the lexemes in at least {@code common-word-share} of its chunks
+ * and in more than {@code max-text-matches} of them.
+ * {@link CommonWords} knows the words common across all sites; a large site's topic words are rare
+ * there and yet in thousands of its own chunks, and the full-text half reads every index entry of
+ * the question's uncommon words before it takes the first hundred (a GIN index answers with a whole
+ * bitmap): in the 1,000,000-chunk benchmark, 16,462 entries and 13 ms of the largest site's 19 ms.
+ * Counting them ({@code ts_stat} over the site's full-text vectors, about a second for 46,000
+ * chunks) runs in the background, one site at a time, when a search finds none or finds them
+ * counted before the site's last change and longer than {@code common-words-refresh} ago; searches
+ * meanwhile go on with what is known. Which words are common only picks the chunks to rank: a
+ * late count makes a search slower, never wrong.
+ */
+@Component
+class SiteWords {
+
+    private static final Logger log = LoggerFactory.getLogger(SiteWords.class);
+
+    private record Counted(long version, Instant at, List<String> lexemes) {}
+
+    private final Chunks chunks;
+    private final KnowledgeSettings.Retrieval settings;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final LinkedHashMap<String, Counted> sites;
+    private final Set<String> counting = ConcurrentHashMap.newKeySet();
+    private final Semaphore oneAtATime = new Semaphore(1);
+
+    SiteWords(Chunks chunks, KnowledgeSettings settings, Clock clock) {
+        this.chunks = chunks;
+        this.settings = settings.retrieval();
+        this.clock = clock;
+        var maxSites = this.settings.siteWordsMaxSites();
+        this.sites = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Counted> eldest) {
+                return size() > maxSites;
+            }
+        };
+    }
+
+    /** The site's own common lexemes as last counted; none for a small site or before the first count. */
+    List<String> lexemes(String siteId, Chunks.KnowledgeState state) {
+        if (state.chunks() < settings.siteWordsMinChunks()) {
+            return List.of();
+        }
+        var counted = get(siteId);
+        var now = clock.instant();
+        if (counted == null
+                || (counted.version() != state.version()
+                        && counted.at().plus(settings.commonWordsRefresh()).isBefore(now))) {
+            countInBackground(siteId, state);
+        }
+        return counted == null ? List.of() : counted.lexemes();
+    }
+
+    private void countInBackground(String siteId, Chunks.KnowledgeState state) {
+        if (!counting.add(siteId)) {
+            return;
+        }
+        if (!oneAtATime.tryAcquire()) {
+            counting.remove(siteId); // another site is being counted: a later search asks again
+            return;
+        }
+        Thread.ofVirtual().name("site-words").start(() -> {
+            try {
+                // A word in at most max-text-matches chunks costs the full-text half no more than it takes anyway.
+                var minChunks = Math.max(
+                        (long) Math.ceil(settings.commonWordShare() * state.chunks()), settings.maxTextMatches() + 1L);
+                var lexemes = chunks.siteCommonLexemes(siteId, minChunks, settings.siteWordsMax());
+                put(siteId, new Counted(state.version(), clock.instant(), List.copyOf(lexemes)));
+            } catch (DataAccessException e) {
+                log.warn("Could not count the common words of site {}: {}", siteId, e.getMessage());
+            } finally {
+                oneAtATime.release();
+                counting.remove(siteId);
+            }
+        });
+    }
+
+    /** Whether a count of the site's words is running now (tests wait for it). */
+    boolean counting(String siteId) {
+        return counting.contains(siteId);
+    }
+
+    private @Nullable Counted get(String siteId) {
+        lock.lock();
+        try {
+            return sites.get(siteId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void put(String siteId, Counted counted) {
+        lock.lock();
+        try {
+            sites.put(siteId, counted);
+        } finally {
+            lock.unlock();
+        }
+    }
+}
