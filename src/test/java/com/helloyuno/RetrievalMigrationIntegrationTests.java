@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * V7 (retrieval at scale) carries a database of the version before it over: vectors become
  * halfvec with their quantized bits, full text is rebuilt as English (how it was indexed), the
- * site keeps English, and the data stays searchable.
+ * site keeps English, and the data stays searchable; later migrations keep it (V10 counts the
+ * site's chunks for its knowledge version).
  */
 class RetrievalMigrationIntegrationTests {
 
@@ -67,6 +68,10 @@ class RetrievalMigrationIntegrationTests {
         assertThat(strings("SELECT text_config::text FROM chunks WHERE search_text @@"
                         + " to_tsquery('english', 'return & customer')"))
                 .containsExactly("english");
+        // V10: the site's knowledge has a version and counts the chunk it had (the in-memory first
+        // pass and the site's own common words rely on it).
+        assertThat(strings("SELECT site_id || ' ' || chunks || ' ' || (version > 0) FROM knowledge_versions"))
+                .containsExactly("Old0site00000001 1 true");
     }
 
     private Flyway flyway(String target) {

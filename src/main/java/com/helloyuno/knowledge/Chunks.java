@@ -285,6 +285,7 @@ class Chunks {
             String query,
             Collection<Long> alsoRank,
             Collection<String> commonLexemes,
+            Collection<String> siteLexemes,
             Collection<String> stopWordDictionaries,
             int maxMatches,
             int scanRows,
@@ -316,6 +317,7 @@ class Chunks {
                         commonLexemes.toArray(String[]::new),
                         siteId,
                         String.join(" ", words),
+                        siteLexemes.toArray(String[]::new),
                         stopWordDictionaries.toArray(String[]::new),
                         siteId,
                         maxMatches,
@@ -351,6 +353,7 @@ class Chunks {
                         new String[0],
                         siteId,
                         String.join(" ", words),
+                        new String[0],
                         stopWordDictionaries.toArray(String[]::new),
                         siteId,
                         limit)
@@ -360,23 +363,29 @@ class Chunks {
 
     /**
      * {@code q.words}: the telling lexemes as one tsquery ({@code 'a' | 'b'}; NULL, matching
-     * nothing, when there are none), {@code q.rare_words} the uncommon ones, {@code q.all_words}
-     * the uncommon ones joined by {@code &} (all of them when none is uncommon: an AND over words
-     * in most chunks reads their longest lists in the index); quoted for the tsquery syntax (a
-     * quote or a backslash in a lexeme escaped) and cast rather than parsed again, being normalised
-     * already. Parameters: the common lexemes, the site, the question, the stop-word dictionaries.
+     * nothing, when there are none), {@code q.rare_words} the uncommon ones (common neither in all
+     * sites nor in this one), {@code q.all_words} the uncommon ones joined by {@code &} (when none
+     * is uncommon, all of them but the site's own common words: an AND over words in most chunks
+     * reads their longest lists in the index, 17 ms for a question of the largest benchmark site
+     * whose every word was its own common word; NULL then); quoted for the tsquery syntax (a quote
+     * or a backslash in a lexeme escaped) and cast rather than parsed again, being normalised
+     * already. Parameters: the common lexemes, the site, the question, the site's own common
+     * lexemes ({@link SiteWords}), the stop-word dictionaries.
      */
     static final String TELLING_WORDS = """
             WITH telling AS MATERIALIZED (
-                SELECT t.lexeme <> ALL (?::text[]) AS rare,
+                SELECT own.common IS NOT TRUE AND t.lexeme <> ALL (?::text[]) AS rare,
+                       own.common IS NOT TRUE AS locally_rare,
                        '''' || replace(replace(t.lexeme, '\\', '\\\\'), '''', '''''') || '''' AS quoted
                 FROM (SELECT text_search_config AS config FROM sites WHERE site_id = ?) site,
-                     unnest(to_tsvector(site.config, ?)) t
+                     unnest(to_tsvector(site.config, ?)) t,
+                     LATERAL (SELECT t.lexeme = ANY (?::text[]) AS common) own
                 WHERE NOT EXISTS (SELECT FROM unnest(?::text[]) d(name)
                                   WHERE ts_lexize(d.name::regdictionary, t.lexeme) = '{}')),
             q AS MATERIALIZED (
                 SELECT string_agg(quoted, ' | ')::tsquery AS words,
-                       coalesce(string_agg(quoted, ' & ') FILTER (WHERE rare), string_agg(quoted, ' & '))::tsquery
+                       coalesce(string_agg(quoted, ' & ') FILTER (WHERE rare),
+                                string_agg(quoted, ' & ') FILTER (WHERE locally_rare))::tsquery
                            AS all_words,
                        (string_agg(quoted, ' | ') FILTER (WHERE rare))::tsquery AS rare_words
                 FROM telling)

@@ -125,7 +125,8 @@ public class Retriever {
                                 siteId,
                                 query,
                                 nearest.stream().map(Chunks.Hit::id).toList(),
-                                commonLexemes(siteId, state),
+                                commonWords.lexemes(),
+                                siteWords.lexemes(siteId, state),
                                 settings.stopWordDictionaries(),
                                 settings.maxTextMatches(),
                                 settings.textScanRows(),
@@ -158,17 +159,6 @@ public class Retriever {
             }
         }
         return chunks.nearest(siteId, vector, model, limit, scan, settings.rerank(), settings.efSearch());
-    }
-
-    /** Words that do not pick chunks to rank: common in all sites, or in this large site's own chunks. */
-    private List<String> commonLexemes(String siteId, Chunks.KnowledgeState state) {
-        var own = siteWords.lexemes(siteId, state);
-        if (own.isEmpty()) {
-            return commonWords.lexemes();
-        }
-        var all = new ArrayList<>(commonWords.lexemes());
-        all.addAll(own);
-        return all;
     }
 
     private float @Nullable [] embedQuery(String query) {

@@ -161,7 +161,8 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
                 .isEqualTo(151);
         var dictionaries = List.of("english_stem");
 
-        var bounded = chunks.fullText(busy, "widget sprocket gizmo", List.of(), List.of(), dictionaries, 20, 1000, 5);
+        var bounded = chunks.fullText(
+                busy, "widget sprocket gizmo", List.of(), List.of(), List.of(), dictionaries, 20, 1000, 5);
         var exact = chunks.fullTextExact(busy, "widget sprocket gizmo", dictionaries, 5);
 
         assertThat(bounded).isNotEmpty();
@@ -173,6 +174,7 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
                                 "widget sprocket gizmo",
                                 List.of(),
                                 List.of("widget", "sprocket", "gizmo"),
+                                List.of(),
                                 dictionaries,
                                 20,
                                 1000,
@@ -180,9 +182,49 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
                         .getFirst()
                         .id())
                 .isEqualTo(bounded.getFirst().id());
+        // Words common in this site's own chunks pick nothing either: with every word its own
+        // common word and no row-reading tier (text-scan-rows 0), only the chunks the vector half
+        // found are ranked, and the same ranks come out for them.
+        var vectorFound = List.of(bounded.getFirst().id());
+        assertThat(chunks.fullText(
+                        busy,
+                        "widget sprocket gizmo",
+                        List.of(),
+                        List.of(),
+                        List.of("widget", "sprocket", "gizmo"),
+                        dictionaries,
+                        20,
+                        0,
+                        5))
+                .isEmpty();
+        assertThat(chunks.fullText(
+                        busy,
+                        "widget sprocket gizmo",
+                        vectorFound,
+                        List.of(),
+                        List.of("widget", "sprocket", "gizmo"),
+                        dictionaries,
+                        20,
+                        0,
+                        5))
+                .containsExactly(bounded.getFirst());
+        // One word rare in the site picks its chunks again.
+        assertThat(chunks.fullText(
+                                busy,
+                                "widget sprocket gizmo",
+                                List.of(),
+                                List.of(),
+                                List.of("widget", "sprocket"),
+                                dictionaries,
+                                20,
+                                0,
+                                5)
+                        .getFirst())
+                .isEqualTo(bounded.getFirst());
         assertThat(chunks.fullText(
                         busy,
                         "O'Brien's back\\slash 'quoted' \"x\" & | !",
+                        List.of(),
                         List.of(),
                         List.of(),
                         dictionaries,
@@ -216,9 +258,11 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
         var common = List.of("alpha", "beta", "gamma");
 
         var exact = chunks.fullTextExact(small, "alpha beta gamma", dictionaries, 40);
-        var pooled = chunks.fullText(small, "alpha beta gamma", List.of(), common, dictionaries, 100, 30, 40);
-        var asLarge = chunks.fullText(small, "alpha beta gamma", List.of(), common, dictionaries, 100, 29, 40);
-        var bothAsLarge = chunks.fullText(small, "alpha beta", List.of(), common, dictionaries, 100, 29, 40);
+        var pooled =
+                chunks.fullText(small, "alpha beta gamma", List.of(), common, List.of(), dictionaries, 100, 30, 40);
+        var asLarge =
+                chunks.fullText(small, "alpha beta gamma", List.of(), common, List.of(), dictionaries, 100, 29, 40);
+        var bothAsLarge = chunks.fullText(small, "alpha beta", List.of(), common, List.of(), dictionaries, 100, 29, 40);
 
         assertThat(exact).hasSize(30);
         assertThat(pooled).extracting(Chunks.Hit::id).containsExactlyElementsOf(ids(exact));
