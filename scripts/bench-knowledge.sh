@@ -5,6 +5,7 @@
 # searchers at once: p50/p99 and recall@5 against the exact search per site-size bucket.
 #   scripts/bench-knowledge.sh [chunks=1000000] [sites=1000] [ingested documents=200]
 #                              [questions per size bucket=200] [searchers=8]
+# BENCH_JAVA_OPTS adds JVM options, e.g. -Dyuno.knowledge.retrieval.max-concurrent=2 to try a setting.
 # Results go to stdout and bench/results/knowledge.txt (BENCH_OUT names another file: a partial rerun
 # then does not overwrite the recorded runs).
 # It runs on a database of its own (YUNO_BENCH_DATABASE, default yuno_bench_kb), dropped and made
@@ -34,7 +35,7 @@ mkdir -p "$(dirname "$out")"
        "$(PGPASSWORD="$DATABASE_PASSWORD" psql -Atq -h 127.0.0.1 -p "$pg_port" -U "$DATABASE_USERNAME" -d "$bench_db" \
           -c "SELECT version()" | cut -d' ' -f1-2), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "# arguments: ${*:-(defaults)}"
-  java -Xmx4g -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" \
+  java -Xmx4g ${BENCH_JAVA_OPTS:-} -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" \
     com.helloyuno.knowledge.KnowledgeBenchmark "$@" 2>&1 | grep --line-buffered -E 'INGEST|LOAD|RETRIEVE|ERROR|Exception' || true
   echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out"
