@@ -12,6 +12,10 @@
 --
 -- Versions come from one sequence, so a version is never reused: a site's row removed and made
 -- again (or a table truncated by a test) cannot match a version an instance cached before.
+-- No chunk is written between the count below and the triggers (an instance of the previous version
+-- still running would otherwise add chunks that are never counted); the count takes seconds.
+LOCK TABLE chunks IN SHARE ROW EXCLUSIVE MODE;
+
 CREATE SEQUENCE knowledge_version_seq;
 
 CREATE TABLE knowledge_versions (
@@ -50,3 +54,13 @@ CREATE TRIGGER chunks_updated_bump_version AFTER UPDATE ON chunks
     REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION knowledge_versions_bump();
 CREATE TRIGGER chunks_deleted_bump_version AFTER DELETE ON chunks
     REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION knowledge_versions_bump();
+
+-- TRUNCATE fires no row or transition-table trigger: every site's knowledge is then new and empty.
+CREATE FUNCTION knowledge_versions_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE knowledge_versions SET version = nextval('knowledge_version_seq'), chunks = 0;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER chunks_truncated_bump_version AFTER TRUNCATE ON chunks
+    FOR EACH STATEMENT EXECUTE FUNCTION knowledge_versions_truncated();

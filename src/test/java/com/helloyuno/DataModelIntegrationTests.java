@@ -57,7 +57,8 @@ class DataModelIntegrationTests {
                         "crawl_jobs",
                         "database_identity",
                         "outbox",
-                        "outbox_attempts");
+                        "outbox_attempts",
+                        "knowledge_versions");
     }
 
     @Test

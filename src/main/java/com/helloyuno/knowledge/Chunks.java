@@ -156,23 +156,35 @@ class Chunks {
      * version read before them. The bits travel as {@code bit_send}'s bytes less its 4-byte length
      * (192 bytes, not a 1,536-character string).
      */
-    QuantizedVectors.SiteBits quantized(String siteId, String model, long version) {
-        var ids = new java.util.ArrayList<Long>();
-        var bits = new java.io.ByteArrayOutputStream();
+    QuantizedVectors.SiteBits quantized(String siteId, String model, long version, long expected) {
+        // Filled in place, sized by the site's chunk count: a load holds little more than its result.
+        var loaded = new Object() {
+            long[] ids = new long[(int) Math.min(Math.max(expected, 16), Integer.MAX_VALUE / QuantizedVectors.WORDS)];
+            long[] bits = new long[ids.length * QuantizedVectors.WORDS];
+            int size;
+        };
         jdbc.sql("""
                         SELECT id, substring(bit_send(embedding_bits) FROM 5) FROM chunks
                         WHERE site_id = ? AND embedding_model = ? AND embedding_bits IS NOT NULL""").params(siteId, model).query(rs -> {
-            ids.add(rs.getLong(1));
-            bits.writeBytes(rs.getBytes(2));
+            var bytes = rs.getBytes(2);
+            if (bytes.length != QuantizedVectors.WORDS * Long.BYTES) {
+                throw new IllegalStateException("quantized vectors of an unexpected length");
+            }
+            if (loaded.size == loaded.ids.length) {
+                loaded.ids = java.util.Arrays.copyOf(loaded.ids, loaded.size * 2);
+                loaded.bits = java.util.Arrays.copyOf(loaded.bits, loaded.size * 2 * QuantizedVectors.WORDS);
+            }
+            loaded.ids[loaded.size] = rs.getLong(1);
+            java.nio.ByteBuffer.wrap(bytes)
+                    .asLongBuffer()
+                    .get(loaded.bits, loaded.size * QuantizedVectors.WORDS, QuantizedVectors.WORDS);
+            loaded.size++;
         });
-        var words = java.nio.ByteBuffer.wrap(bits.toByteArray()).asLongBuffer();
-        var packed = new long[words.remaining()];
-        words.get(packed);
-        if (packed.length != ids.size() * QuantizedVectors.WORDS) {
-            throw new IllegalStateException("quantized vectors of an unexpected length");
-        }
         return new QuantizedVectors.SiteBits(
-                version, model, ids.stream().mapToLong(Long::longValue).toArray(), packed);
+                version,
+                model,
+                java.util.Arrays.copyOf(loaded.ids, loaded.size),
+                java.util.Arrays.copyOf(loaded.bits, loaded.size * QuantizedVectors.WORDS));
     }
 
     /** The exact distances of the given chunks of the site, nearest first: the first pass's survivors compared. */

@@ -98,6 +98,9 @@ record KnowledgeSettings(
      *     recently searched sites leave first; never more than a quarter of the heap; 0 turns it off
      * @param vectorCacheMinChunks a site with fewer chunks keeps its first pass in PostgreSQL, where
      *     it costs less than a round trip to learn the site's version
+     * @param vectorCacheReloadInterval a site that changed is read into memory again at most this
+     *     often (its searches meanwhile take their first pass in PostgreSQL): an ingest moves its
+     *     version with every statement
      * @param maxConcurrent searches sent to PostgreSQL at once, each holding a pooled connection
      *     for its few statements; keep it below the pool's size ({@code YUNO_DB_POOL_SIZE}, 10) less
      *     the spool's {@code max-concurrent-writes} (3), so that site lookups and the API keep one
@@ -120,6 +123,7 @@ record KnowledgeSettings(
             @Min(1) @Max(10000) @DefaultValue("200") int rerank,
             @NotNull @DefaultValue("256MB") DataSize vectorCacheSize,
             @Min(0) @DefaultValue("1000") int vectorCacheMinChunks,
+            @NotNull @DefaultValue("1s") Duration vectorCacheReloadInterval,
             @Min(1) @Max(10000) @DefaultValue("100") int maxTextMatches,
             @Min(0) @Max(100000) @DefaultValue("200") int textScanRows,
             @Min(100) @DefaultValue("100000") int siteIndexMinChunks,

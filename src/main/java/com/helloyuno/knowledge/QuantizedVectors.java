@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,7 +21,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>Never stale: every search reads the site's knowledge version ({@link Chunks#knowledgeState},
  * moved by a trigger on every statement that touches the site's chunks, whichever instance or path
- * makes it) and loads the site again when it changed. The version is read before the vectors, so a
+ * makes it, and on TRUNCATE) and uses its bits only at that version; otherwise the search takes its
+ * first pass in PostgreSQL, and the site is loaded again (at most once per {@code
+ * vector-cache-reload-interval}, by one search while the others go on). The version is read before the vectors, so a
  * change between the two only makes the next search load again. Sites below {@code
  * vector-cache-min-chunks} are not kept: their first pass in PostgreSQL is cheap. Memory is bounded by
  * {@code vector-cache-size}; the least recently searched sites leave first.
@@ -37,7 +40,8 @@ class QuantizedVectors {
     private final Chunks chunks;
     private final long maxChunks;
     private final int minChunks;
-    private final LinkedHashMap<String, SiteBits> sites = new LinkedHashMap<>(16, 0.75f, true);
+    private final long reloadIntervalNanos;
+    private final LinkedHashMap<String, Entry> sites = new LinkedHashMap<>(16, 0.75f, true);
     private final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentHashMap<String, ReentrantLock> loading = new ConcurrentHashMap<>();
     private final Counter loads;
@@ -52,6 +56,8 @@ class QuantizedVectors {
                 Runtime.getRuntime().maxMemory() / 4);
         this.maxChunks = bytes / BYTES_PER_CHUNK;
         this.minChunks = Math.max(1, settings.retrieval().vectorCacheMinChunks());
+        this.reloadIntervalNanos =
+                settings.retrieval().vectorCacheReloadInterval().toNanos();
         this.loads = Counter.builder("yuno.knowledge.vector.cache.loads")
                 .description("Sites' quantized vectors read into memory (first search, or their knowledge changed)")
                 .register(meters);
@@ -131,31 +137,42 @@ class QuantizedVectors {
         if (state.chunks() < minChunks || state.chunks() > maxChunks) {
             return Optional.empty();
         }
-        var site = current(siteId, model, state.version());
+        var site = current(siteId, model, state.version(), state.chunks());
         if (site == null) {
             return Optional.empty();
         }
         return Optional.of(site.nearest(bits(vector), count));
     }
 
-    /** The site's bits at this version, loaded by one search at a time per site. */
-    private SiteBits current(String siteId, String model, long version) {
-        var cached = cached(siteId, model, version);
-        if (cached != null) {
-            return cached;
+    /**
+     * The site's bits at this version, or null when this search should take its first pass in
+     * PostgreSQL instead: another search is loading the site (none waits for a load), or the site
+     * was loaded less than {@code vector-cache-reload-interval} ago and has changed since (a site
+     * being ingested or re-embedded moves its version with every statement; it is loaded again at
+     * most once per interval, not once per search).
+     */
+    private @Nullable SiteBits current(String siteId, String model, long version, long chunkCount) {
+        var entry = entry(siteId);
+        if (entry != null && entry.holds(model, version)) {
+            return entry.bits();
+        }
+        if (entry != null && System.nanoTime() - entry.loadedAt() < reloadIntervalNanos) {
+            return null;
         }
         var siteLock = loading.computeIfAbsent(siteId, id -> new ReentrantLock());
-        siteLock.lock();
+        if (!siteLock.tryLock()) {
+            return null;
+        }
         try {
-            cached = cached(siteId, model, version);
-            if (cached != null) {
-                return cached;
+            entry = entry(siteId);
+            if (entry != null && entry.holds(model, version)) {
+                return entry.bits();
             }
             // The version was read before these rows: a change committed in between is in the rows
-            // under the older version, and the next search loads again.
-            var loaded = chunks.quantized(siteId, model, version);
+            // under the older version, and a later search loads again.
+            var loaded = chunks.quantized(siteId, model, version, chunkCount);
             loads.increment();
-            put(siteId, loaded);
+            put(siteId, new Entry(loaded, System.nanoTime()));
             return loaded;
         } finally {
             siteLock.unlock();
@@ -163,25 +180,33 @@ class QuantizedVectors {
         }
     }
 
-    private SiteBits cached(String siteId, String model, long version) {
+    /** A site's bits and when they were read ({@link System#nanoTime}). */
+    private record Entry(SiteBits bits, long loadedAt) {
+
+        boolean holds(String model, long version) {
+            return bits.version() == version && bits.model().equals(model);
+        }
+    }
+
+    private @Nullable Entry entry(String siteId) {
         lock.lock();
         try {
-            var site = sites.get(siteId);
-            return site != null && site.version() == version && site.model().equals(model) ? site : null;
+            return sites.get(siteId);
         } finally {
             lock.unlock();
         }
     }
 
-    private void put(String siteId, SiteBits site) {
+    private void put(String siteId, Entry entry) {
         lock.lock();
         try {
-            var previous = sites.put(siteId, site);
-            cachedChunks += site.size() - (previous == null ? 0 : previous.size());
+            var previous = sites.put(siteId, entry);
+            cachedChunks += entry.bits().size()
+                    - (previous == null ? 0 : previous.bits().size());
             var eldest = sites.entrySet().iterator();
             while (cachedChunks > maxChunks && eldest.hasNext()) {
-                var entry = eldest.next();
-                cachedChunks -= entry.getValue().size();
+                var next = eldest.next();
+                cachedChunks -= next.getValue().bits().size();
                 eldest.remove();
             }
         } finally {

@@ -126,7 +126,9 @@ public class Retriever {
                                 query,
                                 nearest.stream().map(Chunks.Hit::id).toList(),
                                 commonWords.lexemes(),
-                                siteWords.lexemes(siteId, state),
+                                // With no vector candidates, a question of only the site's own
+                                // common words would rank nothing: then they pick chunks again.
+                                nearest.isEmpty() ? List.of() : siteWords.lexemes(siteId, state),
                                 settings.stopWordDictionaries(),
                                 settings.maxTextMatches(),
                                 settings.textScanRows(),

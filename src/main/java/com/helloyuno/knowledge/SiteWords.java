@@ -95,6 +95,11 @@ class SiteWords {
         });
     }
 
+    /** Whether the site's words were counted (the benchmark waits for its large sites'). */
+    boolean counted(String siteId) {
+        return get(siteId) != null;
+    }
+
     /** Whether a count of the site's words is running now (tests wait for it). */
     boolean counting(String siteId) {
         return counting.contains(siteId);

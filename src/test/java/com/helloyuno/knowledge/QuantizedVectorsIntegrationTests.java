@@ -27,6 +27,7 @@ import org.springframework.test.context.TestPropertySource;
         properties = {
             "yuno.knowledge.retrieval.vector-cache-min-chunks=1",
             "yuno.knowledge.retrieval.vector-cache-size=204800B",
+            "yuno.knowledge.retrieval.vector-cache-reload-interval=0s",
             // SiteWordsIntegrationTests has the same properties: one Spring context for both.
             "yuno.knowledge.retrieval.site-words-min-chunks=50",
             "yuno.knowledge.retrieval.common-words-refresh=0s"
@@ -100,6 +101,25 @@ class QuantizedVectorsIntegrationTests extends KnowledgeIntegrationTest {
                         .query(Long.class)
                         .single())
                 .isZero();
+    }
+
+    @Test
+    void theBitsInMemoryAreTheBitsPgvectorStores() {
+        var random = new Random(3);
+        for (int round = 0; round < 5; round++) {
+            var vector = new float[1536];
+            for (int i = 0; i < vector.length; i++) {
+                vector[i] = (float) random.nextGaussian();
+            }
+            var stored = jdbc.sql("SELECT substring(bit_send(binary_quantize(?::halfvec)::bit(1536)) FROM 5)")
+                    .param(HalfVectors.parameter(vector))
+                    .query(byte[].class)
+                    .single();
+            var words = java.nio.ByteBuffer.wrap(stored).asLongBuffer();
+            var fromPostgres = new long[words.remaining()];
+            words.get(fromPostgres);
+            assertThat(fromPostgres).containsExactly(QuantizedVectors.bits(vector));
+        }
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.springframework.test.context.TestPropertySource;
         properties = {
             "yuno.knowledge.retrieval.vector-cache-min-chunks=1",
             "yuno.knowledge.retrieval.vector-cache-size=204800B",
+            "yuno.knowledge.retrieval.vector-cache-reload-interval=0s",
             "yuno.knowledge.retrieval.site-words-min-chunks=50",
             "yuno.knowledge.retrieval.common-words-refresh=0s"
         })
@@ -77,6 +78,11 @@ class SiteWordsIntegrationTests extends KnowledgeIntegrationTest {
         // The question's rare part still finds its chunk first, by full text alone.
         var passages = retriever.search(site, "acmecorp zephyrvalve", null, 5, Chunks.Scan.QUANTIZED);
         assertThat(passages.getFirst().content()).contains("zephyrvalve");
+        // A question of only the site's own common words, and no vector half to rank (offline):
+        // they pick the chunks again rather than leave nothing to rank.
+        assertThat(retriever.search(site, "acmecorp lumafold", null, 5, Chunks.Scan.QUANTIZED))
+                .hasSize(5)
+                .allSatisfy(p -> assertThat(p.content()).contains("acmecorp", "lumafold"));
 
         // The site changes: a new word in 200 more chunks is common after the next count.
         var more = new ArrayList<String>();
