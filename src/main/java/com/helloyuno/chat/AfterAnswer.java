@@ -9,15 +9,10 @@ import com.helloyuno.lead.LeadService;
 import com.helloyuno.llm.Usage;
 import com.helloyuno.ratelimit.RateLimiter;
 import com.helloyuno.spool.Spool;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Phaser;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -28,13 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The work after an answer, off the visitor's path, on a virtual thread per turn: classify the
  * turn ({@link TurnClassifier}), store both history rows ({@link TurnRecord}, through the {@link
  * Spool}, so that a database outage loses nothing), hand the lead the turn's contact scan found to
- * {@code lead}, count the tokens, and report analytics. At most {@code
- * yuno.chat.after-answer-concurrency} turns are processed at once; the others wait for their turn
- * on their parked threads (counted in {@code yuno.chat.after-answer.waiting}). The virtual-thread
- * scheduler serves runnable threads first come, first served, so unbounded, the work of a hundred
- * chats ending in one second took as large a share of the processor as the hundred starting, and
- * their first tokens waited (README, chat benchmark, the stream ramp). At shutdown it lets every
- * waiting turn run and waits for them before the spool's last drain.
+ * {@code lead}, count the tokens, and report analytics. At shutdown it waits for the turns in
+ * progress before the spool's last drain.
  */
 @Component
 class AfterAnswer implements SmartLifecycle {
@@ -42,8 +32,6 @@ class AfterAnswer implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(AfterAnswer.class);
     static final String HISTORY = "history";
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(20);
-    /** How often a waiting turn looks whether shutdown has let it through. */
-    private static final Duration DRAIN_CHECK = Duration.ofMillis(200);
 
     /** Everything the after-work needs of one turn. */
     record Turn(
@@ -73,11 +61,7 @@ class AfterAnswer implements SmartLifecycle {
     private final JsonMapper json;
     private final Clock clock;
     private final Phaser inFlight = new Phaser(1);
-    private final Semaphore turns;
-    private final AtomicInteger waiting = new AtomicInteger();
     private volatile boolean running;
-    /** Set at shutdown: waiting turns run without a permit, so none is left behind. */
-    private volatile boolean draining;
 
     AfterAnswer(
             TurnClassifier classifier,
@@ -88,14 +72,7 @@ class AfterAnswer implements SmartLifecycle {
             RateLimiter limiter,
             Analytics analytics,
             JsonMapper json,
-            Clock clock,
-            ChatSettings settings,
-            MeterRegistry meters) {
-        this.turns = new Semaphore(settings.afterAnswerConcurrency(), true);
-        Gauge.builder("yuno.chat.after-answer.waiting", waiting, AtomicInteger::get)
-                .description("Answered turns waiting for their after-answer work to start"
-                        + " (at most yuno.chat.after-answer-concurrency run at once)")
-                .register(meters);
+            Clock clock) {
         this.classifier = classifier;
         this.extractor = extractor;
         this.writes = writes;
@@ -110,9 +87,7 @@ class AfterAnswer implements SmartLifecycle {
     void submit(Turn turn) {
         inFlight.register();
         Thread.ofVirtual().name("after-answer").start(() -> {
-            var permitted = false;
             try {
-                permitted = awaitTurn();
                 process(turn);
             } catch (RuntimeException e) {
                 log.error(
@@ -120,34 +95,9 @@ class AfterAnswer implements SmartLifecycle {
                         turn.question().caller().siteId(),
                         e);
             } finally {
-                if (permitted) {
-                    turns.release();
-                }
                 inFlight.arriveAndDeregister();
             }
         });
-    }
-
-    /** Waits for one of the permits; true when it took one, false when shutdown let it through. */
-    private boolean awaitTurn() {
-        if (turns.tryAcquire()) {
-            return true;
-        }
-        waiting.incrementAndGet();
-        try {
-            while (!draining) {
-                if (turns.tryAcquire(DRAIN_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (InterruptedException e) {
-            // Not expected (nothing interrupts these threads); the turn is still worth storing.
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            waiting.decrementAndGet();
-        }
     }
 
     private void process(Turn turn) {
@@ -189,7 +139,6 @@ class AfterAnswer implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        draining = true;
         var phase = inFlight.arrive();
         try {
             inFlight.awaitAdvanceInterruptibly(

@@ -20,11 +20,6 @@ import org.springframework.validation.annotation.Validated;
  * @param lowConfidence answers whose stored confidence is below this are listed among the insights'
  *     gaps, with those given no passage
  * @param maxGaps the most recent gaps listed
- * @param afterAnswerConcurrency turns whose after-answer work (classification call, history and lead
- *     writes) runs at once; the others wait their turn. Virtual threads are scheduled first come,
- *     first served, so a class of work gets the processor in proportion to its runnable threads:
- *     bounded, the after-answer work of a burst of finished chats cannot crowd out the next
- *     visitors' first tokens (README, chat benchmark)
  */
 @Validated
 @ConfigurationProperties("yuno.chat")
@@ -39,5 +34,4 @@ record ChatSettings(
         @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.5")
         double lowConfidence,
 
-        @Min(1) @Max(1000) @DefaultValue("50") int maxGaps,
-        @Min(1) @Max(100000) @DefaultValue("8") int afterAnswerConcurrency) {}
+        @Min(1) @Max(1000) @DefaultValue("50") int maxGaps) {}
