@@ -586,6 +586,7 @@ final class LoadGenerator {
         // open at once near the end of the ramp.
         var ramp = this.ramp;
         var hardDeadline = System.nanoTime() + ramp.toNanos() + Duration.ofSeconds(60).toNanos();
+        var serviceFirstTokens = scrapeText("yuno_chat_first_token_seconds");
         var cpu = Cpu.start(this);
         var start = System.nanoTime();
 
@@ -744,6 +745,12 @@ final class LoadGenerator {
                     seconds(inSecond, 1.0)));
         }
         log("level %d: first token p50/p99/max (s) of the streams started in each second of the ramp:%s", level, bySecond);
+        log(
+                "level %d: first token as the service measured it (yuno.chat.first.token, streamed; from the"
+                        + " pipeline's start; histogram bucket bounds): p50 <= %s s, p99 <= %s s",
+                level,
+                bucketQuantile(serviceFirstTokens, scrapeText("yuno_chat_first_token_seconds"), 0.50),
+                bucketQuantile(serviceFirstTokens, scrapeText("yuno_chat_first_token_seconds"), 0.99));
         Collections.sort(firstTokens);
         Collections.sort(totals);
         var errors = level - ok;
@@ -849,6 +856,35 @@ final class LoadGenerator {
 
     List<String> scrape() throws Exception {
         return scrapeText().lines().filter(l -> l.startsWith("http_server_requests_seconds_bucket")).toList();
+    }
+
+    /**
+     * The upper bound of the histogram bucket holding quantile {@code q} of what was recorded
+     * between two scrapes of {@code yuno_chat_first_token_seconds} (streamed answers).
+     */
+    static String bucketQuantile(String before, String after, double q) {
+        var counts = new java.util.TreeMap<Double, Double>();
+        for (var side = 0; side < 2; side++) {
+            var sign = side == 0 ? -1 : 1;
+            for (var line : (side == 0 ? before : after).lines().toList()) {
+                if (line.startsWith("yuno_chat_first_token_seconds_bucket{") && line.contains("streamed=\"true\"")) {
+                    var le = line.substring(line.indexOf("le=\"") + 4);
+                    le = le.substring(0, le.indexOf('"'));
+                    var bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                    counts.merge(bound, sign * Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+                }
+            }
+        }
+        if (counts.isEmpty() || counts.lastEntry().getValue() <= 0) {
+            return "-";
+        }
+        var total = counts.lastEntry().getValue();
+        for (var entry : counts.entrySet()) {
+            if (entry.getValue() >= q * total) {
+                return String.format(Locale.ROOT, "%.3f", entry.getKey());
+            }
+        }
+        return "-";
     }
 
     static long heapMiB(String metrics) {

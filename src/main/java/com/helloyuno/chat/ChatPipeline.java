@@ -11,9 +11,11 @@ import com.helloyuno.llm.ChatResult;
 import com.helloyuno.llm.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,8 @@ class ChatPipeline {
     private final Analytics analytics;
     private final Counter retrievalUnavailable;
     private final Counter retrievalBusy;
+    private final Timer firstTokenStreamed;
+    private final Timer firstTokenWhole;
     private volatile long lastBusyLog = System.nanoTime() - BUSY_LOG_INTERVAL_NANOS - 1;
 
     ChatPipeline(
@@ -69,10 +73,27 @@ class ChatPipeline {
                 .description("Answers given without the site's passages: PostgreSQL did not answer, or every"
                         + " search slot stayed taken for yuno.knowledge.retrieval.max-wait")
                 .register(meters);
+        this.firstTokenStreamed = firstTokenTimer(meters, true);
+        this.firstTokenWhole = firstTokenTimer(meters, false);
         this.retrievalBusy = Counter.builder("yuno.chat.retrieval.unavailable")
                 .tag("reason", "busy")
                 .description("Answers given without the site's passages: PostgreSQL did not answer, or every"
                         + " search slot stayed taken for yuno.knowledge.retrieval.max-wait")
+                .register(meters);
+    }
+
+    /**
+     * The time to the first token as the service sees it (from the pipeline's start, after the
+     * token check and the rate limit): a histogram, so that an operator's p99 needs no client's
+     * measurement, and a benchmark can tell the service's own delay from its load generator's.
+     */
+    private static Timer firstTokenTimer(MeterRegistry meters, boolean streamed) {
+        return Timer.builder("yuno.chat.first.token")
+                .tag("streamed", Boolean.toString(streamed))
+                .description("Time from the start of an answer to its first token (the whole answer when"
+                        + " there was none)")
+                .publishPercentileHistogram()
+                .maximumExpectedValue(java.time.Duration.ofSeconds(60))
                 .register(meters);
     }
 
@@ -122,8 +143,11 @@ class ChatPipeline {
         sink.sources(sources);
         sink.done(contact.found(), AskAnswer.UsageBody.of(usage));
 
-        var latencyMs = (System.nanoTime() - started) / 1_000_000;
+        var ended = System.nanoTime();
+        var latencyMs = (ended - started) / 1_000_000;
         var firstTokenMs = firstToken[0] == 0 ? latencyMs : (firstToken[0] - started) / 1_000_000;
+        (streamed ? firstTokenStreamed : firstTokenWhole)
+                .record((firstToken[0] == 0 ? ended : firstToken[0]) - started, TimeUnit.NANOSECONDS);
         afterAnswer.submit(new AfterAnswer.Turn(
                 question,
                 messageId,
