@@ -48,13 +48,6 @@ public class Retriever {
     private final SiteVectorIndexes siteIndexes;
     private final QuantizedVectors quantized;
     private final SiteWords siteWords;
-    private final java.util.concurrent.ConcurrentHashMap<String, Long> smallSites =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** What a site known to be small is taken to hold: nothing the cache or its own words would use. */
-    static final Chunks.KnowledgeState SMALL = new Chunks.KnowledgeState(0, 0);
-
-    private static final int MAX_SMALL_SITES = 100_000;
 
     Retriever(
             Chunks chunks,
@@ -119,7 +112,7 @@ public class Retriever {
 
     private List<Passage> searchHoldingASlot(
             String siteId, String query, float @Nullable [] vector, int k, int candidates, Chunks.Scan scan) {
-        var state = knowledgeState(siteId);
+        var state = chunks.knowledgeState(siteId);
         List<Chunks.Hit> nearest = List.of();
         if (vector != null) {
             nearest = nearest(siteId, state, vector, candidates, scan).stream()
@@ -144,33 +137,6 @@ public class Retriever {
         return fuse(siteId, nearest, text, vector != null, k);
     }
 
-    /**
-     * The site's knowledge version and size; for a site known to be too small for the vector cache
-     * and its own common words, {@link #SMALL} without a round trip for up to {@code
-     * vector-cache-reload-interval} after it was last read. Under overload every round trip of a
-     * search is another wait for a carrier thread while it holds its slot (the 1,000-stream ramp's
-     * answers without sources); a small site's search is right either way, since its first pass
-     * and its words come from PostgreSQL.
-     */
-    Chunks.KnowledgeState knowledgeState(String siteId) {
-        var until = smallSites.get(siteId);
-        if (until != null && until - System.nanoTime() > 0) {
-            return SMALL;
-        }
-        var state = chunks.knowledgeState(siteId);
-        if (state.chunks() < Math.min(settings.vectorCacheMinChunks(), settings.siteWordsMinChunks())) {
-            if (smallSites.size() >= MAX_SMALL_SITES) {
-                smallSites.clear(); // a bound, not a policy: they are read again once
-            }
-            smallSites.put(
-                    siteId,
-                    System.nanoTime() + settings.vectorCacheReloadInterval().toNanos());
-        } else {
-            smallSites.remove(siteId);
-        }
-        return state;
-    }
-
     /** How the site's nearest chunks are found: through its own index if it is large enough to have one. */
     Chunks.Scan scanFor(String siteId) {
         return siteIndexes.has(siteId) ? Chunks.Scan.SITE_INDEX : Chunks.Scan.QUANTIZED;
@@ -181,7 +147,7 @@ public class Retriever {
      * first pass from memory ({@link QuantizedVectors}) and re-ranks the survivors in PostgreSQL.
      */
     List<Chunks.Hit> nearest(String siteId, float[] vector, int limit, Chunks.Scan scan) {
-        return nearest(siteId, knowledgeState(siteId), vector, limit, scan);
+        return nearest(siteId, chunks.knowledgeState(siteId), vector, limit, scan);
     }
 
     private List<Chunks.Hit> nearest(

@@ -108,24 +108,6 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
     }
 
     @Test
-    void aSmallSitesSizeIsReadAgainOnlyAfterTheReloadInterval() {
-        var state = retriever.knowledgeState(site);
-        assertThat(state.chunks()).isPositive().isLessThan(1_000);
-        // Grown (here: its count written by hand) right after a search: the next searches within
-        // vector-cache-reload-interval (1 s) still take it as small, without reading it...
-        jdbc.sql("UPDATE knowledge_versions SET chunks = 5000 WHERE site_id = ?")
-                .param(site)
-                .update();
-        assertThat(retriever.knowledgeState(site)).isEqualTo(Retriever.SMALL);
-        // ... and then read it again.
-        org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofSeconds(10))
-                .until(() -> retriever.knowledgeState(site).chunks() == 5000);
-        assertThat(retriever.knowledgeState(site).chunks()).isEqualTo(5000);
-        assertThat(retriever.search(site, "refund policy")).isNotEmpty();
-    }
-
-    @Test
     void findsTheRightChunkForAParaphrasedQuestion() {
         // None of these words is in the refund chunk: only its vector can find it.
         assertThat(chunks.fullTextExact(site, "Can I get my money back?", List.of("english_stem"), 10))
