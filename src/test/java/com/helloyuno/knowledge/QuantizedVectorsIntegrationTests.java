@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * The first pass of the vector search from memory ({@link QuantizedVectors}): it finds what the
@@ -23,15 +22,7 @@ import org.springframework.test.context.TestPropertySource;
  * it: this service, another instance, SQL), never another site's, and stays within its size. Every
  * site here is kept in memory from its first chunk; the cache holds 1,024 chunks (200 bytes each).
  */
-@TestPropertySource(
-        properties = {
-            "yuno.knowledge.retrieval.vector-cache-min-chunks=1",
-            "yuno.knowledge.retrieval.vector-cache-size=204800B",
-            "yuno.knowledge.retrieval.vector-cache-reload-interval=0s",
-            // SiteWordsIntegrationTests has the same properties: one Spring context for both.
-            "yuno.knowledge.retrieval.site-words-min-chunks=50",
-            "yuno.knowledge.retrieval.common-words-refresh=0s"
-        })
+@LargeSitesInMemory
 class QuantizedVectorsIntegrationTests extends KnowledgeIntegrationTest {
 
     private static final String MODEL = "text-embedding-3-small";

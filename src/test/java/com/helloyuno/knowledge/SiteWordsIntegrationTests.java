@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * A large site's own common words ({@link SiteWords}): counted in the background from the site's
@@ -21,14 +20,7 @@ import org.springframework.test.context.TestPropertySource;
  * finding the passage that only an uncommon word tells apart. Sites of 50 chunks count as large
  * here, and a change is counted again at once ({@code common-words-refresh=0s}).
  */
-@TestPropertySource(
-        properties = {
-            "yuno.knowledge.retrieval.vector-cache-min-chunks=1",
-            "yuno.knowledge.retrieval.vector-cache-size=204800B",
-            "yuno.knowledge.retrieval.vector-cache-reload-interval=0s",
-            "yuno.knowledge.retrieval.site-words-min-chunks=50",
-            "yuno.knowledge.retrieval.common-words-refresh=0s"
-        })
+@LargeSitesInMemory
 class SiteWordsIntegrationTests extends KnowledgeIntegrationTest {
 
     @Autowired
