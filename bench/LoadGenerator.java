@@ -745,12 +745,13 @@ final class LoadGenerator {
                     seconds(inSecond, 1.0)));
         }
         log("level %d: first token p50/p99/max (s) of the streams started in each second of the ramp:%s", level, bySecond);
+        var serviceFirstTokensAfter = scrapeText("yuno_chat_first_token_seconds");
         log(
                 "level %d: first token as the service measured it (yuno.chat.first.token, streamed; from the"
                         + " pipeline's start; histogram bucket bounds): p50 <= %s s, p99 <= %s s",
                 level,
-                bucketQuantile(serviceFirstTokens, scrapeText("yuno_chat_first_token_seconds"), 0.50),
-                bucketQuantile(serviceFirstTokens, scrapeText("yuno_chat_first_token_seconds"), 0.99));
+                bucketQuantile(serviceFirstTokens, serviceFirstTokensAfter, 0.50),
+                bucketQuantile(serviceFirstTokens, serviceFirstTokensAfter, 0.99));
         Collections.sort(firstTokens);
         Collections.sort(totals);
         var errors = level - ok;

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -43,7 +44,9 @@ class QuantizedVectors {
     private final long reloadIntervalNanos;
     private final LinkedHashMap<String, Entry> sites = new LinkedHashMap<>(16, 0.75f, true);
     private final ReentrantLock lock = new ReentrantLock();
-    private final ConcurrentHashMap<String, ReentrantLock> loading = new ConcurrentHashMap<>();
+    /** Sites being loaded now: one search loads a site while the others take PostgreSQL's first pass. */
+    private final Set<String> loading = ConcurrentHashMap.newKeySet();
+
     private final Counter loads;
     private long cachedChunks;
 
@@ -94,15 +97,13 @@ class QuantizedVectors {
                 distances[i] = (short) d;
                 histogram[d]++;
             }
+            // The cut: the least distance at which `count` chunks are reached; `below` are closer.
             int cut = 0;
-            for (int seen = 0; seen + histogram[cut] < count; cut++) {
-                seen += histogram[cut];
+            int below = 0;
+            while (below + histogram[cut] < count) {
+                below += histogram[cut++];
             }
             // Everything closer than the cut, then as many at the cut as are still wanted.
-            var below = 0;
-            for (int d = 0; d < cut; d++) {
-                below += histogram[d];
-            }
             var atCut = count - below;
             var out = new Long[count];
             int taken = 0;
@@ -159,8 +160,7 @@ class QuantizedVectors {
         if (entry != null && System.nanoTime() - entry.loadedAt() < reloadIntervalNanos) {
             return null;
         }
-        var siteLock = loading.computeIfAbsent(siteId, id -> new ReentrantLock());
-        if (!siteLock.tryLock()) {
+        if (!loading.add(siteId)) {
             return null;
         }
         try {
@@ -175,8 +175,7 @@ class QuantizedVectors {
             put(siteId, new Entry(loaded, System.nanoTime()));
             return loaded;
         } finally {
-            siteLock.unlock();
-            loading.remove(siteId, siteLock);
+            loading.remove(siteId);
         }
     }
 

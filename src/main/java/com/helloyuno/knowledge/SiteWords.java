@@ -5,9 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,8 +38,8 @@ class SiteWords {
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final LinkedHashMap<String, Counted> sites;
-    private final Set<String> counting = ConcurrentHashMap.newKeySet();
-    private final Semaphore oneAtATime = new Semaphore(1);
+    /** The site being counted now, if any: one count at a time. */
+    private final AtomicReference<@Nullable String> counting = new AtomicReference<>();
 
     SiteWords(Chunks chunks, KnowledgeSettings settings, Clock clock) {
         this.chunks = chunks;
@@ -72,12 +70,8 @@ class SiteWords {
     }
 
     private void countInBackground(String siteId, Chunks.KnowledgeState state) {
-        if (!counting.add(siteId)) {
-            return;
-        }
-        if (!oneAtATime.tryAcquire()) {
-            counting.remove(siteId); // another site is being counted: a later search asks again
-            return;
+        if (!counting.compareAndSet(null, siteId)) {
+            return; // a site is being counted: a later search asks again
         }
         Thread.ofVirtual().name("site-words").start(() -> {
             try {
@@ -89,8 +83,7 @@ class SiteWords {
             } catch (DataAccessException e) {
                 log.warn("Could not count the common words of site {}: {}", siteId, e.getMessage());
             } finally {
-                oneAtATime.release();
-                counting.remove(siteId);
+                counting.set(null);
             }
         });
     }
@@ -102,7 +95,7 @@ class SiteWords {
 
     /** Whether a count of the site's words is running now (tests wait for it). */
     boolean counting(String siteId) {
-        return counting.contains(siteId);
+        return siteId.equals(counting.get());
     }
 
     private @Nullable Counted get(String siteId) {
