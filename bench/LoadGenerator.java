@@ -11,6 +11,10 @@ final class LoadGenerator {
     static final String ORIGIN = "https://" + DOMAIN;
     static final String QUESTION = "What is your refund policy?";
     static final int STREAM_CHUNKS = 50;
+    /** What the fake streams with STREAM_CHUNKS chunks ("Answer word1 ... word49"): a whole answer's text. */
+    static final String STREAM_TEXT = IntStream.range(0, STREAM_CHUNKS)
+            .mapToObj(i -> i == 0 ? "Answer" : " word" + i)
+            .collect(Collectors.joining());
     static final int STREAM_DELAY_MS = 100;
 
     final String base;
@@ -515,12 +519,13 @@ final class LoadGenerator {
             boolean done,
             String error,
             int tokens,
+            String text,
             int sources,
             long firstTokenNanos,
             long totalNanos,
             String failure) {
         boolean ok() {
-            return status == 200 && done && error == null && failure == null && tokens == STREAM_CHUNKS;
+            return status == 200 && done && error == null && failure == null && STREAM_TEXT.equals(text);
         }
     }
 
@@ -720,7 +725,8 @@ final class LoadGenerator {
                                 ? "error event " + outcome.error()
                                 : outcome.status() != 200
                                         ? "HTTP " + outcome.status()
-                                        : "incomplete (" + outcome.tokens() + " tokens)";
+                                        : "incomplete (" + outcome.tokens() + " token events, " + outcome.text().length()
+                                                + " of " + STREAM_TEXT.length() + " characters)";
                 failures.merge(why, 1, Integer::sum);
             }
         }
@@ -792,6 +798,7 @@ final class LoadGenerator {
         var done = false;
         String error = null;
         var tokens = 0;
+        var text = new StringBuilder();
         var sources = 0;
         long first = 0;
         String failure = null;
@@ -815,6 +822,8 @@ final class LoadGenerator {
                                 if (tokens++ == 0) {
                                     first = System.nanoTime() - t0;
                                 }
+                                // The service may send several of the fake's tokens as one event.
+                                text.append(tokenText(data));
                             }
                             case "sources" -> sources = ((List<?>) Json.parse(data)).size();
                             case "done" -> done = true;
@@ -831,7 +840,17 @@ final class LoadGenerator {
                 open.decrementAndGet();
             }
         }
-        return new StreamOutcome(status, done, error, tokens, sources, first, System.nanoTime() - t0, failure);
+        return new StreamOutcome(
+                status, done, error, tokens, text.toString(), sources, first, System.nanoTime() - t0, failure);
+    }
+
+    /** A token event's text: read without a parser when it has no escapes (the fake's never do). */
+    static String tokenText(String data) {
+        var prefix = "{\"text\":\"";
+        if (data.startsWith(prefix) && data.endsWith("\"}") && data.indexOf('\\') < 0) {
+            return data.substring(prefix.length(), data.length() - 2);
+        }
+        return String.valueOf(((Map<?, ?>) Json.parse(data)).get("text"));
     }
 
     static String seconds(List<Long> sorted, double q) {

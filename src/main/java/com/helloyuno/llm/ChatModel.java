@@ -23,8 +23,9 @@ public interface ChatModel {
     ChatResult complete(ChatRequest request);
 
     /**
-     * Streams the answer: {@code onToken} gets each piece of text in order, on the calling thread,
-     * and the result holds the whole text and its usage. An exception thrown by {@code onToken}
+     * Streams the answer: {@code onToken} gets the text in order, piece by piece, on the calling
+     * thread (the first token alone; pieces that arrived while the previous one was being handled
+     * come together), and the result holds the whole text and its usage. An exception thrown by {@code onToken}
      * (the visitor went away, say) stops the stream and propagates unchanged.
      *
      * @throws UpstreamUnavailable with {@link UpstreamUnavailable#tokensSent()} true when the

@@ -230,10 +230,11 @@ final class OpenAiChatModel implements ChatModel {
                                 tokensSent ? "the stream stalled past the deadline" : "no first token in time");
                     }
                     case StreamEvent.Token token -> {
-                        text.append(token.text());
+                        var piece = tokensSent ? withQueuedTokens(token.text(), events) : token.text();
+                        text.append(piece);
                         tokensSent = true;
                         try {
-                            onToken.accept(token.text());
+                            onToken.accept(piece);
                         } catch (RuntimeException e) {
                             throw new ConsumerFailed(e);
                         }
@@ -298,6 +299,26 @@ final class OpenAiChatModel implements ChatModel {
     }
 
     /** What a provider failure means: its reason, whether another attempt may help, what to log. */
+    /**
+     * The token and every token queued behind it, as one piece. They queue only while the caller
+     * is still busy with the previous piece (writing it to a visitor whose stream is flushed
+     * after every event): under load a stream then costs one write for several tokens instead of
+     * falling further behind, and when the caller keeps up nothing waits. The first token always
+     * goes alone, at once.
+     */
+    private static String withQueuedTokens(String first, LinkedBlockingQueue<StreamEvent> events) {
+        if (!(events.peek() instanceof StreamEvent.Token)) {
+            return first;
+        }
+        var piece = new StringBuilder(first);
+        // One consumer: what peek saw is what poll takes.
+        while (events.peek() instanceof StreamEvent.Token next) {
+            events.poll();
+            piece.append(next.text());
+        }
+        return piece.toString();
+    }
+
     private static Attempts.Failed classify(Throwable t, boolean tokensSent) {
         return switch (t) {
             case Attempts.Failed failed -> failed;

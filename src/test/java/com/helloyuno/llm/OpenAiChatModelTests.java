@@ -56,7 +56,9 @@ class OpenAiChatModelTests implements AutoCloseable {
 
         var result = model(settings()).stream(CONVERSATION, tokens::add);
 
-        assertThat(tokens).containsExactly("Our", " plans", " start", " at $9.");
+        // The first token alone, the rest in order (several may come as one piece: see below).
+        assertThat(tokens.getFirst()).isEqualTo("Our");
+        assertThat(String.join("", tokens)).isEqualTo("Our plans start at $9.");
         assertThat(result.text()).isEqualTo("Our plans start at $9.");
         assertThat(result.usage()).isEqualTo(new Usage(42, 4, 46));
         var request = fake.lastRequest();
@@ -184,8 +186,45 @@ class OpenAiChatModelTests implements AutoCloseable {
                 });
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1000 + 2000));
-        assertThat(tokens).containsExactly("Half", " an");
+        assertThat(tokens.getFirst()).isEqualTo("Half");
+        assertThat(String.join("", tokens)).isEqualTo("Half an");
         assertThat(fake.requests()).hasSize(1);
+    }
+
+    @Test
+    void tokensThatArriveWhileTheCallerIsBusyComeAsOnePieceInOrder() {
+        fake.enqueue(Reply.chunks("Our", " plans", " start", " at", " $9", " a", " month."));
+        var tokens = new ArrayList<String>();
+
+        var result = model(settings()).stream(CONVERSATION, token -> {
+            if (tokens.isEmpty()) {
+                // A visitor's slow first write: the fake sends the other six meanwhile.
+                sleep(Duration.ofMillis(300));
+            }
+            tokens.add(token);
+        });
+
+        assertThat(tokens).containsExactly("Our", " plans start at $9 a month.");
+        assertThat(result.text()).isEqualTo("Our plans start at $9 a month.");
+    }
+
+    @Test
+    void aCallerThatKeepsUpGetsEveryTokenAsItCame() {
+        fake.enqueue(Reply.text("One two three four").chunkDelay(Duration.ofMillis(100)));
+        var tokens = new ArrayList<String>();
+
+        model(settings()).stream(CONVERSATION, tokens::add);
+
+        assertThat(tokens).containsExactly("One", " two", " three", " four");
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
