@@ -4,6 +4,7 @@ import com.helloyuno.analytics.Analytics;
 import com.helloyuno.analytics.AnalyticsEvent;
 import com.helloyuno.apidoc.EventStream;
 import com.helloyuno.apidoc.ProblemResponse;
+import com.helloyuno.platform.RequestArrival;
 import com.helloyuno.problem.ApiException;
 import com.helloyuno.ratelimit.RateLimitExceeded;
 import com.helloyuno.ratelimit.RateLimitHeaders;
@@ -16,6 +17,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,12 +136,15 @@ class AskController {
     @ProblemResponse(status = 429, codes = "rate_limited")
     @ProblemResponse(status = 503, codes = "upstream_unavailable")
     ResponseEntity<AskAnswer> ask(
-            @AuthenticationPrincipal WidgetCaller caller, @RequestBody AskRequest body, HttpServletResponse response) {
+            @AuthenticationPrincipal WidgetCaller caller,
+            @RequestBody AskRequest body,
+            HttpServletRequest request,
+            HttpServletResponse response) {
         var admitted = admit(body, caller);
         var headers = new HttpHeaders();
         admitted.rateLimitHeaders().forEach(headers::set);
         try {
-            var outcome = pipeline.answer(admitted.question(), AnswerSink.NONE, false);
+            var outcome = pipeline.answer(admitted.question(), AnswerSink.NONE, false, RequestArrival.nanos(request));
             return ResponseEntity.ok()
                     .headers(headers)
                     .body(new AskAnswer(
@@ -196,13 +201,16 @@ class AskController {
                                 + " problem document would have had (upstream_unavailable, internal_error)")
             })
     void stream(
-            @AuthenticationPrincipal WidgetCaller caller, @RequestBody AskRequest body, HttpServletResponse response) {
+            @AuthenticationPrincipal WidgetCaller caller,
+            @RequestBody AskRequest body,
+            HttpServletRequest request,
+            HttpServletResponse response) {
         var admitted = admit(body, caller);
         admitted.rateLimitHeaders().forEach(response::setHeader);
         var question = admitted.question();
         var sse = new SseWriter(response, json);
         try {
-            pipeline.answer(question, sse, true);
+            pipeline.answer(question, sse, true, RequestArrival.nanos(request));
         } catch (SseWriter.VisitorGone e) {
             log.debug("Visitor left during an answer");
         } catch (ApiException e) {

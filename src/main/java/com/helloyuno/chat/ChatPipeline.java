@@ -83,15 +83,15 @@ class ChatPipeline {
     }
 
     /**
-     * The time to the first token as the service sees it (from the pipeline's start, after the
-     * token check and the rate limit): a histogram, so that an operator's p99 needs no client's
+     * The time to the first token as the service sees it (from the request's arrival, its first
+     * filter, so the token check, the rate limit and the body's parsing count too): a histogram, so that an operator's p99 needs no client's
      * measurement, and a benchmark can tell the service's own delay from its load generator's.
      */
     private static Timer firstTokenTimer(MeterRegistry meters, boolean streamed) {
         return Timer.builder("yuno.chat.first.token")
                 .tag("streamed", Boolean.toString(streamed))
-                .description("Time from the start of an answer to its first token (the whole answer when"
-                        + " there was none)")
+                .description("Time from the arrival of a question's request to its answer's first token (the"
+                        + " whole answer when there was none)")
                 .publishPercentileHistogram()
                 .maximumExpectedValue(java.time.Duration.ofSeconds(60))
                 .register(meters);
@@ -101,8 +101,12 @@ class ChatPipeline {
     record Outcome(
             String answer, String messageId, List<AskAnswer.Source> sources, boolean leadCaptured, Usage usage) {}
 
-    Outcome answer(Question question, AnswerSink sink, boolean streamed) {
-        var started = System.nanoTime();
+    /**
+     * The answer to a question; {@code arrived} is when its request reached the service ({@link
+     * System#nanoTime}), from which its first token and latency are measured.
+     */
+    Outcome answer(Question question, AnswerSink sink, boolean streamed, long arrived) {
+        var started = arrived;
         var messageId = UUID.randomUUID().toString();
         var siteId = question.caller().siteId();
         sink.meta(question.sessionId(), messageId);

@@ -1,5 +1,6 @@
 package com.helloyuno.web;
 
+import com.helloyuno.platform.RequestArrival;
 import com.helloyuno.problem.Problems;
 import com.helloyuno.site.SiteService;
 import com.helloyuno.widget.WidgetAuthentication;
@@ -28,6 +29,14 @@ import org.springframework.web.filter.CorsFilter;
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
+
+    @Bean
+    FilterRegistrationBean<RequestArrival> requestArrival() {
+        var registration = new FilterRegistrationBean<>(new RequestArrival());
+        // First of all, so that what the service measures from it includes every other filter.
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
 
     @Bean
     FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(WebSettings settings) {

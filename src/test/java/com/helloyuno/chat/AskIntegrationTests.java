@@ -10,12 +10,22 @@ import com.helloyuno.site.SiteApi;
 import com.helloyuno.testsupport.FakeMixpanel;
 import com.helloyuno.testsupport.FakeOpenAi;
 import com.helloyuno.testsupport.Http;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.SequenceInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,6 +66,9 @@ class AskIntegrationTests {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    MeterRegistry meters;
 
     ChatFixtures fixtures;
     Http http;
@@ -100,6 +113,58 @@ class AskIntegrationTests {
         assertThat(body.path("usage").path("total_tokens").asInt()).isPositive();
         assertThat(response.header("RateLimit-Policy")).isNotBlank();
         assertThat(response.header("RateLimit")).isNotBlank();
+    }
+
+    @Test
+    void theFirstTokenIsMeasuredFromTheRequestsArrivalSoAVisitorsSlowBodyCounts() {
+        var site = fixtures.site("example.com");
+        var body = Http.json(Map.of("messages", List.of(message("user", "Hello")), "session_id", "slow-body"))
+                .getBytes(StandardCharsets.UTF_8);
+        var before = firstTokenSeconds();
+
+        var response = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ask"))
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> slowly(body))),
+                "Authorization",
+                "Bearer " + site.token(),
+                "Content-Type",
+                "application/json",
+                "Accept",
+                "text/event-stream");
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(ChatFixtures.tokens(events(response.body()))).isEqualTo("You asked: Hello");
+        assertThat(firstTokenSeconds() - before).isGreaterThanOrEqualTo(0.4);
+    }
+
+    /** The body, its second half 400 ms after its first: the handler cannot start before it. */
+    private static InputStream slowly(byte[] body) {
+        var half = body.length / 2;
+        var secondHalf = new InputStream() {
+            private final InputStream rest = new ByteArrayInputStream(body, half, body.length - half);
+            private boolean waited;
+
+            @Override
+            public int read() throws IOException {
+                if (!waited) {
+                    waited = true;
+                    try {
+                        Thread.sleep(400);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException();
+                    }
+                }
+                return rest.read();
+            }
+        };
+        return new SequenceInputStream(new ByteArrayInputStream(body, 0, half), secondHalf);
+    }
+
+    /** The total of yuno.chat.first.token (streamed) so far, in seconds. */
+    private double firstTokenSeconds() {
+        var timer = meters.find("yuno.chat.first.token").tag("streamed", "true").timer();
+        return timer == null ? 0 : timer.totalTime(TimeUnit.SECONDS);
     }
 
     @Test
