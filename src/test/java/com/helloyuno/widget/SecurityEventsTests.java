@@ -1,0 +1,83 @@
+package com.helloyuno.widget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+
+class SecurityEventsTests {
+
+    private static final String SALT = "a salt the operator chose";
+
+    @Test
+    void anAddressHashesToTheFirstEightBytesOfItsHmacWithTheSalt() throws Exception {
+        var events = events(SALT);
+
+        assertThat(events.ipHash("203.0.113.7"))
+                .isEqualTo(hmac(SALT, "203.0.113.7"))
+                .hasSize(16);
+        assertThat(events.ipHash("203.0.113.7")).isEqualTo(events.ipHash("203.0.113.7"));
+        assertThat(events.ipHash("203.0.113.8")).isNotEqualTo(events.ipHash("203.0.113.7"));
+        // Another deployment's salt, another hash: not comparable across deployments.
+        assertThat(events("another salt").ipHash("203.0.113.7")).isNotEqualTo(events.ipHash("203.0.113.7"));
+    }
+
+    @Test
+    void requestsOnManyThreadsAtOnceEachGetTheirOwnAddresssHash() throws Exception {
+        var events = events(SALT);
+        var addresses = IntStream.range(0, 2_000)
+                .mapToObj(i -> "198.51." + i / 256 + "." + i % 256)
+                .toList();
+
+        List<String> hashes;
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            var futures = addresses.stream()
+                    .map(ip -> threads.submit(() -> events.ipHash(ip)))
+                    .toList();
+            hashes = futures.stream()
+                    .map(f -> {
+                        try {
+                            return f.get();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    })
+                    .toList();
+        }
+
+        for (int i = 0; i < addresses.size(); i++) {
+            assertThat(hashes.get(i)).isEqualTo(hmac(SALT, addresses.get(i)));
+        }
+    }
+
+    private static SecurityEvents events(String salt) {
+        var base = WidgetTokensTests.settings(WidgetTokensTests.SECRET, List.of());
+        var settings = new WidgetSettings(
+                base.jwtSecret(),
+                base.previousJwtSecrets(),
+                base.tokenTtl(),
+                base.refreshGrace(),
+                base.clockSkew(),
+                base.issuer(),
+                base.audience(),
+                base.authenticationsPerIpPerMinute(),
+                base.nonceCacheMaxEntries(),
+                base.identityTokenMaxAge(),
+                base.tokenCacheMaxEntries(),
+                salt);
+        return new SecurityEvents(new SimpleMeterRegistry(), settings);
+    }
+
+    private static String hmac(String salt, String ip) throws Exception {
+        var mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(salt.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(ip.getBytes(StandardCharsets.UTF_8)), 0, 8);
+    }
+}
