@@ -83,9 +83,11 @@ class ChatPipeline {
     }
 
     /**
-     * The time to the first token as the service sees it (from the request's arrival, its first
-     * filter, so the token check, the rate limit and the body's parsing count too): a histogram, so that an operator's p99 needs no client's
-     * measurement, and a benchmark can tell the service's own delay from its load generator's.
+     * The time to the first token as the service sees it, from the request's arrival (its first
+     * filter), so the token check, the rate limit and the body's upload and parsing count too: a
+     * histogram, so that an operator's p99 needs no client's measurement. What it cannot see is
+     * the wait before Tomcat hands the request to a thread, and a client's own delays before it
+     * sends: a benchmark's gap between the two figures is those.
      */
     private static Timer firstTokenTimer(MeterRegistry meters, boolean streamed) {
         return Timer.builder("yuno.chat.first.token")

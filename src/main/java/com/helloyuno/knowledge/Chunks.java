@@ -442,11 +442,15 @@ class Chunks {
                 .list();
     }
 
+    /** Mapped by hand, as {@link #load}'s rows are: a property mapper looks each column up by name. */
+    private static final RowMapper<Pending> PENDING =
+            (rs, n) -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));
+
     /** Chunks without a vector of this model, oldest first. */
     List<Pending> pending(String model, int limit) {
         var missing = jdbc.sql("""
                         SELECT id, title, heading_path, content FROM chunks
-                        WHERE embedding IS NULL ORDER BY id LIMIT ?""").params(limit).query(Pending.class).list();
+                        WHERE embedding IS NULL ORDER BY id LIMIT ?""").params(limit).query(PENDING).list();
         if (missing.size() >= limit) {
             return missing;
         }
@@ -459,7 +463,7 @@ class Chunks {
                 // stale rows: the backfill asks every few minutes, and reading all rows to find none
                 // took 35 s at 1,000,000 chunks.
                 .params(model, model, limit - missing.size())
-                .query(Pending.class)
+                .query(PENDING)
                 .list();
         var all = new ArrayList<>(missing);
         all.addAll(stale);
@@ -468,7 +472,8 @@ class Chunks {
 
     /**
      * Stores the vectors of a batch in one statement: the statement-level trigger that moves the
-     * sites' knowledge versions (V10) then fires once per batch rather than once per chunk.
+     * sites' knowledge versions (V10) then fires once per batch rather than once per chunk. No site
+     * is named: the ids are global and come from {@link #pending}, which reads across sites.
      */
     void setEmbeddings(List<Pending> chunks, List<float[]> vectors, String model) {
         var ids = new Long[chunks.size()];

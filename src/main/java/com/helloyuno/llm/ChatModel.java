@@ -24,8 +24,9 @@ public interface ChatModel {
 
     /**
      * Streams the answer: {@code onToken} gets the text in order, piece by piece, on the calling
-     * thread (the first token alone; pieces that arrived while the previous one was being handled
-     * come together), and the result holds the whole text and its usage. An exception thrown by {@code onToken}
+     * thread (the first token alone; pieces already waiting when the previous one has been handled
+     * come together, so a piece may hold several of the provider's tokens), and the result holds
+     * the whole text and its usage. An exception thrown by {@code onToken}
      * (the visitor went away, say) stops the stream and propagates unchanged.
      *
      * @throws UpstreamUnavailable with {@link UpstreamUnavailable#tokensSent()} true when the

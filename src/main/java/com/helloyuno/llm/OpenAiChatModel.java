@@ -298,13 +298,12 @@ final class OpenAiChatModel implements ChatModel {
         return reported != null ? reported.toUsage() : Usage.estimate(request.characters(), answer.length());
     }
 
-    /** What a provider failure means: its reason, whether another attempt may help, what to log. */
     /**
-     * The token and every token queued behind it, as one piece. They queue only while the caller
-     * is still busy with the previous piece (writing it to a visitor whose stream is flushed
-     * after every event): under load a stream then costs one write for several tokens instead of
-     * falling further behind, and when the caller keeps up nothing waits. The first token always
-     * goes alone, at once.
+     * The token and every token queued behind it, as one piece. They queue while the caller is
+     * still busy with the previous piece (writing it to a visitor whose stream is flushed after
+     * every event), or when one read from the provider brought several: under load a stream then
+     * costs one write for several tokens instead of falling further behind, and nothing ever waits
+     * for more. The first token always goes alone, at once.
      */
     private static String withQueuedTokens(String first, LinkedBlockingQueue<StreamEvent> events) {
         if (!(events.peek() instanceof StreamEvent.Token)) {
@@ -319,6 +318,7 @@ final class OpenAiChatModel implements ChatModel {
         return piece.toString();
     }
 
+    /** What a provider failure means: its reason, whether another attempt may help, what to log. */
     private static Attempts.Failed classify(Throwable t, boolean tokensSent) {
         return switch (t) {
             case Attempts.Failed failed -> failed;

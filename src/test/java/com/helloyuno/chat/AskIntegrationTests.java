@@ -11,13 +11,7 @@ import com.helloyuno.testsupport.FakeMixpanel;
 import com.helloyuno.testsupport.FakeOpenAi;
 import com.helloyuno.testsupport.Http;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.io.SequenceInputStream;
-import java.net.URI;
-import java.net.http.HttpRequest;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,49 +110,36 @@ class AskIntegrationTests {
     }
 
     @Test
-    void theFirstTokenIsMeasuredFromTheRequestsArrivalSoAVisitorsSlowBodyCounts() {
+    void theFirstTokenIsMeasuredFromTheRequestsArrivalSoAVisitorsSlowBodyCounts() throws Exception {
         var site = fixtures.site("example.com");
         var body = Http.json(Map.of("messages", List.of(message("user", "Hello")), "session_id", "slow-body"))
                 .getBytes(StandardCharsets.UTF_8);
+        var half = body.length / 2;
         var before = firstTokenSeconds();
 
-        var response = http.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ask"))
-                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> slowly(body))),
-                "Authorization",
-                "Bearer " + site.token(),
-                "Content-Type",
-                "application/json",
-                "Accept",
-                "text/event-stream");
+        // By hand on a socket, so that the headers and the body's first half surely leave first:
+        // the second half follows 700 ms later, and the handler cannot start before it.
+        String response;
+        try (var socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            var out = socket.getOutputStream();
+            out.write(("POST /ask HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + site.token()
+                            + "\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: "
+                            + body.length + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body, 0, half);
+            out.flush();
+            Thread.sleep(700);
+            out.write(body, half, body.length - half);
+            out.flush();
+            response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
 
-        assertThat(response.status()).as(response.body()).isEqualTo(200);
-        assertThat(ChatFixtures.tokens(events(response.body()))).isEqualTo("You asked: Hello");
+        assertThat(response).startsWith("HTTP/1.1 200");
+        assertThat(response).contains("event: done");
+        // 700 ms late, at least 400 counted: slack for a busy machine handing the request to the
+        // filter late (from the pipeline's start, as before, it counted a few milliseconds).
         assertThat(firstTokenSeconds() - before).isGreaterThanOrEqualTo(0.4);
-    }
-
-    /** The body, its second half 400 ms after its first: the handler cannot start before it. */
-    private static InputStream slowly(byte[] body) {
-        var half = body.length / 2;
-        var secondHalf = new InputStream() {
-            private final InputStream rest = new ByteArrayInputStream(body, half, body.length - half);
-            private boolean waited;
-
-            @Override
-            public int read() throws IOException {
-                if (!waited) {
-                    waited = true;
-                    try {
-                        Thread.sleep(400);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException();
-                    }
-                }
-                return rest.read();
-            }
-        };
-        return new SequenceInputStream(new ByteArrayInputStream(body, 0, half), secondHalf);
     }
 
     /** The total of yuno.chat.first.token (streamed) so far, in seconds. */

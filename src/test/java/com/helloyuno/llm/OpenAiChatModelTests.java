@@ -210,7 +210,8 @@ class OpenAiChatModelTests implements AutoCloseable {
 
     @Test
     void aCallerThatKeepsUpGetsEveryTokenAsItCame() {
-        fake.enqueue(Reply.text("One two three four").chunkDelay(Duration.ofMillis(100)));
+        // 250 ms apart: a caller that takes microseconds per token never has two waiting.
+        fake.enqueue(Reply.text("One two three four").chunkDelay(Duration.ofMillis(250)));
         var tokens = new ArrayList<String>();
 
         model(settings()).stream(CONVERSATION, tokens::add);
