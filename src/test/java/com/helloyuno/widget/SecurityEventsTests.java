@@ -68,20 +68,7 @@ class SecurityEventsTests {
     }
 
     private static SecurityEvents events(String salt) {
-        var base = WidgetTokensTests.settings(WidgetTokensTests.SECRET, List.of());
-        var settings = new WidgetSettings(
-                base.jwtSecret(),
-                base.previousJwtSecrets(),
-                base.tokenTtl(),
-                base.refreshGrace(),
-                base.clockSkew(),
-                base.issuer(),
-                base.audience(),
-                base.authenticationsPerIpPerMinute(),
-                base.nonceCacheMaxEntries(),
-                base.identityTokenMaxAge(),
-                base.tokenCacheMaxEntries(),
-                salt);
+        var settings = WidgetTokensTests.settings(WidgetTokensTests.SECRET, List.of(), 10000, salt);
         return new SecurityEvents(new SimpleMeterRegistry(), settings);
     }
 

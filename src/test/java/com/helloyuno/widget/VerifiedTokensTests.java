@@ -44,20 +44,7 @@ class VerifiedTokensTests {
             new WidgetTokens(WidgetTokensTests.settings(WidgetTokensTests.SECRET, List.of()), clock);
 
     private VerifiedTokens cache(int maxEntries) {
-        var base = WidgetTokensTests.settings(WidgetTokensTests.SECRET, List.of());
-        var settings = new WidgetSettings(
-                base.jwtSecret(),
-                base.previousJwtSecrets(),
-                base.tokenTtl(),
-                base.refreshGrace(),
-                base.clockSkew(),
-                base.issuer(),
-                base.audience(),
-                base.authenticationsPerIpPerMinute(),
-                base.nonceCacheMaxEntries(),
-                base.identityTokenMaxAge(),
-                maxEntries,
-                base.ipHashSalt());
+        var settings = WidgetTokensTests.settings(WidgetTokensTests.SECRET, List.of(), maxEntries, null);
         return new VerifiedTokens(tokens, settings, clock, meters);
     }
 

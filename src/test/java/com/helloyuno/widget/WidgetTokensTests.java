@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,6 +32,12 @@ class WidgetTokensTests {
     final String kid = WidgetTokens.kid(SECRET.getBytes(StandardCharsets.UTF_8));
 
     static WidgetSettings settings(String secret, List<String> previous) {
+        return settings(secret, previous, 10000, null);
+    }
+
+    /** The tests' settings with a token cache of {@code tokenCacheMaxEntries} and an address salt. */
+    static WidgetSettings settings(
+            String secret, List<String> previous, int tokenCacheMaxEntries, @Nullable String ipHashSalt) {
         return new WidgetSettings(
                 secret,
                 previous,
@@ -42,8 +49,8 @@ class WidgetTokensTests {
                 60,
                 1000,
                 Duration.ofMinutes(10),
-                10000,
-                null);
+                tokenCacheMaxEntries,
+                ipHashSalt);
     }
 
     @Test
