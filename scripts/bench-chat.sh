@@ -24,7 +24,8 @@
 # chat-throughput.md ends with the ratios Yuno / seed.
 #
 # Settings (environment): BENCH_CONCURRENCY (16,64), BENCH_RUN_SECONDS (15 per endpoint and
-# concurrency), BENCH_RUN_REQUESTS (30000), BENCH_WARMUP_SECONDS (15 per endpoint),
+# concurrency), BENCH_RUN_REQUESTS (30000), BENCH_WARMUP_SECONDS (15 per endpoint; 60 with
+# BENCH_CONCURRENCY=none, where the stream ramp follows the warm-up directly),
 # BENCH_DEFAULT_LEVELS (100,1000), BENCH_DEFAULT_RAMP_SECONDS (10), BENCH_LEVELS (2000,5000),
 # BENCH_RAMP_SECONDS (20), BENCH_RAISED_JAVA_OPTS (-Xmx1g: the heap a 1.5 GiB container would give),
 # BENCH_RAISED_LLM_CONCURRENCY (10000), BENCH_SKIP_BUILD=1, BENCH_JAVA_OPTS (service JVM options),
@@ -226,9 +227,16 @@ if [ "${BENCH_PROFILE:-}" = 1 ]; then
   profile_opts="-XX:StartFlightRecording=settings=profile,filename=$work/default.jfr,dumponexit=true"
 fi
 BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} $profile_opts" start_service default
+# A ramp right after 15 s of warm-up measures a partly compiled service: first-token tails of 1-7 s
+# on 2 vCPUs, steady after 60 s (bench/results/chat-streams-evening.md). With throughput runs first,
+# those warm it up.
+default_warmup=15
+if [ "$concurrency" = none ]; then
+  default_warmup=60
+fi
 load default --concurrency "$concurrency" --levels "$default_levels" "${seed_args[@]}" \
   --ramp-seconds "${BENCH_DEFAULT_RAMP_SECONDS:-10}" \
-  --warmup-seconds "${BENCH_WARMUP_SECONDS:-15}" --run-seconds "${BENCH_RUN_SECONDS:-15}" \
+  --warmup-seconds "${BENCH_WARMUP_SECONDS:-$default_warmup}" --run-seconds "${BENCH_RUN_SECONDS:-15}" \
   --run-requests "${BENCH_RUN_REQUESTS:-30000}" --origin-probe "${BENCH_ORIGIN_PROBE:-3}"
 stop_service
 log_counts default
