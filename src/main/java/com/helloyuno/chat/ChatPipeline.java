@@ -104,11 +104,10 @@ class ChatPipeline {
             String answer, String messageId, List<AskAnswer.Source> sources, boolean leadCaptured, Usage usage) {}
 
     /**
-     * The answer to a question; {@code arrived} is when its request reached the service ({@link
+     * The answer to a question; {@code started} is when its request reached the service ({@link
      * System#nanoTime}), from which its first token and latency are measured.
      */
-    Outcome answer(Question question, AnswerSink sink, boolean streamed, long arrived) {
-        var started = arrived;
+    Outcome answer(Question question, AnswerSink sink, boolean streamed, long started) {
         var messageId = UUID.randomUUID().toString();
         var siteId = question.caller().siteId();
         sink.meta(question.sessionId(), messageId);

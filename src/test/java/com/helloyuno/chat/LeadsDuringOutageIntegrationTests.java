@@ -1,5 +1,6 @@
 package com.helloyuno.chat;
 
+import static com.helloyuno.testsupport.Sleep.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -203,15 +204,6 @@ class LeadsDuringOutageIntegrationTests {
         }
         try (var files = Files.list(dir)) {
             return files.filter(f -> f.toString().endsWith(".json")).toList();
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.helloyuno.llm;
 
+import static com.helloyuno.testsupport.Sleep.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -413,15 +414,6 @@ class ModelAdmissionTests {
                                     java.util.Map.of("yuno.llm.openai-api-key", "")))
                     .bindOrCreate("yuno.llm", LlmSettings.class)
                     .maxConcurrency();
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.helloyuno.llm;
 
+import static com.helloyuno.testsupport.Sleep.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -217,15 +218,6 @@ class OpenAiChatModelTests implements AutoCloseable {
         model(settings()).stream(CONVERSATION, tokens::add);
 
         assertThat(tokens).containsExactly("One", " two", " three", " four");
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test

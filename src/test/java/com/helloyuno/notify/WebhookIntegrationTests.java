@@ -1,5 +1,6 @@
 package com.helloyuno.notify;
 
+import static com.helloyuno.testsupport.Sleep.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -442,14 +443,5 @@ class WebhookIntegrationTests {
                         "Bearer " + site.ownerKey(),
                         "Content-Type",
                         "application/json");
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -3,6 +3,7 @@ package com.helloyuno.ratelimit;
 import static com.helloyuno.ratelimit.RateLimitTestConfiguration.START;
 import static com.helloyuno.ratelimit.RateLimitTestConfiguration.randomSessionId;
 import static com.helloyuno.ratelimit.RateLimitTestConfiguration.randomSiteId;
+import static com.helloyuno.testsupport.Sleep.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -126,7 +127,7 @@ class RateLimiterFallbackIntegrationTests {
                 assertThat(decision.window()).isEqualTo(RateLimitWindow.MINUTE);
                 assertThat(decision.retryAfterSeconds()).isEqualTo(15);
             }
-            pause(100);
+            sleep(Duration.ofMillis(100));
         }
         assertThat(allowed).isEqualTo(limit);
         assertThat(refused).isEqualTo(3);
@@ -215,14 +216,5 @@ class RateLimiterFallbackIntegrationTests {
             count++;
         }
         return count;
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

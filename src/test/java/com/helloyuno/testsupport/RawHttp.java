@@ -30,11 +30,25 @@ public final class RawHttp {
 
     /** Sends these bytes as they are and reads the answer until the server closes or goes quiet. */
     public Response send(byte[] request) {
+        return send(request, request.length, Duration.ZERO);
+    }
+
+    /**
+     * Sends the first {@code first} bytes, waits {@code pause}, then sends the rest: a client slow
+     * to send its body. Reads the answer as {@link #send(byte[])} does.
+     */
+    public Response send(byte[] request, int first, Duration pause) {
         try (var socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             socket.setSoTimeout(15_000);
-            socket.getOutputStream().write(request);
-            socket.getOutputStream().flush();
+            var out = socket.getOutputStream();
+            out.write(request, 0, first);
+            out.flush();
+            if (first < request.length) {
+                Sleep.sleep(pause);
+                out.write(request, first, request.length - first);
+                out.flush();
+            }
             return Response.parse(readAll(socket));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -46,6 +60,11 @@ public final class RawHttp {
      * Connection: close}, these header lines (sent as given) and this body.
      */
     public Response send(String method, String target, String headerLines, byte[] body) {
+        return send(request(method, target, headerLines, body));
+    }
+
+    /** The bytes of the request {@link #send(String, String, String, byte[])} sends. */
+    public byte[] request(String method, String target, String headerLines, byte[] body) {
         var head = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n"
                 + headerLines
                 + (body.length > 0 ? "Content-Length: " + body.length + "\r\n" : "")
@@ -53,7 +72,7 @@ public final class RawHttp {
         var out = new ByteArrayOutputStream();
         out.writeBytes(head.getBytes(StandardCharsets.ISO_8859_1));
         out.writeBytes(body);
-        return send(out.toByteArray());
+        return out.toByteArray();
     }
 
     public Response get(String target, String headerLines) {
