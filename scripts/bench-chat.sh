@@ -210,6 +210,9 @@ log_counts() {
     done
     echo "first ERROR lines:"
     grep -- " ERROR " "$file" | head -5 | cut -c1-400 || true
+    # The spool's lines say when after-answer writes went to disk instead of PostgreSQL, and back.
+    echo "first WARN and spool lines:"
+    grep -E -- " WARN |[Ss]pool" "$file" | head -8 | cut -c1-400 || true
   } >>"$out/chat-log-counts.txt"
 }
 

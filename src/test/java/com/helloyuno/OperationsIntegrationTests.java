@@ -3,10 +3,13 @@ package com.helloyuno;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.helloyuno.testsupport.Http;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /** What ops see: health with its probes, info, and metrics behind the operator key. */
 @SpringBootTest(
@@ -74,6 +77,20 @@ class OperationsIntegrationTests {
         var operator = http.get("/actuator/prometheus", "Authorization", "Bearer operator-key-for-tests-0123456789");
         assertThat(operator.status()).isEqualTo(200);
         assertThat(operator.body()).contains("jvm_threads_live_threads", "application=\"yuno\"");
+    }
+
+    @Test
+    void redisCommandsAreNotObservedOneByOne(
+            @Autowired LettuceConnectionFactory redis, @Autowired ObservationRegistry observations) {
+        // Observations are on (the service's requests are observed), yet Lettuce gets no tracing:
+        // the exclusion in application.yaml, not a missing registry, keeps its per-command spans out.
+        assertThat(observations.isNoop()).isFalse();
+        assertThat(redis.getClientResources()).isNotNull();
+        assertThat(redis.getClientResources().tracing().isEnabled()).isFalse();
+
+        http.get("/actuator/health");
+        var operator = http.get("/actuator/prometheus", "Authorization", "Bearer operator-key-for-tests-0123456789");
+        assertThat(operator.body()).doesNotContain("lettuce");
     }
 
     @Test

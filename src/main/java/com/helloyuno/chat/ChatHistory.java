@@ -2,6 +2,7 @@ package com.helloyuno.chat;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -53,51 +54,54 @@ class ChatHistory {
         if (messages.isEmpty()) {
             return;
         }
-        var sql = new StringBuilder("""
+        var args = new ArrayList<@Nullable Object>(messages.size() * COLUMNS);
+        for (var m : messages) {
+            args.add(m.id());
+            args.add(m.siteId());
+            args.add(m.sessionId());
+            args.add(m.userId());
+            args.add(m.pageUrl());
+            args.add(m.role());
+            args.add(m.content());
+            args.add(Timestamp.from(m.timestamp()));
+            args.add(m.rawJsonOutput());
+            args.add(m.lang());
+            args.add(m.answerConfidence());
+            args.add(m.intent());
+            args.add(m.tokensUsed());
+            args.add(m.userSentiment());
+            args.add(m.complianceRedFlag());
+            args.add(m.ipHash());
+        }
+        jdbc.sql(insertSql(messages.size())).params(args).update();
+    }
+
+    private static final int COLUMNS = 16;
+
+    /** The statements of one and two rows (a turn), made once: formatting them was a cost of every turn. */
+    private static final String[] INSERT_SQL = {insertSqlOf(1), insertSqlOf(2)};
+
+    private static String insertSql(int rows) {
+        return rows <= INSERT_SQL.length ? INSERT_SQL[rows - 1] : insertSqlOf(rows);
+    }
+
+    private static String insertSqlOf(int rows) {
+        // Typed casts: an untyped NULL in a VALUES list would be taken as text.
+        var row = """
+                (CAST(? AS uuid), CAST(? AS varchar), CAST(? AS varchar), CAST(? AS varchar), CAST(? AS text),
+                 CAST(? AS varchar), CAST(? AS text), CAST(? AS timestamptz), CAST(? AS jsonb), CAST(? AS varchar),
+                 CAST(? AS real), CAST(? AS varchar), CAST(? AS integer), CAST(? AS varchar), CAST(? AS boolean),
+                 CAST(? AS varchar))""";
+        return """
                 INSERT INTO chat_history (id, site_id, session_id, user_id, page_url, role, content, "timestamp",
                        raw_json_output, lang, answer_confidence, intent, tokens_used, user_sentiment,
                        compliance_red_flag, ip_hash)
                 SELECT v.* FROM (VALUES
-                """);
-        var params = new java.util.HashMap<String, Object>();
-        for (int i = 0; i < messages.size(); i++) {
-            var m = messages.get(i);
-            // Typed casts: an untyped NULL in a VALUES list would be taken as text.
-            sql.append(i == 0 ? "" : ",\n")
-                    .append("(CAST(:id%1$d AS uuid), CAST(:site%1$d AS varchar), CAST(:session%1$d AS varchar),"
-                            .formatted(i))
-                    .append(" CAST(:user%1$d AS varchar), CAST(:page%1$d AS text), CAST(:role%1$d AS varchar),"
-                            .formatted(i))
-                    .append(" CAST(:content%1$d AS text), CAST(:ts%1$d AS timestamptz), CAST(:raw%1$d AS jsonb),"
-                            .formatted(i))
-                    .append(" CAST(:lang%1$d AS varchar), CAST(:confidence%1$d AS real), CAST(:intent%1$d AS varchar),"
-                            .formatted(i))
-                    .append(" CAST(:tokens%1$d AS integer), CAST(:sentiment%1$d AS varchar),".formatted(i))
-                    .append(" CAST(:flag%1$d AS boolean), CAST(:ip%1$d AS varchar))".formatted(i));
-            params.put("id" + i, m.id());
-            params.put("site" + i, m.siteId());
-            params.put("session" + i, m.sessionId());
-            params.put("user" + i, m.userId());
-            params.put("page" + i, m.pageUrl());
-            params.put("role" + i, m.role());
-            params.put("content" + i, m.content());
-            params.put("ts" + i, Timestamp.from(m.timestamp()));
-            params.put("raw" + i, m.rawJsonOutput());
-            params.put("lang" + i, m.lang());
-            params.put("confidence" + i, m.answerConfidence());
-            params.put("intent" + i, m.intent());
-            params.put("tokens" + i, m.tokensUsed());
-            params.put("sentiment" + i, m.userSentiment());
-            params.put("flag" + i, m.complianceRedFlag());
-            params.put("ip" + i, m.ipHash());
-        }
-        sql.append("""
-
+                %s
                 ) AS v
                 WHERE EXISTS (SELECT 1 FROM sites s WHERE s.site_id = v.column2)
                 ON CONFLICT (id) DO NOTHING
-                """);
-        jdbc.sql(sql.toString()).params(params).update();
+                """.formatted(String.join(",\n", java.util.Collections.nCopies(rows, row)));
     }
 
     List<Conversation> conversations(String siteId, int page, int size) {

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -199,28 +201,147 @@ final class ProviderWire {
         }
     }
 
+    /**
+     * One stream event's JSON, read token by token: a tree of every chunk (its id, model, finish
+     * reason, log probabilities...) was the largest single cost of reading a stream in the chat
+     * benchmark's profile, for the one or two strings we use. The event is read whole before its
+     * text is handed on, so that an {@code error} member after {@code choices} still ends the
+     * stream without its text; members other than {@code error}, {@code choices} and {@code usage}
+     * are skipped unread.
+     */
     private static void chunk(String message, Consumer<String> onText, Consumer<ReportedUsage> onUsage) {
-        JsonNode node;
-        try {
-            node = JSON.readTree(message);
+        String text = null;
+        List<String> more = null;
+        ReportedUsage usage = null;
+        try (var parser = JSON.createParser(message)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                requireEnd(parser);
+                return;
+            }
+            String name;
+            while ((name = parser.nextName()) != null) {
+                var value = parser.nextToken();
+                switch (name) {
+                    case "error" -> {
+                        if (value != JsonToken.VALUE_NULL) {
+                            throw new StreamError(errorCode(parser));
+                        }
+                    }
+                    case "choices" -> {
+                        if (value != JsonToken.START_ARRAY) {
+                            parser.skipChildren();
+                            continue;
+                        }
+                        while (parser.nextToken() != JsonToken.END_ARRAY) {
+                            var content = deltaContent(parser);
+                            if (content == null || content.isEmpty()) {
+                                continue;
+                            }
+                            if (text == null) {
+                                text = content;
+                            } else {
+                                if (more == null) {
+                                    more = new ArrayList<>(2);
+                                }
+                                more.add(content);
+                            }
+                        }
+                    }
+                    case "usage" -> usage = value == JsonToken.START_OBJECT ? usage(parser) : skip(parser);
+                    default -> parser.skipChildren();
+                }
+            }
+            requireEnd(parser);
         } catch (JacksonException e) {
             throw new Unreadable("a stream event is not JSON");
         }
-        var error = node.get("error");
-        if (error != null && !error.isNull()) {
-            var code = error.path("code");
-            throw new StreamError(code.isValueNode() && !code.isNull() ? code.asString() : null);
+        if (text != null) {
+            onText.accept(text);
         }
-        for (var choice : node.path("choices")) {
-            var content = choice.path("delta").path("content");
-            if (content.isString() && !content.stringValue().isEmpty()) {
-                onText.accept(content.stringValue());
-            }
+        if (more != null) {
+            more.forEach(onText);
         }
-        var usage = usage(node.path("usage"));
         if (usage != null) {
             onUsage.accept(usage);
         }
+    }
+
+    /** Nothing but white space may follow an event's JSON value. */
+    private static void requireEnd(JsonParser parser) {
+        if (parser.nextToken() != null) {
+            throw new Unreadable("a stream event is not JSON");
+        }
+    }
+
+    private static @Nullable ReportedUsage skip(JsonParser parser) {
+        parser.skipChildren();
+        return null;
+    }
+
+    /** The code of an {@code error} member at its value: any scalar as text, else none. */
+    private static @Nullable String errorCode(JsonParser parser) {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        String code = null;
+        String name;
+        while ((name = parser.nextName()) != null) {
+            var value = parser.nextToken();
+            if (name.equals("code")) {
+                code = value.isScalarValue() && value != JsonToken.VALUE_NULL ? parser.getString() : null;
+            }
+            parser.skipChildren();
+        }
+        return code;
+    }
+
+    /** The {@code delta.content} string of the choice at the parser, read to its end. */
+    private static @Nullable String deltaContent(JsonParser parser) {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return null;
+        }
+        String content = null;
+        String name;
+        while ((name = parser.nextName()) != null) {
+            var value = parser.nextToken();
+            if (name.equals("delta") && value == JsonToken.START_OBJECT) {
+                String member;
+                while ((member = parser.nextName()) != null) {
+                    var memberValue = parser.nextToken();
+                    if (member.equals("content")) {
+                        content = memberValue == JsonToken.VALUE_STRING ? parser.getString() : null;
+                    }
+                    parser.skipChildren();
+                }
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return content;
+    }
+
+    /** A {@code usage} object at the parser, read to its end; counts missing or not numbers are 0. */
+    private static ReportedUsage usage(JsonParser parser) {
+        long prompt = 0;
+        long completion = 0;
+        long total = 0;
+        String name;
+        while ((name = parser.nextName()) != null) {
+            var value = parser.nextToken();
+            if (value.isScalarValue()) {
+                switch (name) {
+                    case "prompt_tokens" -> prompt = parser.getValueAsLong(0);
+                    case "completion_tokens" -> completion = parser.getValueAsLong(0);
+                    case "total_tokens" -> total = parser.getValueAsLong(0);
+                    default -> {}
+                }
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return new ReportedUsage(prompt, completion, total);
     }
 
     /**

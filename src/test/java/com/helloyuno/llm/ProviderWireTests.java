@@ -113,6 +113,40 @@ class ProviderWireTests {
     }
 
     @Test
+    void anErrorAfterTheChoicesInOneEventEndsTheStreamWithoutTheirText() {
+        var texts = new ArrayList<String>();
+
+        assertThatThrownBy(() -> ProviderWire.stream(
+                        body("data: {\"choices\":[{\"delta\":{\"content\":\"half\"}}],"
+                                + "\"error\":{\"code\":\"server_error\"}}\n\n"),
+                        texts::add,
+                        usage -> {}))
+                .isInstanceOf(ProviderWire.StreamError.class);
+        assertThat(texts).isEmpty();
+    }
+
+    @Test
+    void membersNotReadAreSkippedWhateverTheirShape() throws IOException {
+        // A real chunk's other members: ids, nested log probabilities, tool calls, nulls.
+        var streamed = stream("""
+                data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","system_fingerprint":null,                "choices":[{"index":0,"logprobs":{"content":[{"token":"x","bytes":[120],"top_logprobs":[]}]},                "delta":{"role":"assistant","tool_calls":[{"function":{"content":"not this"}}],"content":"yes"},                "finish_reason":null,"content":"nor this"}],"usage":null,"content":"nor this"}
+
+                data: {"choices":{"delta":{"content":"not an array"}},"usage":{"prompt_tokens":"4","total_tokens":[1]}}
+
+                """);
+
+        assertThat(streamed.texts()).containsExactly("yes");
+        assertThat(streamed.usages()).containsExactly(new ProviderWire.ReportedUsage(4, 0, 0));
+    }
+
+    @Test
+    void anEventWithMoreAfterItsJsonIsUnreadable() {
+        assertThatThrownBy(() -> stream("data: {\"choices\":[]} {}\n\n")).isInstanceOf(ProviderWire.Unreadable.class);
+        assertThatThrownBy(() -> stream("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]\n\n"))
+                .isInstanceOf(ProviderWire.Unreadable.class);
+    }
+
+    @Test
     void anEventThatIsNotJsonIsUnreadable() {
         assertThatThrownBy(() -> stream("data: {not json\n\n")).isInstanceOf(ProviderWire.Unreadable.class);
     }
