@@ -262,69 +262,101 @@ public class Spool implements SmartLifecycle {
      * Writes what waits, in order, until the spool is empty or PostgreSQL fails again. An entry
      * PostgreSQL refuses for its data is quarantined and the drain goes on.
      *
+     * <p>While anything waits, new writes queue behind it in the spool; so a drain goes on, pass
+     * after pass over what came meanwhile, until a pass leaves nothing behind. One pass per
+     * retry interval would leave the writes of that interval waiting after every pass, and under
+     * steady traffic the spool would never empty after an outage: every later write would go
+     * through a file, and reach the database seconds late.
+     *
      * @return how many entries were written
      */
     public int drain() {
         synchronized (drainLock) {
             var written = 0;
-            database.load();
-            for (var file : spooledFiles()) {
-                if (Thread.currentThread().isInterrupted()) {
-                    // Stopping: what is left waits for the stop's own drain or the next start. An
-                    // interrupted thread cannot read files, and must not take them for unreadable.
-                    break;
-                }
-                ObjectNode entry;
-                try {
-                    entry = (ObjectNode) json.readTree(Files.readAllBytes(file));
-                } catch (java.nio.channels.ClosedByInterruptException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                } catch (IOException | RuntimeException e) {
-                    quarantineFile(file, null, "unreadable", e);
-                    continue;
-                }
-                var kind = entry.path("kind").asString("");
-                var writer = writers.get(kind);
-                if (writer == null) {
-                    quarantineFile(file, entry, "no writer for kind '" + kind + "'", null);
-                    continue;
-                }
-                var ownDatabase = database.current().orElse(null);
-                var entryDatabase = entry.path("database").asString(null);
-                if (entryDatabase != null && ownDatabase != null && !entryDatabase.equals(ownDatabase)) {
-                    quarantineFile(file, entry, "spooled for another database (" + entryDatabase + ")", null);
-                    continue;
-                }
-                try {
-                    writer.applyJson(json, entry.path("payload"));
-                } catch (RuntimeException e) {
-                    if (Outages.isOutage(e)) {
-                        break;
-                    }
-                    quarantineFile(file, entry, "refused by PostgreSQL", e);
-                    continue;
-                }
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                written++;
-            }
-            long left;
-            synchronized (countLock) {
-                left = countJsonFiles(settings.directory());
-                spooled.set(left);
-            }
+            Pass pass;
+            do {
+                pass = drainPass();
+                written += pass.written();
+            } while (pass.left() > 0 && !pass.stopped() && pass.done() > 0);
             if (written > 0) {
-                log.info("Wrote {} spooled writes; {} still waiting", written, left);
+                log.info("Wrote {} spooled writes; {} still waiting", written, pass.left());
             }
-            if (left == 0 && outage.compareAndSet(true, false)) {
+            if (pass.left() == 0 && outage.compareAndSet(true, false)) {
                 log.info("PostgreSQL is back: the spool is empty");
             }
             return written;
         }
+    }
+
+    /**
+     * What one pass over the spooled files did: how many it wrote, how many it wrote or
+     * quarantined, how many files are left, and whether it stopped early (an outage, a shutdown).
+     */
+    private record Pass(int written, int done, long left, boolean stopped) {}
+
+    private Pass drainPass() {
+        var written = 0;
+        var done = 0;
+        var stopped = false;
+        database.load();
+        for (var file : spooledFiles()) {
+            if (Thread.currentThread().isInterrupted()) {
+                // Stopping: what is left waits for the stop's own drain or the next start. An
+                // interrupted thread cannot read files, and must not take them for unreadable.
+                stopped = true;
+                break;
+            }
+            ObjectNode entry;
+            try {
+                entry = (ObjectNode) json.readTree(Files.readAllBytes(file));
+            } catch (java.nio.channels.ClosedByInterruptException e) {
+                Thread.currentThread().interrupt();
+                stopped = true;
+                break;
+            } catch (IOException | RuntimeException e) {
+                quarantineFile(file, null, "unreadable", e);
+                done++;
+                continue;
+            }
+            var kind = entry.path("kind").asString("");
+            var writer = writers.get(kind);
+            if (writer == null) {
+                quarantineFile(file, entry, "no writer for kind '" + kind + "'", null);
+                done++;
+                continue;
+            }
+            var ownDatabase = database.current().orElse(null);
+            var entryDatabase = entry.path("database").asString(null);
+            if (entryDatabase != null && ownDatabase != null && !entryDatabase.equals(ownDatabase)) {
+                quarantineFile(file, entry, "spooled for another database (" + entryDatabase + ")", null);
+                done++;
+                continue;
+            }
+            try {
+                writer.applyJson(json, entry.path("payload"));
+            } catch (RuntimeException e) {
+                if (Outages.isOutage(e)) {
+                    stopped = true;
+                    break;
+                }
+                quarantineFile(file, entry, "refused by PostgreSQL", e);
+                done++;
+                continue;
+            }
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            written++;
+            done++;
+        }
+        long left;
+        synchronized (countLock) {
+            left = countJsonFiles(settings.directory());
+            spooled.set(left);
+        }
+        return new Pass(written, done, left, stopped);
     }
 
     private Outcome quarantineNew(String kind, JsonNode payload, RuntimeException failure) {

@@ -206,6 +206,33 @@ class SpoolTests {
     }
 
     @Test
+    void writesThatKeepComingWhileTheSpoolDrainsAreDrainedTooAndThenGoStraightIn() throws IOException {
+        var writes = spool(100, "db-1");
+        // Traffic goes on while the drain works: each of the first five writes the drain makes
+        // brings a new one, which queues behind what waits.
+        var arrivals = new java.util.concurrent.atomic.AtomicInteger();
+        writes.register("note", Note.class, note -> {
+            write(note);
+            var n = arrivals.incrementAndGet();
+            if (n <= 5) {
+                assertThat(writes.submit("note", new Note("during-" + n))).isEqualTo(Spool.Outcome.SPOOLED);
+            }
+        });
+        away.set(true);
+        writes.submit("note", new Note("first"));
+        writes.submit("note", new Note("second"));
+        away.set(false);
+
+        assertThat(writes.drain()).isEqualTo(7);
+
+        assertThat(written)
+                .containsExactly("first", "second", "during-1", "during-2", "during-3", "during-4", "during-5");
+        assertThat(writes.waiting()).isZero();
+        assertThat(files(spool)).isEmpty();
+        assertThat(writes.submit("note", new Note("after"))).isEqualTo(Spool.Outcome.WRITTEN);
+    }
+
+    @Test
     void entriesSpooledForAnotherDatabaseAreQuarantinedNeverWritten() throws IOException {
         var other = spool(100, "db-other");
         other.register("note", Note.class, note -> {
