@@ -11,6 +11,7 @@ import com.helloyuno.ratelimit.RateLimiter;
 import com.helloyuno.spool.Spool;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Phaser;
 import org.slf4j.Logger;
@@ -81,7 +82,14 @@ class AfterAnswer implements SmartLifecycle {
         this.analytics = analytics;
         this.json = json;
         this.clock = clock;
-        writes.register(HISTORY, HistoryTurn.class, turn -> history.insert(List.of(turn.user(), turn.assistant())));
+        writes.registerBatch(HISTORY, HistoryTurn.class, turns -> {
+            var rows = new ArrayList<ChatHistory.Message>(turns.size() * 2);
+            for (var turn : turns) {
+                rows.add(turn.user());
+                rows.add(turn.assistant());
+            }
+            history.insert(rows);
+        });
     }
 
     void submit(Turn turn) {

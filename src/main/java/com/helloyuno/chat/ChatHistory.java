@@ -1,8 +1,6 @@
 package com.helloyuno.chat;
 
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -46,62 +44,84 @@ class ChatHistory {
     }
 
     /**
-     * Inserts the messages in one statement (a turn's two rows in one round trip and one
-     * transaction: both or neither); a message already stored (same id) is left alone, so replays
-     * are harmless, and so are messages of a site deleted meanwhile.
+     * Inserts the messages in one statement (a turn's two rows, or the turns of a spool batch, in
+     * one round trip and one transaction: all or none); a message already stored (same id) is left
+     * alone, so replays are harmless, and so are messages of a site deleted meanwhile. The rows go
+     * as one array per column, so the statement is the same for any number of them and stays
+     * prepared on the connection.
      */
     void insert(List<Message> messages) {
         if (messages.isEmpty()) {
             return;
         }
-        var args = new ArrayList<@Nullable Object>(messages.size() * COLUMNS);
-        for (var m : messages) {
-            args.add(m.id());
-            args.add(m.siteId());
-            args.add(m.sessionId());
-            args.add(m.userId());
-            args.add(m.pageUrl());
-            args.add(m.role());
-            args.add(m.content());
-            args.add(Timestamp.from(m.timestamp()));
-            args.add(m.rawJsonOutput());
-            args.add(m.lang());
-            args.add(m.answerConfidence());
-            args.add(m.intent());
-            args.add(m.tokensUsed());
-            args.add(m.userSentiment());
-            args.add(m.complianceRedFlag());
-            args.add(m.ipHash());
+        var n = messages.size();
+        var ids = new UUID[n];
+        var sites = new String[n];
+        var sessions = new String[n];
+        var users = new String[n];
+        var pages = new String[n];
+        var roles = new String[n];
+        var contents = new String[n];
+        var times = new String[n];
+        var raws = new String[n];
+        var langs = new String[n];
+        var confidences = new Double[n];
+        var intents = new String[n];
+        var tokens = new Integer[n];
+        var sentiments = new String[n];
+        var flags = new Boolean[n];
+        var ips = new String[n];
+        for (int i = 0; i < n; i++) {
+            var m = messages.get(i);
+            ids[i] = m.id();
+            sites[i] = m.siteId();
+            sessions[i] = m.sessionId();
+            users[i] = m.userId();
+            pages[i] = m.pageUrl();
+            roles[i] = m.role();
+            contents[i] = m.content();
+            times[i] = m.timestamp().toString();
+            raws[i] = m.rawJsonOutput();
+            langs[i] = m.lang();
+            confidences[i] = m.answerConfidence();
+            intents[i] = m.intent();
+            tokens[i] = m.tokensUsed();
+            sentiments[i] = m.userSentiment();
+            flags[i] = m.complianceRedFlag();
+            ips[i] = m.ipHash();
         }
-        jdbc.sql(insertSql(messages.size())).params(args).update();
-    }
-
-    private static final int COLUMNS = 16;
-
-    /** The statements of one and two rows (a turn), made once: formatting them was a cost of every turn. */
-    private static final String[] INSERT_SQL = {insertSqlOf(1), insertSqlOf(2)};
-
-    private static String insertSql(int rows) {
-        return rows <= INSERT_SQL.length ? INSERT_SQL[rows - 1] : insertSqlOf(rows);
-    }
-
-    private static String insertSqlOf(int rows) {
-        // Typed casts: an untyped NULL in a VALUES list would be taken as text.
-        var row = """
-                (CAST(? AS uuid), CAST(? AS varchar), CAST(? AS varchar), CAST(? AS varchar), CAST(? AS text),
-                 CAST(? AS varchar), CAST(? AS text), CAST(? AS timestamptz), CAST(? AS jsonb), CAST(? AS varchar),
-                 CAST(? AS real), CAST(? AS varchar), CAST(? AS integer), CAST(? AS varchar), CAST(? AS boolean),
-                 CAST(? AS varchar))""";
-        return """
-                INSERT INTO chat_history (id, site_id, session_id, user_id, page_url, role, content, "timestamp",
-                       raw_json_output, lang, answer_confidence, intent, tokens_used, user_sentiment,
-                       compliance_red_flag, ip_hash)
-                SELECT v.* FROM (VALUES
-                %s
-                ) AS v
-                WHERE EXISTS (SELECT 1 FROM sites s WHERE s.site_id = v.column2)
-                ON CONFLICT (id) DO NOTHING
-                """.formatted(String.join(",\n", java.util.Collections.nCopies(rows, row)));
+        jdbc.sql("""
+                        INSERT INTO chat_history (id, site_id, session_id, user_id, page_url, role, content, "timestamp",
+                               raw_json_output, lang, answer_confidence, intent, tokens_used, user_sentiment,
+                               compliance_red_flag, ip_hash)
+                        SELECT v.id, v.site_id, v.session_id, v.user_id, v.page_url, v.role, v.content, v.ts::timestamptz,
+                               v.raw::jsonb, v.lang, v.confidence::real, v.intent, v.tokens, v.sentiment, v.flag, v.ip
+                        FROM unnest(?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::text[], ?::varchar[],
+                                    ?::text[], ?::text[], ?::text[], ?::varchar[], ?::float8[], ?::varchar[],
+                                    ?::int[], ?::varchar[], ?::boolean[], ?::varchar[])
+                             AS v(id, site_id, session_id, user_id, page_url, role, content, ts, raw, lang,
+                                  confidence, intent, tokens, sentiment, flag, ip)
+                        WHERE EXISTS (SELECT 1 FROM sites s WHERE s.site_id = v.site_id)
+                        ON CONFLICT (id) DO NOTHING
+                        """)
+                .params(
+                        ids,
+                        sites,
+                        sessions,
+                        users,
+                        pages,
+                        roles,
+                        contents,
+                        times,
+                        raws,
+                        langs,
+                        confidences,
+                        intents,
+                        tokens,
+                        sentiments,
+                        flags,
+                        ips)
+                .update();
     }
 
     List<Conversation> conversations(String siteId, int page, int size) {

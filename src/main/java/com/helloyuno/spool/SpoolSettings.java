@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxConcurrentWrites writes sent to PostgreSQL at once (each holds a pooled connection),
  *     so that a burst of finished chats cannot take the connections that visitors' retrieval needs
  * @param writeWait how long a write waits for its turn before it goes to the spool instead
+ * @param maxBatch writes of a batched kind (a turn's history) sent in one statement at most: the
+ *     writes that wait for a slot at the same time, and spooled ones when they are drained
  */
 @Validated
 @ConfigurationProperties("yuno.spool")
@@ -27,7 +29,8 @@ record SpoolSettings(
         @Min(1) @DefaultValue("100000") int maxEntries,
         @NotNull @DefaultValue("5s") Duration retryInterval,
         @Min(1) @DefaultValue("3") int maxConcurrentWrites,
-        @NotNull @DefaultValue("5s") Duration writeWait) {
+        @NotNull @DefaultValue("5s") Duration writeWait,
+        @Min(1) @DefaultValue("100") int maxBatch) {
 
     Path quarantine() {
         return directory.resolve("quarantine");

@@ -91,6 +91,62 @@ class HistorySpoolIntegrationTests {
         assertThat(history.conversation(site.siteId(), "replay")).hasSize(1);
     }
 
+    @Test
+    void manyTurnsGoInOneStatementWithEveryFieldKeptAndRowsOfGoneSitesLeftOut() {
+        var api = new SiteApi(new Http(port), SiteApi.OPERATOR_KEY);
+        var site = api.create("example.com");
+        var gone = api.create("gone.example");
+        assertThat(new Http(port)
+                        .method(
+                                "DELETE",
+                                "/api/sites/" + gone.siteId(),
+                                "",
+                                "Authorization",
+                                "Bearer " + SiteApi.OPERATOR_KEY)
+                        .status())
+                .isEqualTo(204);
+        var at = Instant.parse("2026-12-02T10:15:30.123456Z");
+        var full = new ChatHistory.Message(
+                UUID.randomUUID(),
+                site.siteId(),
+                "batch",
+                "user-1",
+                "https://example.com/p?q=1",
+                "assistant",
+                "It's \"quoted\", {braced}, back\\slash, NULL, and ünïcode",
+                at,
+                "{\"intent\": \"pricing\"}",
+                "de",
+                0.75,
+                "pricing",
+                42,
+                "positive",
+                true,
+                "abcdef0123456789");
+        var rows = new java.util.ArrayList<ChatHistory.Message>();
+        rows.add(full);
+        for (int i = 0; i < 150; i++) {
+            rows.add(message(site.siteId(), "batch", "row " + i));
+        }
+        rows.add(message(gone.siteId(), "batch", "of a deleted site"));
+
+        history.insert(rows);
+
+        var stored = history.conversation(site.siteId(), "batch");
+        assertThat(stored).hasSize(151);
+        assertThat(stored)
+                .filteredOn(m -> m.id().equals(full.id()))
+                .singleElement()
+                .satisfies(m -> {
+                    assertThat(m)
+                            .usingRecursiveComparison()
+                            .ignoringFields("rawJsonOutput")
+                            .isEqualTo(full);
+                    assertThat(m.rawJsonOutput()).contains("\"intent\"", "\"pricing\"");
+                });
+        assertThat(history.conversation(gone.siteId(), "batch")).isEmpty();
+    }
+
     private static ChatHistory.Message message(String siteId, String session, String content) {
         return new ChatHistory.Message(
                 UUID.randomUUID(),

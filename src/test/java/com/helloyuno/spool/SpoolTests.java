@@ -2,6 +2,7 @@ package com.helloyuno.spool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -108,6 +109,152 @@ class SpoolTests {
         assertThat(writes.drain()).isEqualTo(2);
         assertThat(written).containsExactly("slow", "next", "last");
         assertThat(writes.submit("note", new Note("straight in"))).isEqualTo(Spool.Outcome.WRITTEN);
+    }
+
+    /** A batched writer that, like one statement, writes all of a batch or none of it. */
+    private final List<List<String>> batches = new ArrayList<>();
+
+    private void writeAll(List<Note> notes) {
+        if (away.get()) {
+            throw new CannotGetJdbcConnectionException("Connection refused", new SQLException("refused", "08001"));
+        }
+        if (notes.stream().anyMatch(n -> n.text().contains("poison"))) {
+            throw new DataIntegrityViolationException(
+                    "invalid byte sequence", new SQLException("invalid byte sequence for encoding UTF8", "22021"));
+        }
+        synchronized (written) {
+            batches.add(notes.stream().map(Note::text).toList());
+            notes.forEach(n -> written.add(n.text()));
+        }
+    }
+
+    @Test
+    void writesWaitingForASlotTogetherGoInOneBatchInTheirOrderAndOnlyARefusedOneIsQuarantined() throws Exception {
+        var writes =
+                spool(100, "db-1", Map.of("yuno.spool.max-concurrent-writes", "1", "yuno.spool.write-wait", "10s"));
+        var slowStarted = new java.util.concurrent.CountDownLatch(1);
+        var slowMayEnd = new java.util.concurrent.CountDownLatch(1);
+        writes.registerBatch("note", Note.class, notes -> {
+            if (notes.getFirst().text().equals("slow")) {
+                slowStarted.countDown();
+                try {
+                    slowMayEnd.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            writeAll(notes);
+        });
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var slow = threads.submit(() -> writes.submit("note", new Note("slow")));
+            slowStarted.await();
+            // The one slot is busy: these queue, one after the other.
+            var queued = new ArrayList<java.util.concurrent.Future<Spool.Outcome>>();
+            for (var text : List.of("a", "b", "poison", "c")) {
+                var before = queued.size();
+                queued.add(threads.submit(() -> writes.submit("note", new Note(text))));
+                await().until(() ->
+                        meters.get("yuno.spool.writes.queued").gauge().value() == before + 1);
+            }
+            slowMayEnd.countDown();
+
+            assertThat(slow.get()).isEqualTo(Spool.Outcome.WRITTEN);
+            assertThat(queued.get(0).get()).isEqualTo(Spool.Outcome.WRITTEN);
+            assertThat(queued.get(1).get()).isEqualTo(Spool.Outcome.WRITTEN);
+            assertThat(queued.get(2).get()).isEqualTo(Spool.Outcome.QUARANTINED);
+            assertThat(queued.get(3).get()).isEqualTo(Spool.Outcome.WRITTEN);
+        }
+        // The four queued went as one batch, refused for "poison", then one at a time.
+        assertThat(batches).containsExactly(List.of("slow"), List.of("a"), List.of("b"), List.of("c"));
+        assertThat(written).containsExactly("slow", "a", "b", "c");
+        assertThat(files(spool.resolve("quarantine"))).hasSize(1);
+        assertThat(writes.waiting()).isZero();
+    }
+
+    @Test
+    void queuedWritesWithoutPoisonGoInOneStatement() throws Exception {
+        var writes =
+                spool(100, "db-1", Map.of("yuno.spool.max-concurrent-writes", "1", "yuno.spool.write-wait", "10s"));
+        var slowStarted = new java.util.concurrent.CountDownLatch(1);
+        var slowMayEnd = new java.util.concurrent.CountDownLatch(1);
+        writes.registerBatch("note", Note.class, notes -> {
+            if (notes.getFirst().text().equals("slow")) {
+                slowStarted.countDown();
+                try {
+                    slowMayEnd.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            writeAll(notes);
+        });
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var slow = threads.submit(() -> writes.submit("note", new Note("slow")));
+            slowStarted.await();
+            var queued = new ArrayList<java.util.concurrent.Future<Spool.Outcome>>();
+            for (int i = 0; i < 5; i++) {
+                var text = "q" + i;
+                queued.add(threads.submit(() -> writes.submit("note", new Note(text))));
+                var waiting = i + 1;
+                await().until(() ->
+                        meters.get("yuno.spool.writes.queued").gauge().value() == waiting);
+            }
+            slowMayEnd.countDown();
+            assertThat(slow.get()).isEqualTo(Spool.Outcome.WRITTEN);
+            for (var outcome : queued) {
+                assertThat(outcome.get()).isEqualTo(Spool.Outcome.WRITTEN);
+            }
+        }
+        assertThat(batches).containsExactly(List.of("slow"), List.of("q0", "q1", "q2", "q3", "q4"));
+    }
+
+    @Test
+    void aBatchedKindIsDrainedSeveralToAStatementWithinMaxBatchAndAPoisonedEntryAlone() throws IOException {
+        var writes = spool(100, "db-1", Map.of("yuno.spool.max-batch", "3"));
+        writes.registerBatch("note", Note.class, this::writeAll);
+        away.set(true);
+        for (var text : List.of("1", "2", "3", "4", "poison", "6", "7")) {
+            assertThat(writes.submit("note", new Note(text))).isEqualTo(Spool.Outcome.SPOOLED);
+        }
+        away.set(false);
+
+        assertThat(writes.drain()).isEqualTo(6);
+
+        assertThat(written).containsExactly("1", "2", "3", "4", "6", "7");
+        assertThat(batches).containsExactly(List.of("1", "2", "3"), List.of("4"), List.of("6"), List.of("7"));
+        assertThat(files(spool.resolve("quarantine"))).hasSize(1);
+        assertThat(writes.waiting()).isZero();
+        assertThat(writes.submit("note", new Note("after"))).isEqualTo(Spool.Outcome.WRITTEN);
+    }
+
+    @Test
+    void aBatchedWriteWaitingPastItsTimeGoesToTheSpoolAndIsNotWrittenTwice() throws Exception {
+        var writes =
+                spool(100, "db-1", Map.of("yuno.spool.max-concurrent-writes", "1", "yuno.spool.write-wait", "200ms"));
+        var slowStarted = new java.util.concurrent.CountDownLatch(1);
+        var slowMayEnd = new java.util.concurrent.CountDownLatch(1);
+        writes.registerBatch("note", Note.class, notes -> {
+            if (notes.getFirst().text().equals("slow")) {
+                slowStarted.countDown();
+                try {
+                    slowMayEnd.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            writeAll(notes);
+        });
+        var slow = Thread.ofVirtual().start(() -> writes.submit("note", new Note("slow")));
+        slowStarted.await();
+
+        assertThat(writes.submit("note", new Note("late"))).isEqualTo(Spool.Outcome.SPOOLED);
+        slowMayEnd.countDown();
+        slow.join();
+        assertThat(writes.drain()).isEqualTo(1);
+
+        assertThat(written).containsExactly("slow", "late");
+        assertThat(writes.submit("note", new Note("after"))).isEqualTo(Spool.Outcome.WRITTEN);
+        assertThat(written).containsExactly("slow", "late", "after");
     }
 
     @Test
