@@ -1,11 +1,8 @@
 package com.helloyuno.llm;
 
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import com.openai.client.OpenAIClient;
 import com.openai.client.OpenAIClientImpl;
 import com.openai.core.ClientOptions;
-import com.openai.core.ObjectMappers;
 import com.openai.core.http.HttpClient;
 import java.net.Proxy;
 import java.net.ProxySelector;
@@ -22,16 +19,6 @@ import org.springframework.stereotype.Component;
 @Component
 class OpenAiClients implements DisposableBean {
 
-    /**
-     * openai-java's own mapper with Blackbird: its request bodies (the chat's messages, the
-     * embeddings' input) are serialised through Jackson 2 bean properties read by reflection, which
-     * was most of the cost of sending a request in the chat benchmark's profile.
-     */
-    private static final JsonMapper REQUEST_MAPPER = ObjectMappers.jsonMapper()
-            .rebuild()
-            .addModule(new BlackbirdModule())
-            .build();
-
     private final @Nullable OpenAIClient client;
 
     OpenAiClients(LlmSettings settings) {
@@ -47,7 +34,6 @@ class OpenAiClients implements DisposableBean {
                         .baseUrl(settings.baseUrl().toString())
                         .timeout(settings.timeout())
                         .maxRetries(0)
-                        .jsonMapper(REQUEST_MAPPER)
                         .build())
                 : null;
     }

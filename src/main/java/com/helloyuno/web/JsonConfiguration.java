@@ -19,7 +19,6 @@ import tools.jackson.databind.deser.std.StdScalarDeserializer;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.type.LogicalType;
-import tools.jackson.module.blackbird.BlackbirdModule;
 
 /**
  * How request bodies are read.
@@ -43,17 +42,6 @@ class JsonConfiguration {
                 config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
-    }
-
-    /**
-     * Bean properties read and written through generated lambdas instead of reflection: every
-     * request and response body of the API, and every record the spool and the after-answer work
-     * write, go through this mapper (Jackson was about a seventh of an answer's CPU in the chat
-     * benchmark's profile, much of it reflective getter and constructor calls).
-     */
-    @Bean
-    JsonMapperBuilderCustomizer generatedAccessors() {
-        return builder -> builder.addModule(new BlackbirdModule());
     }
 
     /** After Boot's own JSON converter, which it replaces with one whose mapper checks client text. */
