@@ -102,58 +102,103 @@ final class ProviderWire {
      * Reads a chat completion stream (server-sent events, as the HTML standard interprets them)
      * to its end: each text delta of each choice to {@code onText}, each reported usage to {@code
      * onUsage}. Stops at {@code [DONE]}; an {@code error} member ends it with {@link StreamError}.
+     *
+     * <p>Lines and events stay bytes until the JSON parser reads them: decoding every line into a
+     * string, copying it into the event and the event into the parser were most of the cost of a
+     * stream after the parsing itself.
      */
     static void stream(InputStream body, Consumer<String> onText, Consumer<ReportedUsage> onUsage) throws IOException {
         var lines = new Lines(body);
-        var data = new StringBuilder();
+        var data = new EventData();
         var hasData = false;
-        String line;
-        while ((line = lines.next()) != null) {
-            if (line.isEmpty()) {
+        int length;
+        while ((length = lines.next()) >= 0) {
+            var line = lines.line();
+            if (length == 0) {
                 if (hasData) {
-                    var message = data.toString();
-                    data.setLength(0);
                     hasData = false;
-                    if (message.startsWith("[DONE]")) {
+                    if (data.startsWith(DONE)) {
                         return;
                     }
-                    chunk(message, onText, onUsage);
+                    chunk(data.bytes, data.length, onText, onUsage);
+                    data.length = 0;
                 }
                 continue;
             }
-            if (line.startsWith(":")) {
+            if (line[0] == ':') {
                 continue;
             }
-            var colon = line.indexOf(':');
-            var field = colon < 0 ? line : line.substring(0, colon);
-            if (!field.equals("data")) {
+            var colon = indexOf(line, length, (byte) ':');
+            if (!isData(line, colon < 0 ? length : colon)) {
                 // event, id and retry change nothing for a chat stream.
                 continue;
             }
-            var value = colon < 0 ? "" : line.substring(colon + 1);
-            if (value.startsWith(" ")) {
-                value = value.substring(1);
+            var from = colon < 0 ? length : colon + 1;
+            if (from < length && line[from] == ' ') {
+                from++;
             }
-            if (data.length() + value.length() > MAX_EVENT_CHARS) {
-                throw new Unreadable("a stream event longer than " + MAX_EVENT_CHARS + " characters");
+            if (data.length + (length - from) > MAX_EVENT_CHARS) {
+                throw new Unreadable("a stream event longer than " + MAX_EVENT_CHARS + " bytes");
             }
             if (hasData) {
-                data.append('\n');
+                data.append((byte) '\n');
             }
-            data.append(value);
+            data.append(line, from, length - from);
             hasData = true;
         }
         // A last event without its blank line is dropped, as the standard says and openai-java does.
     }
 
-    /** The longest line or event read from a stream: a chunk is a few hundred bytes. */
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean isData(byte[] line, int fieldLength) {
+        return fieldLength == 4 && line[0] == 'd' && line[1] == 'a' && line[2] == 't' && line[3] == 'a';
+    }
+
+    private static int indexOf(byte[] bytes, int length, byte b) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The data of the event being read: its lines' values, joined by line feeds. */
+    private static final class EventData {
+        byte[] bytes = new byte[256];
+        int length;
+
+        void append(byte b) {
+            ensure(1);
+            bytes[length++] = b;
+        }
+
+        void append(byte[] from, int offset, int count) {
+            ensure(count);
+            System.arraycopy(from, offset, bytes, length, count);
+            length += count;
+        }
+
+        boolean startsWith(byte[] prefix) {
+            return length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+        }
+
+        private void ensure(int more) {
+            if (length + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
+        }
+    }
+
+    /** The longest line or event read from a stream, in bytes: a chunk is a few hundred. */
     static final int MAX_EVENT_CHARS = 1 << 20;
 
     /**
-     * A stream's lines (ended by CR, LF or CRLF, as server-sent events are), decoded as UTF-8 one
-     * line at a time. Instead of a {@code BufferedReader} over an {@code InputStreamReader}, which
-     * hold 16 kB of chars and 8 kB of bytes for every open stream (most of what an idle stream
-     * keeps, with hundreds open), this holds 512 bytes and the line being read.
+     * A stream's lines, ended by CR, LF or CRLF as server-sent events are. Instead of a {@code
+     * BufferedReader} over an {@code InputStreamReader}, which hold 16 kB of chars and 8 kB of bytes
+     * for every open stream (most of what an idle stream keeps, with hundreds open), this holds 512
+     * bytes and the line being read, as bytes: UTF-8 is decoded by the JSON parser, once.
      */
     static final class Lines {
         private final InputStream in;
@@ -167,8 +212,13 @@ final class ProviderWire {
             this.in = in;
         }
 
-        @Nullable
-        String next() throws IOException {
+        /** The bytes of the line {@link #next()} read, valid up to the length it returned. */
+        byte[] line() {
+            return line;
+        }
+
+        /** Reads the next line into {@link #line()}: its length, or -1 at the end of the stream. */
+        int next() throws IOException {
             var length = 0;
             while (true) {
                 if (position == limit) {
@@ -176,7 +226,7 @@ final class ProviderWire {
                     position = 0;
                     if (limit <= 0) {
                         limit = 0;
-                        return length > 0 ? new String(line, 0, length, StandardCharsets.UTF_8) : null;
+                        return length > 0 ? length : -1;
                     }
                 }
                 var b = buffer[position++];
@@ -188,7 +238,7 @@ final class ProviderWire {
                 }
                 if (b == '\n' || b == '\r') {
                     afterCarriageReturn = b == '\r';
-                    return new String(line, 0, length, StandardCharsets.UTF_8);
+                    return length;
                 }
                 if (length == line.length) {
                     if (length >= MAX_EVENT_CHARS) {
@@ -209,11 +259,27 @@ final class ProviderWire {
      * stream without its text; members other than {@code error}, {@code choices} and {@code usage}
      * are skipped unread.
      */
-    private static void chunk(String message, Consumer<String> onText, Consumer<ReportedUsage> onUsage) {
+    private static void chunk(byte[] event, int length, Consumer<String> onText, Consumer<ReportedUsage> onUsage) {
+        try {
+            chunk(JSON.createParser(event, 0, length), onText, onUsage);
+        } catch (Unreadable | JacksonException e) {
+            // Not UTF-8, as JSON must be: read as decoded text, with U+FFFD for what is malformed
+            // (what the line decoding of old did), rather than lose a whole answer to one bad byte.
+            // Nothing was handed on yet: an event's text goes out once it is read whole.
+            var text = new String(event, 0, length, StandardCharsets.UTF_8);
+            var again = text.getBytes(StandardCharsets.UTF_8);
+            if (Arrays.equals(again, 0, again.length, event, 0, length)) {
+                throw e instanceof Unreadable unreadable ? unreadable : new Unreadable("a stream event is not JSON");
+            }
+            chunk(JSON.createParser(text), onText, onUsage);
+        }
+    }
+
+    private static void chunk(JsonParser source, Consumer<String> onText, Consumer<ReportedUsage> onUsage) {
         String text = null;
         List<String> more = null;
         ReportedUsage usage = null;
-        try (var parser = JSON.createParser(message)) {
+        try (var parser = source) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 parser.skipChildren();
                 requireEnd(parser);

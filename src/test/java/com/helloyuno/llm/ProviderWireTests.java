@@ -67,6 +67,20 @@ class ProviderWireTests {
     }
 
     @Test
+    void aByteThatIsNotUtf8CostsOneCharacterNotTheAnswer() throws IOException {
+        var event = new java.io.ByteArrayOutputStream();
+        event.writeBytes("data: {\"choices\":[{\"delta\":{\"content\":\"caf".getBytes(StandardCharsets.UTF_8));
+        event.write(0xE9); // Latin-1 é: not UTF-8
+        event.writeBytes("\"}}]}\n\ndata: {\"choices\":[{\"delta\":{\"content\":\" ok\"}}]}\n\n"
+                .getBytes(StandardCharsets.UTF_8));
+        var texts = new ArrayList<String>();
+
+        ProviderWire.stream(new ByteArrayInputStream(event.toByteArray()), texts::add, usage -> {});
+
+        assertThat(texts).containsExactly("caf\uFFFD", " ok");
+    }
+
+    @Test
     void aProviderLineWithoutEndIsRefusedAtTheLimitNotBuffered() {
         var endless = new InputStream() {
             long served;
