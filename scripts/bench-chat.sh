@@ -32,7 +32,7 @@
 # BENCH_OUT (bench/results), BENCH_DATABASE (yuno_bench), BENCH_ORIGIN (false: requests carry no
 # Origin header; true: they carry one, as browsers' do), BENCH_ORIGIN_PROBE (3: Origin requests sent
 # at the end of the first instance's run to check that the CORS lookup returns its connection),
-# BENCH_SEED (true; false leaves the reference out), BENCH_SEED_DIR (../shared/peers/seed_flask),
+# BENCH_PORT (18480: the first port tried for the service), BENCH_SEED (true; false leaves the reference out), BENCH_SEED_DIR (../shared/peers/seed_flask),
 # BENCH_PROFILE (1: record the first instance with JFR and write chat-profile-ask.txt; it costs a
 # few per cent of CPU, so the throughput figures of such a run are not the ones to publish),
 # BENCH_LEVELS=none skips the second instance's stream ramp.
@@ -82,8 +82,18 @@ fi
 eval "$(scripts/services.sh)"
 pg_port="${YUNO_PG_PORT:-5432}"
 log "fresh database $database"
+# FORCE cannot end a backend of another role (an autovacuum worker busy with the last run's
+# tables): then wait and try again rather than fail the run.
+for attempt in 1 2 3 4 5; do
+  if PGPASSWORD="$DATABASE_PASSWORD" psql -q -h 127.0.0.1 -p "$pg_port" -U "$DATABASE_USERNAME" -d postgres \
+    -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" >&2; then
+    break
+  fi
+  [ "$attempt" = 5 ] && exit 1
+  sleep 3
+done
 PGPASSWORD="$DATABASE_PASSWORD" psql -q -h 127.0.0.1 -p "$pg_port" -U "$DATABASE_USERNAME" -d postgres \
-  -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database" >&2
+  -c "CREATE DATABASE $database" >&2
 
 log "compiling the load generator and fake provider (bench/*.java)"
 javac -d "$work/classes" bench/*.java
@@ -96,7 +106,7 @@ for _ in $(seq 1 120); do [ -s "$work/fake.port" ] && break; sleep 0.25; done
 fake_port="$(cat "$work/fake.port")"
 
 tcp_open() { (exec 4<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-port=18480
+port="${BENCH_PORT:-18480}"
 while tcp_open "$port"; do port=$((port + 1)); done
 
 # The reference: the seed's own design (Flask + gunicorn, 4 sync workers), rebuilt in
