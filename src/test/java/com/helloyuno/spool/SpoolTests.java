@@ -128,23 +128,29 @@ class SpoolTests {
         }
     }
 
+    /** {@link #writeAll}, but a batch that starts with "slow" holds its slot until told to end. */
+    private java.util.function.Consumer<List<Note>> slowFirst(
+            java.util.concurrent.CountDownLatch started, java.util.concurrent.CountDownLatch mayEnd) {
+        return notes -> {
+            if (notes.getFirst().text().equals("slow")) {
+                started.countDown();
+                try {
+                    mayEnd.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            writeAll(notes);
+        };
+    }
+
     @Test
     void writesWaitingForASlotTogetherGoInOneBatchInTheirOrderAndOnlyARefusedOneIsQuarantined() throws Exception {
         var writes =
                 spool(100, "db-1", Map.of("yuno.spool.max-concurrent-writes", "1", "yuno.spool.write-wait", "10s"));
         var slowStarted = new java.util.concurrent.CountDownLatch(1);
         var slowMayEnd = new java.util.concurrent.CountDownLatch(1);
-        writes.registerBatch("note", Note.class, notes -> {
-            if (notes.getFirst().text().equals("slow")) {
-                slowStarted.countDown();
-                try {
-                    slowMayEnd.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            writeAll(notes);
-        });
+        writes.registerBatch("note", Note.class, slowFirst(slowStarted, slowMayEnd));
         try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             var slow = threads.submit(() -> writes.submit("note", new Note("slow")));
             slowStarted.await();
@@ -177,17 +183,7 @@ class SpoolTests {
                 spool(100, "db-1", Map.of("yuno.spool.max-concurrent-writes", "1", "yuno.spool.write-wait", "10s"));
         var slowStarted = new java.util.concurrent.CountDownLatch(1);
         var slowMayEnd = new java.util.concurrent.CountDownLatch(1);
-        writes.registerBatch("note", Note.class, notes -> {
-            if (notes.getFirst().text().equals("slow")) {
-                slowStarted.countDown();
-                try {
-                    slowMayEnd.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            writeAll(notes);
-        });
+        writes.registerBatch("note", Note.class, slowFirst(slowStarted, slowMayEnd));
         try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             var slow = threads.submit(() -> writes.submit("note", new Note("slow")));
             slowStarted.await();
@@ -233,17 +229,7 @@ class SpoolTests {
                 spool(100, "db-1", Map.of("yuno.spool.max-concurrent-writes", "1", "yuno.spool.write-wait", "200ms"));
         var slowStarted = new java.util.concurrent.CountDownLatch(1);
         var slowMayEnd = new java.util.concurrent.CountDownLatch(1);
-        writes.registerBatch("note", Note.class, notes -> {
-            if (notes.getFirst().text().equals("slow")) {
-                slowStarted.countDown();
-                try {
-                    slowMayEnd.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            writeAll(notes);
-        });
+        writes.registerBatch("note", Note.class, slowFirst(slowStarted, slowMayEnd));
         var slow = Thread.ofVirtual().start(() -> writes.submit("note", new Note("slow")));
         slowStarted.await();
 
