@@ -58,6 +58,9 @@ public class Spool implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
     private static final String SUFFIX = ".json";
+    /** How long a queued write waits for a slot before it looks again whether another took it. */
+    private static final Duration SLOT_POLL = Duration.ofMillis(10);
+
     private static final Comparator<Path> BY_NAME =
             Comparator.comparing(p -> p.getFileName().toString());
 
@@ -234,14 +237,19 @@ public class Spool implements SmartLifecycle {
         queue.add(mine);
         var deadline = System.nanoTime() + settings.writeWait().toNanos();
         while (mine.state.get() == Pending.QUEUED) {
-            var left = Duration.ofNanos(deadline - System.nanoTime());
-            if (left.isNegative() || !writeSlots.tryAcquire(left)) {
+            var left = deadline - System.nanoTime();
+            if (left <= 0) {
                 if (mine.state.compareAndSet(Pending.QUEUED, Pending.ABANDONED)) {
                     queue.remove(mine);
                     slowWrites();
                     return null;
                 }
                 break;
+            }
+            // In short steps, so that a write another thread took is noticed at once rather than
+            // after this thread's own turn at a slot.
+            if (!writeSlots.tryAcquire(Duration.ofNanos(Math.min(left, SLOT_POLL.toNanos())))) {
+                continue;
             }
             try {
                 var batch = take(queue, writer.maxBatch());
@@ -280,8 +288,8 @@ public class Spool implements SmartLifecycle {
     }
 
     /**
-     * Writes a batch in one go and settles each write's outcome: written; {@code null} (to the
-     * spool) when PostgreSQL is away; when PostgreSQL refuses the batch for its data, each write
+     * Writes a batch in one go and settles each write's outcome: written; spooled, in the batch's
+     * order, when PostgreSQL is away; when PostgreSQL refuses the batch for its data, each write
      * alone, so that only the refused one is quarantined. Every write's outcome is settled, whatever
      * is thrown.
      */
@@ -300,27 +308,37 @@ public class Spool implements SmartLifecycle {
             } catch (RuntimeException e) {
                 if (Outages.isOutage(e)) {
                     away(e);
-                    batch.forEach(p -> p.outcome.complete(null));
+                    spoolInOrder(kind, batch);
                 } else if (batch.size() == 1) {
-                    batch.getFirst()
-                            .outcome
-                            .complete(quarantineNew(kind, json.valueToTree(batch.getFirst().payload), e));
+                    var refused = batch.getFirst();
+                    refused.outcome.complete(quarantineNew(kind, json.valueToTree(refused.payload), e));
                 } else {
-                    for (var pending : batch) {
-                        if (writeBatch(kind, writer, List.of(pending)) == null) {
-                            // PostgreSQL went away meanwhile: the rest go to the spool too.
-                            batch.forEach(p -> p.outcome.complete(null));
+                    for (int i = 0; i < batch.size(); i++) {
+                        var outcome = writeBatch(kind, writer, List.of(batch.get(i)));
+                        if (outcome == Outcome.SPOOLED || outcome == Outcome.DROPPED) {
+                            // PostgreSQL went away meanwhile: the rest wait behind it, in order.
+                            spoolInOrder(kind, batch.subList(i + 1, batch.size()));
                             break;
                         }
                     }
                 }
             }
         } finally {
+            // Whatever went wrong (an Error, a write that could not be quarantined), a write not
+            // settled goes to the spool: writers are idempotent, and its thread must not be failed
+            // for another thread's batch.
             for (var pending : batch) {
-                pending.outcome.completeExceptionally(new IllegalStateException("write not settled"));
+                pending.outcome.complete(null);
             }
         }
         return batch.getFirst().outcome.join();
+    }
+
+    /** A batch's writes to the spool by the thread that held it, so that they keep their order there. */
+    private void spoolInOrder(String kind, List<Pending> writes) {
+        for (var pending : writes) {
+            pending.outcome.complete(spool(kind, pending.payload));
+        }
     }
 
     private void away(RuntimeException e) {

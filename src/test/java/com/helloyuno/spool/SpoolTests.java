@@ -205,6 +205,39 @@ class SpoolTests {
     }
 
     @Test
+    void queuedWritesCaughtByAnOutageWaitInTheSpoolAndAreDrainedInOrder() throws Exception {
+        var writes =
+                spool(100, "db-1", Map.of("yuno.spool.max-concurrent-writes", "1", "yuno.spool.write-wait", "10s"));
+        var slowStarted = new java.util.concurrent.CountDownLatch(1);
+        var slowMayEnd = new java.util.concurrent.CountDownLatch(1);
+        writes.registerBatch("note", Note.class, slowFirst(slowStarted, slowMayEnd));
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var slow = threads.submit(() -> writes.submit("note", new Note("slow")));
+            slowStarted.await();
+            var queued = new ArrayList<java.util.concurrent.Future<Spool.Outcome>>();
+            for (var text : List.of("a", "b")) {
+                var before = queued.size();
+                queued.add(threads.submit(() -> writes.submit("note", new Note(text))));
+                await().until(() ->
+                        meters.get("yuno.spool.writes.queued").gauge().value() == before + 1);
+            }
+            away.set(true);
+            slowMayEnd.countDown();
+
+            assertThat(slow.get()).isEqualTo(Spool.Outcome.SPOOLED);
+            for (var outcome : queued) {
+                assertThat(outcome.get()).isEqualTo(Spool.Outcome.SPOOLED);
+            }
+        }
+        assertThat(written).isEmpty();
+        away.set(false);
+
+        assertThat(writes.drain()).isEqualTo(3);
+        assertThat(written).containsExactly("slow", "a", "b");
+        assertThat(writes.waiting()).isZero();
+    }
+
+    @Test
     void aBatchedKindIsDrainedSeveralToAStatementWithinMaxBatchAndAPoisonedEntryAlone() throws IOException {
         var writes = spool(100, "db-1", Map.of("yuno.spool.max-batch", "3"));
         writes.registerBatch("note", Note.class, this::writeAll);
