@@ -3,6 +3,8 @@ package com.helloyuno.chat;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -54,42 +56,6 @@ class ChatHistory {
         if (messages.isEmpty()) {
             return;
         }
-        var n = messages.size();
-        var ids = new UUID[n];
-        var sites = new String[n];
-        var sessions = new String[n];
-        var users = new String[n];
-        var pages = new String[n];
-        var roles = new String[n];
-        var contents = new String[n];
-        var times = new String[n];
-        var raws = new String[n];
-        var langs = new String[n];
-        var confidences = new Double[n];
-        var intents = new String[n];
-        var tokens = new Integer[n];
-        var sentiments = new String[n];
-        var flags = new Boolean[n];
-        var ips = new String[n];
-        for (int i = 0; i < n; i++) {
-            var m = messages.get(i);
-            ids[i] = m.id();
-            sites[i] = m.siteId();
-            sessions[i] = m.sessionId();
-            users[i] = m.userId();
-            pages[i] = m.pageUrl();
-            roles[i] = m.role();
-            contents[i] = m.content();
-            times[i] = m.timestamp().toString();
-            raws[i] = m.rawJsonOutput();
-            langs[i] = m.lang();
-            confidences[i] = m.answerConfidence();
-            intents[i] = m.intent();
-            tokens[i] = m.tokensUsed();
-            sentiments[i] = m.userSentiment();
-            flags[i] = m.complianceRedFlag();
-            ips[i] = m.ipHash();
-        }
         jdbc.sql("""
                         INSERT INTO chat_history (id, site_id, session_id, user_id, page_url, role, content, "timestamp",
                                raw_json_output, lang, answer_confidence, intent, tokens_used, user_sentiment,
@@ -105,23 +71,32 @@ class ChatHistory {
                         ON CONFLICT (id) DO NOTHING
                         """)
                 .params(
-                        ids,
-                        sites,
-                        sessions,
-                        users,
-                        pages,
-                        roles,
-                        contents,
-                        times,
-                        raws,
-                        langs,
-                        confidences,
-                        intents,
-                        tokens,
-                        sentiments,
-                        flags,
-                        ips)
+                        column(messages, UUID[]::new, Message::id),
+                        column(messages, String[]::new, Message::siteId),
+                        column(messages, String[]::new, Message::sessionId),
+                        column(messages, String[]::new, Message::userId),
+                        column(messages, String[]::new, Message::pageUrl),
+                        column(messages, String[]::new, Message::role),
+                        column(messages, String[]::new, Message::content),
+                        column(messages, String[]::new, m -> m.timestamp().toString()),
+                        column(messages, String[]::new, Message::rawJsonOutput),
+                        column(messages, String[]::new, Message::lang),
+                        column(messages, Double[]::new, Message::answerConfidence),
+                        column(messages, String[]::new, Message::intent),
+                        column(messages, Integer[]::new, Message::tokensUsed),
+                        column(messages, String[]::new, Message::userSentiment),
+                        column(messages, Boolean[]::new, Message::complianceRedFlag),
+                        column(messages, String[]::new, Message::ipHash))
                 .update();
+    }
+
+    /** One field of every message, as the array {@code unnest} takes for its column. */
+    private static <V> V[] column(List<Message> messages, IntFunction<V[]> array, Function<Message, V> field) {
+        var values = array.apply(messages.size());
+        for (int i = 0; i < values.length; i++) {
+            values[i] = field.apply(messages.get(i));
+        }
+        return values;
     }
 
     List<Conversation> conversations(String siteId, int page, int size) {

@@ -314,7 +314,7 @@ final class ProviderWire {
                             }
                         }
                     }
-                    case "usage" -> usage = value == JsonToken.START_OBJECT ? usage(parser) : skip(parser);
+                    case "usage" -> usage = usage(parser);
                     default -> parser.skipChildren();
                 }
             }
@@ -338,11 +338,6 @@ final class ProviderWire {
         if (parser.nextToken() != null) {
             throw new Unreadable("a stream event is not JSON");
         }
-    }
-
-    private static @Nullable ReportedUsage skip(JsonParser parser) {
-        parser.skipChildren();
-        return null;
     }
 
     /** The code of an {@code error} member at its value: any scalar as text, else none. */
@@ -389,7 +384,12 @@ final class ProviderWire {
     }
 
     /** A {@code usage} object at the parser, read to its end; counts missing or not numbers are 0. */
-    private static ReportedUsage usage(JsonParser parser) {
+    /** The {@code usage} member at its value: none unless an object, as a tree would read it. */
+    private static @Nullable ReportedUsage usage(JsonParser parser) {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return null;
+        }
         long prompt = 0;
         long completion = 0;
         long total = 0;

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -91,10 +92,6 @@ public class Spool implements SmartLifecycle {
 
         T fromJson(JsonMapper json, JsonNode payload) {
             return json.treeToValue(payload, type);
-        }
-
-        void applyAll(List<T> payloads) {
-            apply.accept(payloads);
         }
     }
 
@@ -288,41 +285,31 @@ public class Spool implements SmartLifecycle {
     }
 
     /**
-     * Writes a batch in one go and settles each write's outcome: written; spooled, in the batch's
-     * order, when PostgreSQL is away; when PostgreSQL refuses the batch for its data, each write
-     * alone, so that only the refused one is quarantined. Every write's outcome is settled, whatever
-     * is thrown.
+     * Writes a batch in one go and settles each write's outcome ({@link #writeInOrder}): written;
+     * spooled, in the batch's order, when PostgreSQL is away; quarantined alone when PostgreSQL
+     * refuses it for its data. Every write's outcome is settled, whatever is thrown.
      */
     private <T> @Nullable Outcome writeBatch(String kind, Writer<T> writer, List<Pending> batch) {
         try {
-            try {
-                // Applied as submitted: a JSON tree is made only for a file (spool or quarantine). A
-                // round trip through a tree on every write was about 3 % of the CPU of an answer in
-                // the chat benchmark's profile.
-                var typed = new ArrayList<T>(batch.size());
-                for (var pending : batch) {
-                    typed.add(writer.typed(json, pending.payload));
+            // Applied as submitted: a JSON tree is made only for a file (spool or quarantine). A
+            // round trip through a tree on every write was about 3 % of the CPU of an answer in
+            // the chat benchmark's profile.
+            writeInOrder(writer, batch, pending -> writer.typed(json, pending.payload), new Settle<>() {
+                @Override
+                public void written(List<Pending> writes) {
+                    writes.forEach(p -> p.outcome.complete(Outcome.WRITTEN));
                 }
-                writer.applyAll(typed);
-                batch.forEach(p -> p.outcome.complete(Outcome.WRITTEN));
-            } catch (RuntimeException e) {
-                if (Outages.isOutage(e)) {
-                    away(e);
-                    spoolInOrder(kind, batch);
-                } else if (batch.size() == 1) {
-                    var refused = batch.getFirst();
-                    refused.outcome.complete(quarantineNew(kind, json.valueToTree(refused.payload), e));
-                } else {
-                    for (int i = 0; i < batch.size(); i++) {
-                        var outcome = writeBatch(kind, writer, List.of(batch.get(i)));
-                        if (outcome == Outcome.SPOOLED || outcome == Outcome.DROPPED) {
-                            // PostgreSQL went away meanwhile: the rest wait behind it, in order.
-                            spoolInOrder(kind, batch.subList(i + 1, batch.size()));
-                            break;
-                        }
-                    }
+
+                @Override
+                public void refused(Pending write, RuntimeException failure) {
+                    write.outcome.complete(quarantineNew(kind, json.valueToTree(write.payload), failure));
                 }
-            }
+
+                @Override
+                public void notWritten(List<Pending> writes) {
+                    spoolInOrder(kind, writes);
+                }
+            });
         } finally {
             // Whatever went wrong (an Error, a write that could not be quarantined), a write not
             // settled goes to the spool: writers are idempotent, and its thread must not be failed
@@ -332,6 +319,71 @@ public class Spool implements SmartLifecycle {
             }
         }
         return batch.getFirst().outcome.join();
+    }
+
+    /** What became of the writes of a batch, told by {@link #writeInOrder} in the batch's order. */
+    private interface Settle<W> {
+        /** In PostgreSQL now. */
+        void written(List<W> writes);
+
+        /** Refused by PostgreSQL for its own data, written alone. */
+        void refused(W write, RuntimeException failure);
+
+        /** Not written because PostgreSQL went away: these and nothing after them, in order. */
+        void notWritten(List<W> writes);
+    }
+
+    /**
+     * The one policy for a batch, live or drained: write it in one statement; when PostgreSQL
+     * refuses it for its data, write its writes one at a time so that only the refused one is
+     * set aside and the others are kept; when PostgreSQL is away, stop, and hand what is not
+     * written on in order, so that nothing overtakes it.
+     *
+     * @return false when it stopped because PostgreSQL went away
+     */
+    private <T, W> boolean writeInOrder(Writer<T> writer, List<W> writes, Function<W, T> payload, Settle<W> settle) {
+        var failure = apply(writer, writes, payload);
+        if (failure == null) {
+            settle.written(writes);
+            return true;
+        }
+        if (writes.size() > 1 && !Outages.isOutage(failure)) {
+            for (int i = 0; i < writes.size(); i++) {
+                var one = List.of(writes.get(i));
+                failure = apply(writer, one, payload);
+                if (failure == null) {
+                    settle.written(one);
+                } else if (Outages.isOutage(failure)) {
+                    away(failure);
+                    settle.notWritten(writes.subList(i, writes.size()));
+                    return false;
+                } else {
+                    settle.refused(one.getFirst(), failure);
+                }
+            }
+            return true;
+        }
+        if (Outages.isOutage(failure)) {
+            away(failure);
+            settle.notWritten(writes);
+            return false;
+        }
+        settle.refused(writes.getFirst(), failure);
+        return true;
+    }
+
+    /** The writes applied in one call: {@code null} when written, else why not. */
+    private static <T, W> @Nullable RuntimeException apply(Writer<T> writer, List<W> writes, Function<W, T> payload) {
+        try {
+            var typed = new ArrayList<T>(writes.size());
+            for (var write : writes) {
+                typed.add(payload.apply(write));
+            }
+            writer.apply().accept(typed);
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        }
     }
 
     /** A batch's writes to the spool by the thread that held it, so that they keep their order there. */
@@ -440,6 +492,9 @@ public class Spool implements SmartLifecycle {
      */
     private record Pass(int written, int done, long left, boolean stopped) {}
 
+    /** What writing one drain batch did: written, written or quarantined, stopped by an outage. */
+    private record Flushed(int written, int done, boolean stopped) {}
+
     private Pass drainPass() {
         var written = 0;
         var done = 0;
@@ -512,76 +567,67 @@ public class Spool implements SmartLifecycle {
         @Nullable
         Writer<?> writer;
 
-        final List<Path> files = new ArrayList<>();
-        final List<ObjectNode> entries = new ArrayList<>();
+        final List<Spooled> entries = new ArrayList<>();
 
         boolean accepts(String kind, Writer<?> writer) {
-            return files.isEmpty() || (kind.equals(this.kind) && files.size() < writer.maxBatch());
+            return entries.isEmpty() || (kind.equals(this.kind) && entries.size() < writer.maxBatch());
         }
 
         void add(String kind, Writer<?> writer, Path file, ObjectNode entry) {
             this.kind = kind;
             this.writer = writer;
-            files.add(file);
-            entries.add(entry);
-        }
-
-        void clear() {
-            files.clear();
-            entries.clear();
+            entries.add(new Spooled(file, entry));
         }
     }
+
+    /** A spooled write read back: its file and what the file holds. */
+    private record Spooled(Path file, ObjectNode entry) {}
 
     /**
      * Writes a drain batch and removes its files; a batch PostgreSQL refuses for its data is
      * written one entry at a time, so that only the refused entry is quarantined.
      */
-    private Pass flush(DrainBatch batch) {
-        if (batch.files.isEmpty()) {
-            return new Pass(0, 0, 0, false);
+    private Flushed flush(DrainBatch batch) {
+        if (batch.entries.isEmpty()) {
+            return new Flushed(0, 0, false);
         }
         try {
-            return flush(batch.kind, batch.writer, batch.files, batch.entries);
+            return flush(batch.writer, List.copyOf(batch.entries));
         } finally {
-            batch.clear();
+            batch.entries.clear();
         }
     }
 
-    private <T> Pass flush(String kind, Writer<T> writer, List<Path> files, List<ObjectNode> entries) {
-        try {
-            var typed = new ArrayList<T>(entries.size());
-            for (var entry : entries) {
-                typed.add(writer.fromJson(json, entry.path("payload")));
-            }
-            writer.applyAll(typed);
-        } catch (RuntimeException e) {
-            if (Outages.isOutage(e)) {
-                return new Pass(0, 0, 0, true);
-            }
-            if (files.size() == 1) {
-                quarantineFile(files.getFirst(), entries.getFirst(), "refused by PostgreSQL", e);
-                return new Pass(0, 1, 0, false);
-            }
-            var written = 0;
-            var done = 0;
-            for (int i = 0; i < files.size(); i++) {
-                var one = flush(kind, writer, List.of(files.get(i)), List.of(entries.get(i)));
-                written += one.written();
-                done += one.done();
-                if (one.stopped()) {
-                    return new Pass(written, done, 0, true);
-                }
-            }
-            return new Pass(written, done, 0, false);
-        }
-        for (var file : files) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return new Pass(files.size(), files.size(), 0, false);
+    private <T> Flushed flush(Writer<T> writer, List<Spooled> entries) {
+        var written = new AtomicInteger();
+        var done = new AtomicInteger();
+        var whole = writeInOrder(
+                writer, entries, e -> writer.fromJson(json, e.entry().path("payload")), new Settle<>() {
+                    @Override
+                    public void written(List<Spooled> writes) {
+                        for (var write : writes) {
+                            try {
+                                Files.deleteIfExists(write.file());
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        }
+                        written.addAndGet(writes.size());
+                        done.addAndGet(writes.size());
+                    }
+
+                    @Override
+                    public void refused(Spooled write, RuntimeException failure) {
+                        quarantineFile(write.file(), write.entry(), "refused by PostgreSQL", failure);
+                        done.incrementAndGet();
+                    }
+
+                    @Override
+                    public void notWritten(List<Spooled> writes) {
+                        // They stay in their files, in their order, for the next pass.
+                    }
+                });
+        return new Flushed(written.get(), done.get(), !whole);
     }
 
     private Outcome quarantineNew(String kind, JsonNode payload, RuntimeException failure) {

@@ -12,7 +12,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -78,8 +83,8 @@ class SpoolTests {
     void writesBeyondTheirSlotsWaitInTheSpoolAndAreWrittenInOrderOnceTheSlowOneEnds() throws Exception {
         var writes =
                 spool(100, "db-1", Map.of("yuno.spool.max-concurrent-writes", "1", "yuno.spool.write-wait", "200ms"));
-        var slowStarted = new java.util.concurrent.CountDownLatch(1);
-        var slowMayEnd = new java.util.concurrent.CountDownLatch(1);
+        var slowStarted = new CountDownLatch(1);
+        var slowMayEnd = new CountDownLatch(1);
         writes.register("note", Note.class, note -> {
             if (note.text().equals("slow")) {
                 slowStarted.countDown();
@@ -129,8 +134,7 @@ class SpoolTests {
     }
 
     /** {@link #writeAll}, but a batch that starts with "slow" holds its slot until told to end. */
-    private java.util.function.Consumer<List<Note>> slowFirst(
-            java.util.concurrent.CountDownLatch started, java.util.concurrent.CountDownLatch mayEnd) {
+    private Consumer<List<Note>> slowFirst(CountDownLatch started, CountDownLatch mayEnd) {
         return notes -> {
             if (notes.getFirst().text().equals("slow")) {
                 started.countDown();
@@ -144,31 +148,45 @@ class SpoolTests {
         };
     }
 
+    /** The slow write holding the one write slot, and the writes queued behind it in order. */
+    private record Queued(Future<Spool.Outcome> slow, List<Future<Spool.Outcome>> queued, CountDownLatch slowMayEnd) {
+        Spool.Outcome outcome(int i) throws Exception {
+            return queued.get(i).get();
+        }
+    }
+
+    /**
+     * Registers {@link #slowFirst}, submits "slow" and, while it holds the one write slot, these
+     * texts one after the other, each waiting in the slot's queue (the gauge says so) before the next.
+     */
+    private Queued behindASlowWrite(Spool writes, ExecutorService threads, List<String> texts) throws Exception {
+        var slowStarted = new CountDownLatch(1);
+        var slowMayEnd = new CountDownLatch(1);
+        writes.registerBatch("note", Note.class, slowFirst(slowStarted, slowMayEnd));
+        var slow = threads.submit(() -> writes.submit("note", new Note("slow")));
+        slowStarted.await();
+        var queued = new ArrayList<Future<Spool.Outcome>>();
+        for (var text : texts) {
+            var before = queued.size();
+            queued.add(threads.submit(() -> writes.submit("note", new Note(text))));
+            await().until(() -> meters.get("yuno.spool.writes.queued").gauge().value() == before + 1);
+        }
+        return new Queued(slow, queued, slowMayEnd);
+    }
+
     @Test
     void writesWaitingForASlotTogetherGoInOneBatchInTheirOrderAndOnlyARefusedOneIsQuarantined() throws Exception {
         var writes =
                 spool(100, "db-1", Map.of("yuno.spool.max-concurrent-writes", "1", "yuno.spool.write-wait", "10s"));
-        var slowStarted = new java.util.concurrent.CountDownLatch(1);
-        var slowMayEnd = new java.util.concurrent.CountDownLatch(1);
-        writes.registerBatch("note", Note.class, slowFirst(slowStarted, slowMayEnd));
-        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            var slow = threads.submit(() -> writes.submit("note", new Note("slow")));
-            slowStarted.await();
-            // The one slot is busy: these queue, one after the other.
-            var queued = new ArrayList<java.util.concurrent.Future<Spool.Outcome>>();
-            for (var text : List.of("a", "b", "poison", "c")) {
-                var before = queued.size();
-                queued.add(threads.submit(() -> writes.submit("note", new Note(text))));
-                await().until(() ->
-                        meters.get("yuno.spool.writes.queued").gauge().value() == before + 1);
-            }
-            slowMayEnd.countDown();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            var behind = behindASlowWrite(writes, threads, List.of("a", "b", "poison", "c"));
+            behind.slowMayEnd().countDown();
 
-            assertThat(slow.get()).isEqualTo(Spool.Outcome.WRITTEN);
-            assertThat(queued.get(0).get()).isEqualTo(Spool.Outcome.WRITTEN);
-            assertThat(queued.get(1).get()).isEqualTo(Spool.Outcome.WRITTEN);
-            assertThat(queued.get(2).get()).isEqualTo(Spool.Outcome.QUARANTINED);
-            assertThat(queued.get(3).get()).isEqualTo(Spool.Outcome.WRITTEN);
+            assertThat(behind.slow().get()).isEqualTo(Spool.Outcome.WRITTEN);
+            assertThat(behind.outcome(0)).isEqualTo(Spool.Outcome.WRITTEN);
+            assertThat(behind.outcome(1)).isEqualTo(Spool.Outcome.WRITTEN);
+            assertThat(behind.outcome(2)).isEqualTo(Spool.Outcome.QUARANTINED);
+            assertThat(behind.outcome(3)).isEqualTo(Spool.Outcome.WRITTEN);
         }
         // The four queued went as one batch, refused for "poison", then one at a time.
         assertThat(batches).containsExactly(List.of("slow"), List.of("a"), List.of("b"), List.of("c"));
@@ -181,23 +199,11 @@ class SpoolTests {
     void queuedWritesWithoutPoisonGoInOneStatement() throws Exception {
         var writes =
                 spool(100, "db-1", Map.of("yuno.spool.max-concurrent-writes", "1", "yuno.spool.write-wait", "10s"));
-        var slowStarted = new java.util.concurrent.CountDownLatch(1);
-        var slowMayEnd = new java.util.concurrent.CountDownLatch(1);
-        writes.registerBatch("note", Note.class, slowFirst(slowStarted, slowMayEnd));
-        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            var slow = threads.submit(() -> writes.submit("note", new Note("slow")));
-            slowStarted.await();
-            var queued = new ArrayList<java.util.concurrent.Future<Spool.Outcome>>();
-            for (int i = 0; i < 5; i++) {
-                var text = "q" + i;
-                queued.add(threads.submit(() -> writes.submit("note", new Note(text))));
-                var waiting = i + 1;
-                await().until(() ->
-                        meters.get("yuno.spool.writes.queued").gauge().value() == waiting);
-            }
-            slowMayEnd.countDown();
-            assertThat(slow.get()).isEqualTo(Spool.Outcome.WRITTEN);
-            for (var outcome : queued) {
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            var behind = behindASlowWrite(writes, threads, List.of("q0", "q1", "q2", "q3", "q4"));
+            behind.slowMayEnd().countDown();
+            assertThat(behind.slow().get()).isEqualTo(Spool.Outcome.WRITTEN);
+            for (var outcome : behind.queued()) {
                 assertThat(outcome.get()).isEqualTo(Spool.Outcome.WRITTEN);
             }
         }
@@ -208,24 +214,13 @@ class SpoolTests {
     void queuedWritesCaughtByAnOutageWaitInTheSpoolAndAreDrainedInOrder() throws Exception {
         var writes =
                 spool(100, "db-1", Map.of("yuno.spool.max-concurrent-writes", "1", "yuno.spool.write-wait", "10s"));
-        var slowStarted = new java.util.concurrent.CountDownLatch(1);
-        var slowMayEnd = new java.util.concurrent.CountDownLatch(1);
-        writes.registerBatch("note", Note.class, slowFirst(slowStarted, slowMayEnd));
-        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            var slow = threads.submit(() -> writes.submit("note", new Note("slow")));
-            slowStarted.await();
-            var queued = new ArrayList<java.util.concurrent.Future<Spool.Outcome>>();
-            for (var text : List.of("a", "b")) {
-                var before = queued.size();
-                queued.add(threads.submit(() -> writes.submit("note", new Note(text))));
-                await().until(() ->
-                        meters.get("yuno.spool.writes.queued").gauge().value() == before + 1);
-            }
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            var behind = behindASlowWrite(writes, threads, List.of("a", "b"));
             away.set(true);
-            slowMayEnd.countDown();
+            behind.slowMayEnd().countDown();
 
-            assertThat(slow.get()).isEqualTo(Spool.Outcome.SPOOLED);
-            for (var outcome : queued) {
+            assertThat(behind.slow().get()).isEqualTo(Spool.Outcome.SPOOLED);
+            for (var outcome : behind.queued()) {
                 assertThat(outcome.get()).isEqualTo(Spool.Outcome.SPOOLED);
             }
         }
@@ -257,11 +252,42 @@ class SpoolTests {
     }
 
     @Test
+    void aDrainedBatchSplitForARefusedEntryStopsAtAnOutageAndKeepsTheRestInOrder() throws IOException {
+        var writes = spool(100, "db-1", Map.of("yuno.spool.max-batch", "10"));
+        // PostgreSQL refuses "poison", and goes away right after refusing it alone.
+        writes.registerBatch("note", Note.class, notes -> {
+            try {
+                writeAll(notes);
+            } finally {
+                if (notes.size() == 1 && notes.getFirst().text().equals("poison")) {
+                    away.set(true);
+                }
+            }
+        });
+        away.set(true);
+        for (var text : List.of("1", "poison", "2", "3")) {
+            assertThat(writes.submit("note", new Note(text))).isEqualTo(Spool.Outcome.SPOOLED);
+        }
+        away.set(false);
+
+        assertThat(writes.drain()).isEqualTo(1);
+        assertThat(written).containsExactly("1");
+        assertThat(files(spool.resolve("quarantine"))).hasSize(1);
+        assertThat(writes.waiting()).isEqualTo(2);
+
+        away.set(false);
+        assertThat(writes.drain()).isEqualTo(2);
+        assertThat(written).containsExactly("1", "2", "3");
+        assertThat(batches).containsExactly(List.of("1"), List.of("2", "3"));
+        assertThat(writes.waiting()).isZero();
+    }
+
+    @Test
     void aBatchedWriteWaitingPastItsTimeGoesToTheSpoolAndIsNotWrittenTwice() throws Exception {
         var writes =
                 spool(100, "db-1", Map.of("yuno.spool.max-concurrent-writes", "1", "yuno.spool.write-wait", "200ms"));
-        var slowStarted = new java.util.concurrent.CountDownLatch(1);
-        var slowMayEnd = new java.util.concurrent.CountDownLatch(1);
+        var slowStarted = new CountDownLatch(1);
+        var slowMayEnd = new CountDownLatch(1);
         writes.registerBatch("note", Note.class, slowFirst(slowStarted, slowMayEnd));
         var slow = Thread.ofVirtual().start(() -> writes.submit("note", new Note("slow")));
         slowStarted.await();
