@@ -125,15 +125,13 @@ final class ProviderWire {
                 }
                 continue;
             }
-            if (line[0] == ':') {
+            // A comment (a line starting with a colon) has an empty field name: skipped like event,
+            // id and retry, which change nothing for a chat stream.
+            var field = fieldEnd(line, length);
+            if (!isData(line, field)) {
                 continue;
             }
-            var colon = indexOf(line, length, (byte) ':');
-            if (!isData(line, colon < 0 ? length : colon)) {
-                // event, id and retry change nothing for a chat stream.
-                continue;
-            }
-            var from = colon < 0 ? length : colon + 1;
+            var from = Math.min(field + 1, length);
             if (from < length && line[from] == ' ') {
                 from++;
             }
@@ -155,13 +153,14 @@ final class ProviderWire {
         return fieldLength == 4 && line[0] == 'd' && line[1] == 'a' && line[2] == 't' && line[3] == 'a';
     }
 
-    private static int indexOf(byte[] bytes, int length, byte b) {
+    /** Where a line's field name ends: at its first colon, or the line's end (a field without value). */
+    private static int fieldEnd(byte[] line, int length) {
         for (int i = 0; i < length; i++) {
-            if (bytes[i] == b) {
+            if (line[i] == ':') {
                 return i;
             }
         }
-        return -1;
+        return length;
     }
 
     /** The data of the event being read: its lines' values, joined by line feeds. */
@@ -225,8 +224,10 @@ final class ProviderWire {
                     limit = in.read(buffer, 0, buffer.length);
                     position = 0;
                     if (limit <= 0) {
+                        // A line cut off by the stream's end belongs to an event without its blank
+                        // line, which is dropped anyway.
                         limit = 0;
-                        return length > 0 ? length : -1;
+                        return -1;
                     }
                 }
                 var b = buffer[position++];
@@ -269,7 +270,7 @@ final class ProviderWire {
             var text = new String(event, 0, length, StandardCharsets.UTF_8);
             var again = text.getBytes(StandardCharsets.UTF_8);
             if (Arrays.equals(again, 0, again.length, event, 0, length)) {
-                throw e instanceof Unreadable unreadable ? unreadable : new Unreadable("a stream event is not JSON");
+                throw new Unreadable("a stream event is not JSON");
             }
             chunk(JSON.createParser(text), onText, onUsage);
         }

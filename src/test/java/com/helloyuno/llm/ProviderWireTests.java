@@ -303,6 +303,131 @@ class ProviderWireTests {
         assertThat(streamed.texts()).isEmpty();
     }
 
+    private static String chunkOf(String content) {
+        return "{\"choices\":[{\"delta\":{\"content\":\"" + content + "\"}}]}";
+    }
+
+    @Test
+    void anEventUpToTheLimitIsReadAndOneByteMoreIsRefusedWhateverItsLines() throws IOException {
+        // The limit counts the data of all of an event's lines; no single line may carry it all, so
+        // the event is two lines, joined between two JSON members.
+        var first = "{\"choices\":[{\"delta\":{\"content\":\"a\"}}],";
+        var filler = "\"pad\":\"";
+        var rest = ProviderWire.MAX_EVENT_CHARS - first.length() - filler.length() - 2;
+        var atLimit = "data: " + first + "\ndata: " + filler + "x".repeat(rest) + "\"}\n\n";
+        assertThat(stream(atLimit).texts()).containsExactly("a");
+
+        var overLimit = "data: " + first + "\ndata: " + filler + "x".repeat(rest + 1) + "\"}\n\n";
+        assertThatThrownBy(() -> stream(overLimit))
+                .isInstanceOf(ProviderWire.Unreadable.class)
+                .hasMessageContaining("event longer than");
+
+        // Two lines of 600 kB each: each under the line limit, together over the event's.
+        var half = "x".repeat(600_000);
+        assertThatThrownBy(() -> stream("data: {\"a\":\"" + half + "\",\ndata: \"b\":\"" + half + "\"}\n\n"))
+                .isInstanceOf(ProviderWire.Unreadable.class)
+                .hasMessageContaining("event longer than");
+    }
+
+    @Test
+    void anEventsDataGrowsPastItsFirstBufferAtALineBreak() throws IOException {
+        // The first line's value fills the event's 256-byte start exactly; the line break joining the
+        // next line must make room first.
+        var head = "{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"pad\":\"";
+        var line = head + "x".repeat(256 - head.length() - 2) + "\",";
+        assertThat(line).hasSize(256);
+
+        var streamed = stream("data: " + line + "\ndata: \"more\":1}\n\n");
+
+        assertThat(streamed.texts()).containsExactly("a");
+    }
+
+    @Test
+    void anEmptyDataLineAfterALongerOneAddsAnEmptyLine() throws IOException {
+        // "data:" has nothing after its colon: what the previous, longer line left in the line
+        // buffer there (a space) is not part of it.
+        var streamed = stream("data: " + chunkOf("a") + "\ndata:\n\n");
+
+        assertThat(streamed.texts()).containsExactly("a");
+    }
+
+    @Test
+    void crLfEndsOneLineNotTwoInsideAnEvent() throws IOException {
+        var streamed = stream("data: {\"choices\":\r\ndata: [{\"delta\":{\"content\":\"crlf\"}}]}\r\n\r\n"
+                + "data: {\"choices\":\rdata: [{\"delta\":{\"content\":\"cr\"}}]}\r\r");
+
+        assertThat(streamed.texts()).containsExactly("crlf", "cr");
+    }
+
+    @Test
+    void aLineWithoutColonThatFillsTheLineBufferIsAFieldWithoutValue() throws IOException {
+        // 256 bytes is the line buffer's first size: nothing past the line may be looked at.
+        var streamed = stream("x".repeat(256) + "\ndata: " + chunkOf("a") + "\n\n");
+
+        assertThat(streamed.texts()).containsExactly("a");
+    }
+
+    @Test
+    void aDataFieldWithoutValueIsAnEmptyLineSoDoneAfterItIsNoEndMarker() {
+        // The data is a line break then [DONE]: not the end marker, and no JSON either.
+        assertThatThrownBy(() -> stream("data\ndata: [DONE]\n\ndata: " + chunkOf("late") + "\n\n"))
+                .isInstanceOf(ProviderWire.Unreadable.class);
+    }
+
+    @Test
+    void eventsThatAreJsonButNoObjectGiveNothingAndTheStreamGoesOn() throws IOException {
+        var streamed = stream("data: [1, {\"choices\":[]}, 2]\n\ndata: \"text\"\n\ndata: 42\n\ndata: null\n\n"
+                + "data: " + chunkOf("after") + "\n\n");
+
+        assertThat(streamed.texts()).containsExactly("after");
+        assertThatThrownBy(() -> stream("data: [1] [2]\n\n")).isInstanceOf(ProviderWire.Unreadable.class);
+        assertThatThrownBy(() -> stream("data: \"a\" {}\n\n")).isInstanceOf(ProviderWire.Unreadable.class);
+    }
+
+    @Test
+    void choicesThatAreNoObjectAreSkippedAndTheOthersRead() throws IOException {
+        var streamed = stream("data: {\"choices\":[1,\"x\",[{\"delta\":{\"content\":\"nested\"}}],null,"
+                + "{\"delta\":{\"content\":\"real\"}}]}\n\n");
+
+        assertThat(streamed.texts()).containsExactly("real");
+    }
+
+    @Test
+    void anErrorThatIsNoObjectHasNoCodeEvenWhenTheEventHasOne() {
+        assertThat(catchStreamError("{\"error\":\"overloaded\",\"code\":\"outer\"}")
+                        .code())
+                .isNull();
+        assertThat(catchStreamError("{\"error\":[\"code\"],\"code\":\"outer\"}").code())
+                .isNull();
+    }
+
+    @Test
+    void aBodyThatReadsNothingIsAtItsEndNotReadAgainForever() throws IOException {
+        // An InputStream should block or say -1; one that answers 0 is taken as ended.
+        var bytes = ("data: " + chunkOf("a") + "\n\n").getBytes(StandardCharsets.UTF_8);
+        var zeroAtEnd = new InputStream() {
+            int position;
+
+            @Override
+            public int read() {
+                return position < bytes.length ? bytes[position++] : -1;
+            }
+
+            @Override
+            public int read(byte[] into, int offset, int length) {
+                var n = Math.min(length, bytes.length - position);
+                System.arraycopy(bytes, position, into, offset, n);
+                position += n;
+                return n;
+            }
+        };
+        var texts = new ArrayList<String>();
+
+        ProviderWire.stream(zeroAtEnd, texts::add, usage -> {});
+
+        assertThat(texts).containsExactly("a");
+    }
+
     @Test
     void aNullErrorIsNoErrorAndACodeIsReadWhateverItsType() {
         assertThat(catchStreamError("{\"error\":{\"code\":429}}").code()).isEqualTo("429");
