@@ -230,25 +230,43 @@ final class ProviderWire {
                         return -1;
                     }
                 }
-                var b = buffer[position++];
                 if (afterCarriageReturn) {
                     afterCarriageReturn = false;
-                    if (b == '\n') {
+                    if (buffer[position] == '\n') {
+                        position++;
                         continue;
                     }
                 }
-                if (b == '\n' || b == '\r') {
-                    afterCarriageReturn = b == '\r';
+                // The line's bytes in this read are found in one pass over locals and copied at
+                // once: a byte at a time through the fields was 3 % of an answer's CPU in the chat
+                // benchmark's profile (a chunk is about 240 bytes, an answer 50 of them).
+                var bytes = buffer;
+                var end = limit;
+                var i = position;
+                while (i < end && bytes[i] != '\n' && bytes[i] != '\r') {
+                    i++;
+                }
+                length = append(length, bytes, position, i - position);
+                if (i < end) {
+                    afterCarriageReturn = bytes[i] == '\r';
+                    position = i + 1;
                     return length;
                 }
-                if (length == line.length) {
-                    if (length >= MAX_EVENT_CHARS) {
-                        throw new Unreadable("a stream line longer than " + MAX_EVENT_CHARS + " bytes");
-                    }
-                    line = Arrays.copyOf(line, Math.min(MAX_EVENT_CHARS, length * 2));
-                }
-                line[length++] = b;
+                position = end;
             }
+        }
+
+        /** Adds bytes to the line read so far, growing it up to the limit: the line's new length. */
+        private int append(int length, byte[] bytes, int from, int count) {
+            var needed = length + count;
+            if (needed > MAX_EVENT_CHARS) {
+                throw new Unreadable("a stream line longer than " + MAX_EVENT_CHARS + " bytes");
+            }
+            if (needed > line.length) {
+                line = Arrays.copyOf(line, Math.min(MAX_EVENT_CHARS, Math.max(line.length * 2, needed)));
+            }
+            System.arraycopy(bytes, from, line, length, count);
+            return needed;
         }
     }
 

@@ -360,6 +360,47 @@ class ProviderWireTests {
     }
 
     @Test
+    void aBodyArrivingOneByteAtATimeReadsTheSame() throws IOException {
+        // Every line end, CR LF pair and character then straddles two reads.
+        var sse = "data: " + chunkOf("a") + "\r\n\r\n: comment\r\rdata: {\"choices\":\r\ndata: "
+                + "[{\"delta\":{\"content\":\"é€😀\"}}]}\n\ndata: " + chunkOf("c") + "\r\n\r\ndata: [DONE]\n\n";
+        var bytes = sse.getBytes(StandardCharsets.UTF_8);
+        var trickle = new InputStream() {
+            int position;
+
+            @Override
+            public int read() {
+                return position < bytes.length ? bytes[position++] & 0xFF : -1;
+            }
+
+            @Override
+            public int read(byte[] into, int offset, int length) {
+                if (position == bytes.length) {
+                    return -1;
+                }
+                into[offset] = bytes[position++];
+                return 1;
+            }
+        };
+        var texts = new ArrayList<String>();
+
+        ProviderWire.stream(trickle, texts::add, usage -> {});
+
+        assertThat(texts).containsExactly("a", "é€😀", "c");
+        assertThat(stream(sse).texts()).containsExactly("a", "é€😀", "c");
+    }
+
+    @Test
+    void aLineOfExactlyTheLimitIsReadAndOneByteMoreIsRefused() throws IOException {
+        var comment = ":" + "x".repeat(ProviderWire.MAX_EVENT_CHARS - 1);
+        assertThat(stream(comment + "\ndata: " + chunkOf("a") + "\n\n").texts()).containsExactly("a");
+
+        assertThatThrownBy(() -> stream(comment + "x\ndata: " + chunkOf("a") + "\n\n"))
+                .isInstanceOf(ProviderWire.Unreadable.class)
+                .hasMessageContaining("line longer than");
+    }
+
+    @Test
     void aLineWithoutColonThatFillsTheLineBufferIsAFieldWithoutValue() throws IOException {
         // 256 bytes is the line buffer's first size: nothing past the line may be looked at.
         var streamed = stream("x".repeat(256) + "\ndata: " + chunkOf("a") + "\n\n");
