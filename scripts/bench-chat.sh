@@ -237,7 +237,9 @@ rm -f "$out"/chat-streams-*.md "$out"/chat-streams-*-timeline.txt "$out"/chat-st
 # the /ask run at the highest concurrency summarised in chat-profile-ask.txt).
 profile_opts=""
 if [ "${BENCH_PROFILE:-}" = 1 ]; then
-  profile_opts="-XX:StartFlightRecording=settings=profile,filename=$work/default.jfr,dumponexit=true"
+  # Stacks deeper than JFR's default 64 frames: a request's stack through Tomcat, Spring Security
+  # and the pipeline is longer, and cut stacks cannot be attributed to the code that made them.
+  profile_opts="-XX:FlightRecorderOptions=stackdepth=512 -XX:StartFlightRecording=settings=profile,filename=$work/default.jfr,dumponexit=true"
 fi
 BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} $profile_opts" start_service default
 # A ramp right after 15 s of warm-up measures a partly compiled service: first-token tails of 1-7 s
