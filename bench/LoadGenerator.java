@@ -10,6 +10,12 @@ final class LoadGenerator {
     static final String DOMAIN = "bench.example";
     static final String ORIGIN = "https://" + DOMAIN;
     static final String QUESTION = "What is your refund policy?";
+    /**
+     * Marks that make every question's text unique, so that no answer is served by Yuno's memory
+     * of questions already embedded (QueryVectors): punctuation, which full-text search, the seed's
+     * and Yuno's alike, ignores, so the search is the same as for QUESTION.
+     */
+    private static final String MARKS = "?!.,;";
     static final int STREAM_CHUNKS = 50;
     /** What the fake streams with STREAM_CHUNKS chunks ("Answer word1 ... word49"): a whole answer's text. */
     static final String STREAM_TEXT = IntStream.range(0, STREAM_CHUNKS)
@@ -237,13 +243,24 @@ final class LoadGenerator {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** QUESTION made unique by the request's number (see MARKS). */
+    static String question(long n) {
+        var text = new StringBuilder(QUESTION);
+        do {
+            text.append(MARKS.charAt((int) (n % MARKS.length())));
+            n /= MARKS.length();
+        } while (n > 0);
+        return text.toString();
+    }
+
     /** The seed's /ask: the same question and a new session, as Yuno is asked. */
     HttpResponse<String> seedAsk(String token) throws Exception {
+        var session = sessions.incrementAndGet();
         var body = Json.write(Map.of(
                 "messages",
-                List.of(Map.of("role", "user", "content", QUESTION)),
+                List.of(Map.of("role", "user", "content", question(session))),
                 "session_id",
-                "bench-" + sessions.incrementAndGet()));
+                "bench-" + session));
         var request = HttpRequest.newBuilder(URI.create(seedBase + "/ask"))
                 .timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + token)
@@ -254,13 +271,14 @@ final class LoadGenerator {
     }
 
     String askBody() {
+        var session = sessions.incrementAndGet();
         return Json.write(Map.of(
                 "messages",
-                List.of(Map.of("role", "user", "content", QUESTION)),
+                List.of(Map.of("role", "user", "content", question(session))),
                 "page_url",
                 ORIGIN + "/pricing",
                 "session_id",
-                "bench-" + sessions.incrementAndGet()));
+                "bench-" + session));
     }
 
     HttpRequest askRequest(String token, boolean stream) {

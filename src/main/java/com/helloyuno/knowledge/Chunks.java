@@ -45,7 +45,12 @@ class Chunks {
     /** A search hit: the chunk and its distance (vector) or rank (full text). */
     record Hit(long id, double value) {}
 
-    /** Every search statement answers with the chunk's id and its distance or rank, in that order. */
+    /**
+     * Every search statement answers with the chunk's id and its distance or rank, in that order,
+     * as float8: a {@code real} (ts_rank's type) read as text (a statement's first runs) parses to
+     * another double than the same value read as binary (once pgjdbc prepares the statement), so a
+     * hit's value depended on how often its connection had run the statement.
+     */
     private static final RowMapper<Hit> HIT = (rs, n) -> new Hit(rs.getLong(1), rs.getDouble(2));
 
     /** A chunk as a passage is built from. */
@@ -318,7 +323,7 @@ class Chunks {
                                    WHERE s.search_text @@ q.words
                                      AND NOT EXISTS (SELECT FROM chunks WHERE site_id = ? OFFSET ? LIMIT 1)
                                    LIMIT ?))
-                        SELECT r.id, r.rank FROM pool p, q,
+                        SELECT r.id, r.rank::float8 FROM pool p, q,
                              LATERAL (SELECT c.id, ts_rank(c.search_text, q.words) AS rank FROM chunks c
                                       WHERE c.id = p.id AND c.site_id = ? AND c.search_text @@ q.words OFFSET 0) r
                         ORDER BY r.rank DESC, r.id LIMIT ?""")
@@ -354,7 +359,7 @@ class Chunks {
             return List.of();
         }
         return jdbc.sql(TELLING_WORDS + """
-                        SELECT c.id, ts_rank(c.search_text, q.words) AS rank
+                        SELECT c.id, ts_rank(c.search_text, q.words)::float8 AS rank
                         FROM chunks c, q
                         WHERE c.site_id = ? AND c.search_text @@ q.words
                         ORDER BY rank DESC, c.id LIMIT ?""")

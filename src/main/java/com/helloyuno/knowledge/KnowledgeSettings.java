@@ -101,6 +101,10 @@ record KnowledgeSettings(
      * @param vectorCacheReloadInterval a site that changed is read into memory again at most this
      *     often (its searches meanwhile take their first pass in PostgreSQL): an ingest moves its
      *     version with every statement
+     * @param queryVectorCacheSize memory for questions' vectors ({@link QueryVectors}), so that a
+     *     question asked again of the same site costs no embeddings call (about 6 kB a question;
+     *     the least recently asked leave first; 0 turns it off)
+     * @param queryVectorCacheTtl how long a question's vector is remembered at most
      * @param maxConcurrent searches sent to PostgreSQL at once, each holding a pooled connection
      *     for its few statements; keep it below the pool's size ({@code YUNO_DB_POOL_SIZE}, 10) less
      *     the spool's {@code max-concurrent-writes} (3), so that site lookups and the API keep one
@@ -124,6 +128,8 @@ record KnowledgeSettings(
             @NotNull @DefaultValue("256MB") DataSize vectorCacheSize,
             @Min(0) @DefaultValue("1000") int vectorCacheMinChunks,
             @NotNull @DefaultValue("1s") Duration vectorCacheReloadInterval,
+            @NotNull @DefaultValue("16MB") DataSize queryVectorCacheSize,
+            @NotNull @DefaultValue("1h") Duration queryVectorCacheTtl,
             @Min(1) @Max(10000) @DefaultValue("100") int maxTextMatches,
             @Min(0) @Max(100000) @DefaultValue("200") int textScanRows,
             @Min(100) @DefaultValue("100000") int siteIndexMinChunks,

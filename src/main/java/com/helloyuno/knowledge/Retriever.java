@@ -1,7 +1,6 @@
 package com.helloyuno.knowledge;
 
 import com.helloyuno.llm.Embeddings;
-import com.helloyuno.llm.UpstreamUnavailable;
 import com.helloyuno.platform.Slots;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,8 +9,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
@@ -38,8 +35,6 @@ import org.springframework.stereotype.Service;
 @Service
 public class Retriever {
 
-    private static final Logger log = LoggerFactory.getLogger(Retriever.class);
-
     private final Chunks chunks;
     private final Embeddings embeddings;
     private final KnowledgeSettings.Retrieval settings;
@@ -48,6 +43,7 @@ public class Retriever {
     private final SiteVectorIndexes siteIndexes;
     private final QuantizedVectors quantized;
     private final SiteWords siteWords;
+    private final QueryVectors queryVectors;
 
     Retriever(
             Chunks chunks,
@@ -57,8 +53,10 @@ public class Retriever {
             SiteVectorIndexes siteIndexes,
             QuantizedVectors quantized,
             SiteWords siteWords,
+            QueryVectors queryVectors,
             MeterRegistry meters) {
         this.siteWords = siteWords;
+        this.queryVectors = queryVectors;
         this.siteIndexes = siteIndexes;
         this.quantized = quantized;
         this.commonWords = commonWords;
@@ -86,7 +84,7 @@ public class Retriever {
         if (query.isBlank()) {
             return List.of();
         }
-        return search(siteId, query, embedQuery(query), topK, scanFor(siteId));
+        return search(siteId, query, queryVectors.of(siteId, query), topK, scanFor(siteId));
     }
 
     /**
@@ -161,24 +159,6 @@ public class Retriever {
             }
         }
         return chunks.nearest(siteId, vector, model, limit, scan, settings.rerank(), settings.efSearch());
-    }
-
-    private float @Nullable [] embedQuery(String query) {
-        if (!embeddings.available()) {
-            return null;
-        }
-        try {
-            var vector = embeddings.embed(List.of(query)).getFirst();
-            for (var value : vector) {
-                if (value != 0) {
-                    return vector;
-                }
-            }
-            return null;
-        } catch (UpstreamUnavailable e) {
-            log.warn("Searching by full text alone: {}", e.getMessage());
-            return null;
-        }
     }
 
     private List<Passage> fuse(

@@ -72,6 +72,24 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
     io.micrometer.core.instrument.MeterRegistry meters;
 
     @Test
+    void aQuestionAskedAgainOfTheSameSiteFindsTheSamePassagesWithoutAnotherEmbeddingsCall() {
+        var question = "How many days do I have to get my money back?";
+
+        var first = retriever.search(site, question);
+        var again = retriever.search(site, question);
+        var elsewhere = retriever.search(otherSite, question);
+
+        assertThat(first).isNotEmpty();
+        assertThat(again).isEqualTo(first);
+        assertThat(elsewhere).isNotEmpty();
+        // One call for the first site's two searches, one for the other site's: a site's askers
+        // are never served another site's remembered questions.
+        assertThat(FakeOpenAi.shared().embeddingRequests().stream()
+                        .filter(request -> request.inputs().contains(question)))
+                .hasSize(2);
+    }
+
+    @Test
     void searchesBeyondTheirSlotsAreRefusedAsBusyAfterTheirWaitWhileTheOthersFinish() throws Exception {
         // Six searches (yuno.knowledge.retrieval.max-concurrent) stuck inside PostgreSQL on a lock.
         try (var lock = dataSource.getConnection();

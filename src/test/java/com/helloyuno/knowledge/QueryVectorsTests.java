@@ -1,0 +1,201 @@
+package com.helloyuno.knowledge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.helloyuno.llm.Embeddings;
+import com.helloyuno.llm.UpstreamUnavailable;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/** Questions' vectors remembered per site and model, for a while, within their memory. */
+class QueryVectorsTests {
+
+    /** An embeddings provider that answers each text with its own vector, and counts the texts it was sent. */
+    private static class Provider implements Embeddings {
+        final List<String> asked = new ArrayList<>();
+        String model = "text-embedding-3-small";
+        boolean failing;
+        boolean zero;
+
+        @Override
+        public List<float[]> embed(List<String> texts) {
+            asked.addAll(texts);
+            if (failing) {
+                throw new UpstreamUnavailable(UpstreamUnavailable.Reason.TIMEOUT, false);
+            }
+            return texts.stream().map(this::vector).toList();
+        }
+
+        private float[] vector(String text) {
+            var vector = new float[DIMENSIONS];
+            if (!zero) {
+                vector[Math.floorMod(text.hashCode(), DIMENSIONS)] = 1;
+            }
+            return vector;
+        }
+
+        @Override
+        public boolean available() {
+            return true;
+        }
+
+        @Override
+        public String model() {
+            return model;
+        }
+    }
+
+    private final Provider provider = new Provider();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+
+    private QueryVectors vectors(String size) {
+        return vectors(size, "1h");
+    }
+
+    private QueryVectors vectors(String size, String ttl) {
+        Map<String, String> properties = new HashMap<>();
+        properties.put("yuno.knowledge.retrieval.query-vector-cache-size", size);
+        properties.put("yuno.knowledge.retrieval.query-vector-cache-ttl", ttl);
+        var settings = new Binder(new MapConfigurationPropertySource(properties))
+                .bindOrCreate("yuno.knowledge", KnowledgeSettings.class);
+        return new QueryVectors(provider, settings, meters, now::get);
+    }
+
+    /** Memory for this many remembered questions. */
+    private static String roomFor(int questions) {
+        return ((long) questions * (Embeddings.DIMENSIONS * Float.BYTES + QueryVectors.OVERHEAD_BYTES)) + "B";
+    }
+
+    private double counted(String result) {
+        return meters.get("yuno.knowledge.query.vectors")
+                .tag("result", result)
+                .counter()
+                .count();
+    }
+
+    @Test
+    void aQuestionAskedAgainOfTheSameSiteIsAnsweredFromMemoryWithTheSameVector() {
+        var vectors = vectors("16MB");
+
+        var first = vectors.of("site-a", "What are your opening hours?");
+        var again = vectors.of("site-a", "What are your opening hours?");
+
+        assertThat(provider.asked).containsExactly("What are your opening hours?");
+        assertThat(again).isSameAs(first).isNotNull();
+        assertThat(counted("hit")).isEqualTo(1);
+        assertThat(counted("miss")).isEqualTo(1);
+        assertThat(meters.get("yuno.knowledge.query.vectors.size").gauge().value())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void anotherSiteAnotherQuestionOrAnotherModelIsAskedOfTheProvider() {
+        var vectors = vectors("16MB");
+        vectors.of("site-a", "Opening hours?");
+
+        vectors.of("site-b", "Opening hours?");
+        vectors.of("site-a", "Opening hours? ");
+        vectors.of("site-a", "opening hours?");
+        provider.model = "text-embedding-3-large";
+        vectors.of("site-a", "Opening hours?");
+
+        // A site's visitors never learn from a faster answer what another site's visitors asked.
+        assertThat(provider.asked)
+                .containsExactly(
+                        "Opening hours?", "Opening hours?", "Opening hours? ", "opening hours?", "Opening hours?");
+        assertThat(counted("hit")).isZero();
+    }
+
+    @Test
+    void aSiteAndQuestionThatRunTogetherAlikeAreStillTwoKeys() {
+        var vectors = vectors("16MB");
+        vectors.of("ab", "c");
+
+        vectors.of("a", "bc");
+
+        assertThat(provider.asked).containsExactly("c", "bc");
+    }
+
+    @Test
+    void aVectorIsRememberedNoLongerThanItsTimeToLive() {
+        var vectors = vectors("16MB", "10m");
+        vectors.of("site-a", "Refunds?");
+
+        now.addAndGet(Duration.ofMinutes(10).minusNanos(1).toNanos());
+        vectors.of("site-a", "Refunds?");
+        assertThat(provider.asked).hasSize(1);
+
+        now.addAndGet(1);
+        vectors.of("site-a", "Refunds?");
+        assertThat(provider.asked).hasSize(2);
+    }
+
+    @Test
+    void whenMemoryIsFullTheLeastRecentlyAskedLeaveFirst() {
+        var vectors = vectors(roomFor(2));
+        vectors.of("site-a", "first");
+        vectors.of("site-a", "second");
+        vectors.of("site-a", "first"); // asked again: now "second" is the least recently asked
+
+        vectors.of("site-a", "third");
+
+        assertThat(vectors.size()).isEqualTo(2);
+        provider.asked.clear();
+        vectors.of("site-a", "first");
+        vectors.of("site-a", "third");
+        vectors.of("site-a", "second");
+        assertThat(provider.asked).containsExactly("second");
+    }
+
+    @Test
+    void aFailedCallOrAZeroVectorIsNotRememberedAndTheNextAskerTriesAgain() {
+        var vectors = vectors("16MB");
+        provider.failing = true;
+        assertThat(vectors.of("site-a", "Shipping?")).isNull();
+        provider.failing = false;
+        provider.zero = true;
+        assertThat(vectors.of("site-a", "Shipping?")).isNull();
+        provider.zero = false;
+
+        assertThat(vectors.of("site-a", "Shipping?")).isNotNull();
+        assertThat(vectors.of("site-a", "Shipping?")).isNotNull();
+
+        assertThat(provider.asked).hasSize(3);
+    }
+
+    @Test
+    void aSizeOfZeroRemembersNothing() {
+        var vectors = vectors("0B");
+
+        vectors.of("site-a", "Warranty?");
+        vectors.of("site-a", "Warranty?");
+
+        assertThat(provider.asked).hasSize(2);
+        assertThat(vectors.size()).isZero();
+    }
+
+    @Test
+    void offlineThereIsNoVectorAndNothingIsAsked() {
+        var offline = new Provider() {
+            @Override
+            public boolean available() {
+                return false;
+            }
+        };
+        var settings = new Binder(new MapConfigurationPropertySource(Map.of()))
+                .bindOrCreate("yuno.knowledge", KnowledgeSettings.class);
+
+        assertThat(new QueryVectors(offline, settings, meters, now::get).of("site-a", "Hours?"))
+                .isNull();
+        assertThat(offline.asked).isEmpty();
+    }
+}
