@@ -10,6 +10,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 /** What ops see: health with its probes, info, and metrics behind the operator key. */
 @SpringBootTest(
@@ -91,6 +92,33 @@ class OperationsIntegrationTests {
         http.get("/actuator/health");
         var operator = http.get("/actuator/prometheus", "Authorization", "Bearer operator-key-for-tests-0123456789");
         assertThat(operator.body()).doesNotContain("lettuce");
+    }
+
+    @Test
+    void responsesAreWrittenByJsonTextBytesResourcesAndFormsOnly(@Autowired RequestMappingHandlerAdapter adapter) {
+        // JAXB and Jackson 2's YAML module come with the API document's libraries, Spring Data's
+        // web support with spring-data-redis: their converters were asked about every response.
+        var converters = adapter.getMessageConverters().stream()
+                .map(converter -> converter.getClass().getSimpleName())
+                .toList();
+        assertThat(converters)
+                .contains(
+                        "JacksonJsonHttpMessageConverter",
+                        "StringHttpMessageConverter",
+                        "ByteArrayHttpMessageConverter",
+                        "ResourceHttpMessageConverter")
+                .doesNotContain(
+                        "Jaxb2RootElementHttpMessageConverter",
+                        "MappingJackson2YamlHttpMessageConverter",
+                        "ProjectingJacksonHttpMessageConverter");
+
+        // The API document is still served as JSON and as YAML.
+        var json = http.get("/v3/api-docs");
+        assertThat(json.status()).isEqualTo(200);
+        assertThat(json.body()).startsWith("{").contains("\"openapi\"");
+        var yaml = http.get("/v3/api-docs.yaml");
+        assertThat(yaml.status()).isEqualTo(200);
+        assertThat(yaml.body()).startsWith("openapi:");
     }
 
     @Test

@@ -6,7 +6,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.http.converter.xml.Jaxb2RootElementHttpMessageConverter;
+import org.springframework.http.converter.yaml.MappingJackson2YamlHttpMessageConverter;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.KeyDeserializer;
@@ -55,7 +58,16 @@ class JsonConfiguration {
                 .addHandler(new CheckedUnknownKeys())
                 .build();
         var converter = new JacksonJsonHttpMessageConverter(requests);
-        return builder -> builder.withJsonConverter(converter);
+        // Yuno speaks JSON (and text, bytes, resources, forms): the XML and YAML converters that
+        // JAXB and Jackson 2's YAML module on the class path (brought by the API document's
+        // libraries) add were asked on every response whether they could write it.
+        return builder -> builder.withJsonConverter(converter)
+                .configureMessageConvertersList(converters -> converters.removeIf(JsonConfiguration::unused));
+    }
+
+    private static boolean unused(HttpMessageConverter<?> converter) {
+        return converter instanceof Jaxb2RootElementHttpMessageConverter
+                || converter instanceof MappingJackson2YamlHttpMessageConverter;
     }
 
     /** Jackson's own string reading, then the rule. */
