@@ -103,7 +103,7 @@ record KnowledgeSettings(
      *     version with every statement
      * @param queryVectorCacheSize memory for questions' vectors ({@link QueryVectors}), so that a
      *     question asked again of the same site costs no embeddings call (about 6 kB a question;
-     *     the least recently asked leave first; 0 turns it off)
+     *     the oldest leave first; 0 turns it off)
      * @param queryVectorCacheTtl how long a question's vector is remembered at most
      * @param maxConcurrent searches sent to PostgreSQL at once, each holding a pooled connection
      *     for its few statements; keep it below the pool's size ({@code YUNO_DB_POOL_SIZE}, 10) less

@@ -28,12 +28,14 @@ import org.springframework.stereotype.Component;
  *
  * <p>Keyed by the SHA-256 of site, embeddings model and question, so no question's text sits in the
  * heap beyond its request, and a site's visitors never find out from a faster answer what another
- * site's visitors asked. A vector is what the provider returned for exactly that text and model, so
- * a remembered one gives the same search. Only vectors are kept: a failed call is not, and the next
- * asker tries again. Memory is bounded by {@code query-vector-cache-size} (the least recently asked
- * leave first) and an entry lives at most {@code query-vector-cache-ttl}; a size of 0 turns it off.
- * Two askers of a new question at once both call the provider: the cache never holds a lock
- * across a model call.
+ * site's visitors asked. Within one site they could (a first token a round trip sooner says someone
+ * asked the same words within the hour), and a vector says something of its text: so an entry is
+ * dropped once older than {@code query-vector-cache-ttl}, whether asked again or not. A vector is
+ * what the provider returned for exactly that text and model, so a remembered one gives the same
+ * search. Only vectors are kept: a failed call is not, and the next asker tries again. Memory is
+ * bounded by {@code query-vector-cache-size} (the oldest leave first; one map for all sites); a
+ * size or time to live of 0 turns it off. Two askers of a new question at once both call the
+ * provider: the cache never holds a lock across a model call.
  */
 @Component
 class QueryVectors {
@@ -53,7 +55,7 @@ class QueryVectors {
     private final long ttlNanos;
     private final LongSupplier nanoTime;
     private final ReentrantLock lock = new ReentrantLock();
-    /** In access order: the least recently asked first, so it is the one to leave. */
+    /** In the order they were stored: the oldest first, so it is the one to leave or expire. */
     private final LinkedHashMap<Key, Remembered> vectors;
 
     private final Counter hits;
@@ -72,7 +74,7 @@ class QueryVectors {
         this.maxEntries = (int)
                 Math.min(Integer.MAX_VALUE, retrieval.queryVectorCacheSize().toBytes() / perEntry);
         this.ttlNanos = retrieval.queryVectorCacheTtl().toNanos();
-        this.vectors = new LinkedHashMap<>(16, 0.75f, true) {
+        this.vectors = new LinkedHashMap<>() {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Key, Remembered> eldest) {
                 return size() > maxEntries;
@@ -84,7 +86,7 @@ class QueryVectors {
                 .register(meters);
         this.misses = Counter.builder("yuno.knowledge.query.vectors")
                 .tag("result", "miss")
-                .description("Questions whose vector was remembered, so no embeddings call was made")
+                .description("Questions whose vector was not remembered, so the embeddings model was asked")
                 .register(meters);
         Gauge.builder("yuno.knowledge.query.vectors.size", this, QueryVectors::size)
                 .description("Question vectors remembered (at most query-vector-cache-size)")
@@ -100,7 +102,7 @@ class QueryVectors {
         if (!embeddings.available()) {
             return null;
         }
-        var key = maxEntries > 0 ? key(siteId, embeddings.model(), question) : null;
+        var key = maxEntries > 0 && ttlNanos > 0 ? key(siteId, embeddings.model(), question) : null;
         if (key != null) {
             var known = remembered(key);
             if (known != null) {
@@ -152,10 +154,17 @@ class QueryVectors {
     }
 
     private void remember(Key key, float[] vector) {
-        var entry = new Remembered(vector, nanoTime.getAsLong());
         lock.lock();
         try {
-            vectors.put(key, entry);
+            var now = nanoTime.getAsLong();
+            // Stored again, it goes to the end: the order stays the order of storing.
+            vectors.remove(key);
+            vectors.put(key, new Remembered(vector, now));
+            // The expired are the oldest, so they are at the front.
+            var oldest = vectors.values().iterator();
+            while (oldest.hasNext() && now - oldest.next().storedAt() >= ttlNanos) {
+                oldest.remove();
+            }
         } finally {
             lock.unlock();
         }

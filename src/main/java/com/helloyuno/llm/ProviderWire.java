@@ -135,11 +135,11 @@ final class ProviderWire {
             if (from < length && line[from] == ' ') {
                 from++;
             }
-            if (data.length + (length - from) > MAX_EVENT_CHARS) {
-                throw new Unreadable("a stream event longer than " + MAX_EVENT_CHARS + " bytes");
-            }
             if (hasData) {
                 data.append((byte) '\n');
+            }
+            if (data.length + (length - from) > MAX_EVENT_CHARS) {
+                throw new Unreadable("a stream event longer than " + MAX_EVENT_CHARS + " bytes");
             }
             data.append(line, from, length - from);
             hasData = true;
@@ -402,8 +402,10 @@ final class ProviderWire {
         return content;
     }
 
-    /** A {@code usage} object at the parser, read to its end; counts missing or not numbers are 0. */
-    /** The {@code usage} member at its value: none unless an object, as a tree would read it. */
+    /**
+     * The {@code usage} member at its value, read to its end: none unless an object, as a tree
+     * would read it; counts missing or not numbers are 0.
+     */
     private static @Nullable ReportedUsage usage(JsonParser parser) {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
             parser.skipChildren();

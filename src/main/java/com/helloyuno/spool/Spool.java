@@ -302,7 +302,7 @@ public class Spool implements SmartLifecycle {
 
                 @Override
                 public void refused(Pending write, RuntimeException failure) {
-                    write.outcome.complete(quarantineNew(kind, json.valueToTree(write.payload), failure));
+                    write.outcome.complete(quarantineNew(kind, write.payload, failure));
                 }
 
                 @Override
@@ -311,11 +311,14 @@ public class Spool implements SmartLifecycle {
                 }
             });
         } finally {
-            // Whatever went wrong (an Error, a write that could not be quarantined), a write not
-            // settled goes to the spool: writers are idempotent, and its thread must not be failed
-            // for another thread's batch.
-            for (var pending : batch) {
-                pending.outcome.complete(null);
+            // Whatever went wrong (an Error from a writer), a write not settled goes to the spool,
+            // by this thread and in the batch's order: writers are idempotent, and no other thread
+            // must be failed for this batch. Should even that fail, each write's own thread spools it.
+            var unsettled = batch.stream().filter(p -> !p.outcome.isDone()).toList();
+            try {
+                spoolInOrder(kind, unsettled);
+            } finally {
+                unsettled.forEach(p -> p.outcome.complete(null));
             }
         }
         return batch.getFirst().outcome.join();
@@ -630,7 +633,7 @@ public class Spool implements SmartLifecycle {
         return new Flushed(written.get(), done.get(), !whole);
     }
 
-    private Outcome quarantineNew(String kind, JsonNode payload, RuntimeException failure) {
+    private Outcome quarantineNew(String kind, Object payload, RuntimeException failure) {
         try {
             var entry = (ObjectNode) json.valueToTree(newEntry(kind, payload));
             var name = newName();

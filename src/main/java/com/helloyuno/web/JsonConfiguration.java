@@ -6,10 +6,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.converter.ByteArrayHttpMessageConverter;
+import org.springframework.http.converter.FormHttpMessageConverter;
 import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.http.converter.ResourceHttpMessageConverter;
+import org.springframework.http.converter.ResourceRegionHttpMessageConverter;
+import org.springframework.http.converter.StringHttpMessageConverter;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
-import org.springframework.http.converter.xml.Jaxb2RootElementHttpMessageConverter;
-import org.springframework.http.converter.yaml.MappingJackson2YamlHttpMessageConverter;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.KeyDeserializer;
@@ -58,16 +61,22 @@ class JsonConfiguration {
                 .addHandler(new CheckedUnknownKeys())
                 .build();
         var converter = new JacksonJsonHttpMessageConverter(requests);
-        // Yuno speaks JSON (and text, bytes, resources, forms): the XML and YAML converters that
-        // JAXB and Jackson 2's YAML module on the class path (brought by the API document's
-        // libraries) add were asked on every response whether they could write it.
+        // Yuno speaks JSON, text, bytes, resources and forms, and nothing else: converters that
+        // libraries on the class path add (XML through JAXB, YAML through Jackson 2, brought by the
+        // API document's libraries) were asked on every response whether they could write it, and
+        // the YAML one would have read request bodies past the client-text rule. An allow-list, so
+        // that a converter a new library brings stays out too.
         return builder -> builder.withJsonConverter(converter)
-                .configureMessageConvertersList(converters -> converters.removeIf(JsonConfiguration::unused));
+                .configureMessageConvertersList(converters -> converters.removeIf(c -> !served(c, converter)));
     }
 
-    private static boolean unused(HttpMessageConverter<?> converter) {
-        return converter instanceof Jaxb2RootElementHttpMessageConverter
-                || converter instanceof MappingJackson2YamlHttpMessageConverter;
+    private static boolean served(HttpMessageConverter<?> candidate, HttpMessageConverter<?> json) {
+        return candidate == json
+                || candidate instanceof ByteArrayHttpMessageConverter
+                || candidate instanceof StringHttpMessageConverter
+                || candidate instanceof ResourceHttpMessageConverter
+                || candidate instanceof ResourceRegionHttpMessageConverter
+                || candidate instanceof FormHttpMessageConverter;
     }
 
     /** Jackson's own string reading, then the rule. */

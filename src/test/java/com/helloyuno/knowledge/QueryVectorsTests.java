@@ -116,13 +116,15 @@ class QueryVectorsTests {
     }
 
     @Test
-    void aSiteAndQuestionThatRunTogetherAlikeAreStillTwoKeys() {
+    void aSiteAndModelThatRunTogetherAlikeAreStillTwoKeys() {
         var vectors = vectors("16MB");
-        vectors.of("ab", "c");
+        provider.model = "bc";
+        vectors.of("a", "same question");
 
-        vectors.of("a", "bc");
+        provider.model = "c";
+        vectors.of("ab", "same question");
 
-        assertThat(provider.asked).containsExactly("c", "bc");
+        assertThat(provider.asked).containsExactly("same question", "same question");
     }
 
     @Test
@@ -140,20 +142,32 @@ class QueryVectorsTests {
     }
 
     @Test
-    void whenMemoryIsFullTheLeastRecentlyAskedLeaveFirst() {
+    void whenMemoryIsFullTheOldestLeaveFirst() {
         var vectors = vectors(roomFor(2));
         vectors.of("site-a", "first");
         vectors.of("site-a", "second");
-        vectors.of("site-a", "first"); // asked again: now "second" is the least recently asked
+        vectors.of("site-a", "first"); // asked again: still the oldest stored
 
         vectors.of("site-a", "third");
 
         assertThat(vectors.size()).isEqualTo(2);
         provider.asked.clear();
-        vectors.of("site-a", "first");
-        vectors.of("site-a", "third");
         vectors.of("site-a", "second");
-        assertThat(provider.asked).containsExactly("second");
+        vectors.of("site-a", "third");
+        vectors.of("site-a", "first");
+        assertThat(provider.asked).containsExactly("first");
+    }
+
+    @Test
+    void expiredVectorsLeaveMemoryEvenWhenNobodyAsksAgain() {
+        var vectors = vectors("16MB", "10m");
+        vectors.of("site-a", "asked once");
+        vectors.of("site-b", "asked once too");
+
+        now.addAndGet(Duration.ofMinutes(10).toNanos());
+        vectors.of("site-c", "a new question");
+
+        assertThat(vectors.size()).isEqualTo(1);
     }
 
     @Test
@@ -173,14 +187,16 @@ class QueryVectorsTests {
     }
 
     @Test
-    void aSizeOfZeroRemembersNothing() {
-        var vectors = vectors("0B");
+    void aSizeOrTimeToLiveOfZeroRemembersNothing() {
+        for (var vectors : List.of(vectors("0B"), vectors("16MB", "0s"))) {
+            provider.asked.clear();
 
-        vectors.of("site-a", "Warranty?");
-        vectors.of("site-a", "Warranty?");
+            vectors.of("site-a", "Warranty?");
+            vectors.of("site-a", "Warranty?");
 
-        assertThat(provider.asked).hasSize(2);
-        assertThat(vectors.size()).isZero();
+            assertThat(provider.asked).hasSize(2);
+            assertThat(vectors.size()).isZero();
+        }
     }
 
     @Test

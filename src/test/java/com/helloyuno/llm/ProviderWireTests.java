@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** What Yuno reads from a provider's bodies, as the OpenAI protocol and the SSE standard have them. */
 class ProviderWireTests {
@@ -313,7 +314,8 @@ class ProviderWireTests {
         // the event is two lines, joined between two JSON members.
         var first = "{\"choices\":[{\"delta\":{\"content\":\"a\"}}],";
         var filler = "\"pad\":\"";
-        var rest = ProviderWire.MAX_EVENT_CHARS - first.length() - filler.length() - 2;
+        // The event's data: first, a line feed, then the second line's value.
+        var rest = ProviderWire.MAX_EVENT_CHARS - first.length() - 1 - filler.length() - 2;
         var atLimit = "data: " + first + "\ndata: " + filler + "x".repeat(rest) + "\"}\n\n";
         assertThat(stream(atLimit).texts()).containsExactly("a");
 
@@ -443,6 +445,7 @@ class ProviderWireTests {
     }
 
     @Test
+    @Timeout(10)
     void aBodyThatReadsNothingIsAtItsEndNotReadAgainForever() throws IOException {
         // An InputStream should block or say -1; one that answers 0 is taken as ended.
         var bytes = ("data: " + chunkOf("a") + "\n\n").getBytes(StandardCharsets.UTF_8);

@@ -135,6 +135,11 @@ class SpoolTests {
 
     /** {@link #writeAll}, but a batch that starts with "slow" holds its slot until told to end. */
     private Consumer<List<Note>> slowFirst(CountDownLatch started, CountDownLatch mayEnd) {
+        return slowFirst(started, mayEnd, this::writeAll);
+    }
+
+    /** As above, with another writer for the batches. */
+    private Consumer<List<Note>> slowFirst(CountDownLatch started, CountDownLatch mayEnd, Consumer<List<Note>> then) {
         return notes -> {
             if (notes.getFirst().text().equals("slow")) {
                 started.countDown();
@@ -144,7 +149,7 @@ class SpoolTests {
                     Thread.currentThread().interrupt();
                 }
             }
-            writeAll(notes);
+            then.accept(notes);
         };
     }
 
@@ -160,9 +165,14 @@ class SpoolTests {
      * texts one after the other, each waiting in the slot's queue (the gauge says so) before the next.
      */
     private Queued behindASlowWrite(Spool writes, ExecutorService threads, List<String> texts) throws Exception {
+        return behindASlowWrite(writes, threads, texts, this::writeAll);
+    }
+
+    private Queued behindASlowWrite(
+            Spool writes, ExecutorService threads, List<String> texts, Consumer<List<Note>> writer) throws Exception {
         var slowStarted = new CountDownLatch(1);
         var slowMayEnd = new CountDownLatch(1);
-        writes.registerBatch("note", Note.class, slowFirst(slowStarted, slowMayEnd));
+        writes.registerBatch("note", Note.class, slowFirst(slowStarted, slowMayEnd, writer));
         var slow = threads.submit(() -> writes.submit("note", new Note("slow")));
         slowStarted.await();
         var queued = new ArrayList<Future<Spool.Outcome>>();
@@ -233,6 +243,58 @@ class SpoolTests {
     }
 
     @Test
+    void aRefusedWriteThatCannotBeQuarantinedIsLostAloneAndTheRestOfItsBatchIsWritten() throws Exception {
+        // The quarantine folder cannot be made: a file has its name.
+        Files.createDirectories(spool);
+        Files.writeString(spool.resolve("quarantine"), "not a folder");
+        var writes =
+                spool(100, "db-1", Map.of("yuno.spool.max-concurrent-writes", "1", "yuno.spool.write-wait", "10s"));
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            var behind = behindASlowWrite(writes, threads, List.of("a", "poison", "b"));
+            behind.slowMayEnd().countDown();
+
+            assertThat(behind.outcome(0)).isEqualTo(Spool.Outcome.WRITTEN);
+            assertThat(behind.outcome(1)).isEqualTo(Spool.Outcome.DROPPED);
+            assertThat(behind.outcome(2)).isEqualTo(Spool.Outcome.WRITTEN);
+        }
+        assertThat(written).containsExactly("slow", "a", "b");
+        assertThat(writes.waiting()).isZero();
+    }
+
+    @Test
+    void aBatchWhoseWriterThrowsAnErrorIsSpooledInItsOrderByTheThreadThatHeldIt() throws Exception {
+        var writes =
+                spool(100, "db-1", Map.of("yuno.spool.max-concurrent-writes", "1", "yuno.spool.write-wait", "10s"));
+        var broken = new AtomicBoolean(true);
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            var behind = behindASlowWrite(writes, threads, List.of("a", "b", "c"), notes -> {
+                if (notes.size() > 1 && broken.getAndSet(false)) {
+                    throw new AssertionError("a writer's bug");
+                }
+                writeAll(notes);
+            });
+            behind.slowMayEnd().countDown();
+
+            assertThat(behind.slow().get()).isEqualTo(Spool.Outcome.WRITTEN);
+            // The thread that held the batch fails with the Error; the others' writes wait on disk.
+            var failed = 0;
+            for (var outcome : behind.queued()) {
+                try {
+                    assertThat(outcome.get()).isEqualTo(Spool.Outcome.SPOOLED);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(AssertionError.class);
+                    failed++;
+                }
+            }
+            assertThat(failed).isEqualTo(1);
+        }
+        assertThat(writes.waiting()).isEqualTo(3);
+
+        assertThat(writes.drain()).isEqualTo(3);
+        assertThat(written).containsExactly("slow", "a", "b", "c");
+    }
+
+    @Test
     void aBatchedKindIsDrainedSeveralToAStatementWithinMaxBatchAndAPoisonedEntryAlone() throws IOException {
         var writes = spool(100, "db-1", Map.of("yuno.spool.max-batch", "3"));
         writes.registerBatch("note", Note.class, this::writeAll);
@@ -275,7 +337,7 @@ class SpoolTests {
         assertThat(files(spool.resolve("quarantine"))).hasSize(1);
         assertThat(writes.waiting()).isEqualTo(2);
 
-        away.set(false);
+        away.set(false); // back again
         assertThat(writes.drain()).isEqualTo(2);
         assertThat(written).containsExactly("1", "2", "3");
         assertThat(batches).containsExactly(List.of("1"), List.of("2", "3"));
