@@ -361,29 +361,36 @@ class ProviderWireTests {
         assertThat(streamed.texts()).containsExactly("crlf", "cr");
     }
 
+    /** A body that gives at most {@code perRead} bytes a read, then {@code atEnd} (-1, or a misbehaving 0). */
+    private static InputStream served(byte[] bytes, int perRead, int atEnd) {
+        return new InputStream() {
+            int position;
+
+            @Override
+            public int read() {
+                return position < bytes.length ? bytes[position++] & 0xFF : atEnd;
+            }
+
+            @Override
+            public int read(byte[] into, int offset, int length) {
+                if (position == bytes.length) {
+                    return atEnd;
+                }
+                var n = Math.min(Math.min(length, perRead), bytes.length - position);
+                System.arraycopy(bytes, position, into, offset, n);
+                position += n;
+                return n;
+            }
+        };
+    }
+
     @Test
     void aBodyArrivingOneByteAtATimeReadsTheSame() throws IOException {
         // Every line end, CR LF pair and character then straddles two reads.
         var sse = "data: " + chunkOf("a") + "\r\n\r\n: comment\r\rdata: {\"choices\":\r\ndata: "
                 + "[{\"delta\":{\"content\":\"é€😀\"}}]}\n\ndata: " + chunkOf("c") + "\r\n\r\ndata: [DONE]\n\n";
         var bytes = sse.getBytes(StandardCharsets.UTF_8);
-        var trickle = new InputStream() {
-            int position;
-
-            @Override
-            public int read() {
-                return position < bytes.length ? bytes[position++] & 0xFF : -1;
-            }
-
-            @Override
-            public int read(byte[] into, int offset, int length) {
-                if (position == bytes.length) {
-                    return -1;
-                }
-                into[offset] = bytes[position++];
-                return 1;
-            }
-        };
+        var trickle = served(bytes, 1, -1);
         var texts = new ArrayList<String>();
 
         ProviderWire.stream(trickle, texts::add, usage -> {});
@@ -449,22 +456,7 @@ class ProviderWireTests {
     void aBodyThatReadsNothingIsAtItsEndNotReadAgainForever() throws IOException {
         // An InputStream should block or say -1; one that answers 0 is taken as ended.
         var bytes = ("data: " + chunkOf("a") + "\n\n").getBytes(StandardCharsets.UTF_8);
-        var zeroAtEnd = new InputStream() {
-            int position;
-
-            @Override
-            public int read() {
-                return position < bytes.length ? bytes[position++] : -1;
-            }
-
-            @Override
-            public int read(byte[] into, int offset, int length) {
-                var n = Math.min(length, bytes.length - position);
-                System.arraycopy(bytes, position, into, offset, n);
-                position += n;
-                return n;
-            }
-        };
+        var zeroAtEnd = served(bytes, Integer.MAX_VALUE, 0);
         var texts = new ArrayList<String>();
 
         ProviderWire.stream(zeroAtEnd, texts::add, usage -> {});
