@@ -105,6 +105,8 @@ record KnowledgeSettings(
      *     question asked again of the same site costs no embeddings call (about 6 kB a question;
      *     the oldest leave first; 0 turns it off)
      * @param queryVectorCacheTtl how long a question's vector is remembered at most
+     * @param queryVectorCacheSiteShare the largest share of those questions one site may hold (its
+     *     oldest leave first beyond it), so that one busy site cannot push the others out
      * @param maxConcurrent searches sent to PostgreSQL at once, each holding a pooled connection
      *     for its few statements; keep it below the pool's size ({@code YUNO_DB_POOL_SIZE}, 10) less
      *     the spool's {@code max-concurrent-writes} (3), so that site lookups and the API keep one
@@ -130,6 +132,10 @@ record KnowledgeSettings(
             @NotNull @DefaultValue("1s") Duration vectorCacheReloadInterval,
             @NotNull @DefaultValue("16MB") DataSize queryVectorCacheSize,
             @NotNull @DefaultValue("1h") Duration queryVectorCacheTtl,
+
+            @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("1.0") @DefaultValue("0.25")
+            double queryVectorCacheSiteShare,
+
             @Min(1) @Max(10000) @DefaultValue("100") int maxTextMatches,
             @Min(0) @Max(100000) @DefaultValue("200") int textScanRows,
             @Min(100) @DefaultValue("100000") int siteIndexMinChunks,

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +34,10 @@ import org.springframework.stereotype.Component;
  * dropped once older than {@code query-vector-cache-ttl}, whether asked again or not. A vector is
  * what the provider returned for exactly that text and model, so a remembered one gives the same
  * search. Only vectors are kept: a failed call is not, and the next asker tries again. Memory is
- * bounded by {@code query-vector-cache-size} (the oldest leave first; one map for all sites); a
- * size or time to live of 0 turns it off. Two askers of a new question at once both call the
+ * bounded by {@code query-vector-cache-size} (the oldest leave first), of which one site holds at
+ * most {@code query-vector-cache-site-share} (then its own oldest leave), so that one busy site, or
+ * one visitor scripting questions, cannot push every other site's out; a size or time to live of 0
+ * turns it off. Two askers of a new question at once both call the
  * provider: the cache never holds a lock across a model call.
  */
 @Component
@@ -48,15 +51,20 @@ class QueryVectors {
     /** SHA-256 of site, model and question. */
     private record Key(long a, long b, long c, long d) {}
 
-    private record Remembered(float[] vector, long storedAt) {}
+    private record Remembered(float[] vector, long storedAt, String siteId) {}
 
     private final Embeddings embeddings;
     private final int maxEntries;
+    /** The most entries one site may hold, so that one busy site cannot push every other site out. */
+    private final int maxPerSite;
+
     private final long ttlNanos;
     private final LongSupplier nanoTime;
     private final ReentrantLock lock = new ReentrantLock();
     /** In the order they were stored: the oldest first, so it is the one to leave or expire. */
-    private final LinkedHashMap<Key, Remembered> vectors;
+    private final LinkedHashMap<Key, Remembered> vectors = new LinkedHashMap<>();
+    /** How many entries each site holds. */
+    private final Map<String, Integer> perSite = new HashMap<>();
 
     private final Counter hits;
     private final Counter misses;
@@ -73,13 +81,8 @@ class QueryVectors {
         var perEntry = (long) Embeddings.DIMENSIONS * Float.BYTES + OVERHEAD_BYTES;
         this.maxEntries = (int)
                 Math.min(Integer.MAX_VALUE, retrieval.queryVectorCacheSize().toBytes() / perEntry);
+        this.maxPerSite = (int) Math.max(1, Math.ceil(maxEntries * retrieval.queryVectorCacheSiteShare()));
         this.ttlNanos = retrieval.queryVectorCacheTtl().toNanos();
-        this.vectors = new LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, Remembered> eldest) {
-                return size() > maxEntries;
-            }
-        };
         this.hits = Counter.builder("yuno.knowledge.query.vectors")
                 .tag("result", "hit")
                 .description("Questions whose vector was remembered, so no embeddings call was made")
@@ -122,7 +125,7 @@ class QueryVectors {
             return null;
         }
         if (key != null) {
-            remember(key, vector);
+            remember(key, siteId, vector);
         }
         return vector;
     }
@@ -144,7 +147,7 @@ class QueryVectors {
                 return null;
             }
             if (nanoTime.getAsLong() - entry.storedAt() >= ttlNanos) {
-                vectors.remove(key);
+                forget(key);
                 return null;
             }
             return entry.vector();
@@ -153,20 +156,46 @@ class QueryVectors {
         }
     }
 
-    private void remember(Key key, float[] vector) {
+    private void remember(Key key, String siteId, float[] vector) {
         lock.lock();
         try {
             var now = nanoTime.getAsLong();
             // Stored again, it goes to the end: the order stays the order of storing.
-            vectors.remove(key);
-            vectors.put(key, new Remembered(vector, now));
+            forget(key);
+            vectors.put(key, new Remembered(vector, now, siteId));
+            perSite.merge(siteId, 1, Integer::sum);
             // The expired are the oldest, so they are at the front.
-            var oldest = vectors.values().iterator();
-            while (oldest.hasNext() && now - oldest.next().storedAt() >= ttlNanos) {
-                oldest.remove();
+            Map.Entry<Key, Remembered> oldest;
+            while ((oldest = vectors.firstEntry()) != null
+                    && now - oldest.getValue().storedAt() >= ttlNanos) {
+                forget(oldest.getKey());
+            }
+            if (perSite.getOrDefault(siteId, 0) > maxPerSite) {
+                forgetOldest(siteId);
+            }
+            while (vectors.size() > maxEntries) {
+                forget(vectors.firstEntry().getKey());
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The site's oldest entry leaves (called with the lock held). */
+    private void forgetOldest(String siteId) {
+        for (var entry : vectors.entrySet()) {
+            if (entry.getValue().siteId().equals(siteId)) {
+                forget(entry.getKey());
+                return;
+            }
+        }
+    }
+
+    /** Removes an entry and counts it out of its site (called with the lock held). */
+    private void forget(Key key) {
+        var gone = vectors.remove(key);
+        if (gone != null) {
+            perSite.computeIfPresent(gone.siteId(), (site, n) -> n > 1 ? n - 1 : null);
         }
     }
 

@@ -62,7 +62,12 @@ class QueryVectorsTests {
     }
 
     private QueryVectors vectors(String size, String ttl) {
+        return vectors(size, ttl, "0.25");
+    }
+
+    private QueryVectors vectors(String size, String ttl, String siteShare) {
         Map<String, String> properties = new HashMap<>();
+        properties.put("yuno.knowledge.retrieval.query-vector-cache-site-share", siteShare);
         properties.put("yuno.knowledge.retrieval.query-vector-cache-size", size);
         properties.put("yuno.knowledge.retrieval.query-vector-cache-ttl", ttl);
         var settings = new Binder(new MapConfigurationPropertySource(properties))
@@ -143,7 +148,7 @@ class QueryVectorsTests {
 
     @Test
     void whenMemoryIsFullTheOldestLeaveFirst() {
-        var vectors = vectors(roomFor(2));
+        var vectors = vectors(roomFor(2), "1h", "1.0");
         vectors.of("site-a", "first");
         vectors.of("site-a", "second");
         vectors.of("site-a", "first"); // asked again: still the oldest stored
@@ -156,6 +161,28 @@ class QueryVectorsTests {
         vectors.of("site-a", "third");
         vectors.of("site-a", "first");
         assertThat(provider.asked).containsExactly("first");
+    }
+
+    @Test
+    void oneBusySiteKeepsItsShareAndCannotPushTheOthersOut() {
+        var vectors = vectors(roomFor(4), "1h", "0.5");
+        vectors.of("quiet", "q1");
+        vectors.of("quiet", "q2");
+
+        // The busy site asks five different questions: it keeps its last two, its share.
+        for (int i = 1; i <= 5; i++) {
+            vectors.of("busy", "b" + i);
+        }
+
+        assertThat(vectors.size()).isEqualTo(4);
+        provider.asked.clear();
+        vectors.of("quiet", "q1");
+        vectors.of("quiet", "q2");
+        vectors.of("busy", "b4");
+        vectors.of("busy", "b5");
+        assertThat(provider.asked).isEmpty();
+        vectors.of("busy", "b3");
+        assertThat(provider.asked).containsExactly("b3");
     }
 
     @Test
