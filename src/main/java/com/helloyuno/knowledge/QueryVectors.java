@@ -2,13 +2,10 @@ package com.helloyuno.knowledge;
 
 import com.helloyuno.llm.Embeddings;
 import com.helloyuno.llm.UpstreamUnavailable;
+import com.helloyuno.platform.DigestKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,9 +45,6 @@ class QueryVectors {
     /** What one entry holds besides its floats: key, entry, map node, array header (an estimate). */
     static final int OVERHEAD_BYTES = 160;
 
-    /** SHA-256 of site, model and question. */
-    private record Key(long a, long b, long c, long d) {}
-
     private record Remembered(float[] vector, long storedAt, String siteId) {}
 
     private final Embeddings embeddings;
@@ -62,7 +56,7 @@ class QueryVectors {
     private final LongSupplier nanoTime;
     private final ReentrantLock lock = new ReentrantLock();
     /** In the order they were stored: the oldest first, so it is the one to leave or expire. */
-    private final LinkedHashMap<Key, Remembered> vectors = new LinkedHashMap<>();
+    private final LinkedHashMap<DigestKey, Remembered> vectors = new LinkedHashMap<>();
     /** How many entries each site holds. */
     private final Map<String, Integer> perSite = new HashMap<>();
 
@@ -105,7 +99,7 @@ class QueryVectors {
         if (!embeddings.available()) {
             return null;
         }
-        var key = maxEntries > 0 && ttlNanos > 0 ? key(siteId, embeddings.model(), question) : null;
+        var key = maxEntries > 0 && ttlNanos > 0 ? DigestKey.of(siteId, embeddings.model(), question) : null;
         if (key != null) {
             var known = remembered(key);
             if (known != null) {
@@ -139,14 +133,14 @@ class QueryVectors {
         }
     }
 
-    private float @Nullable [] remembered(Key key) {
+    private float @Nullable [] remembered(DigestKey key) {
         lock.lock();
         try {
             var entry = vectors.get(key);
             if (entry == null) {
                 return null;
             }
-            if (nanoTime.getAsLong() - entry.storedAt() >= ttlNanos) {
+            if (expired(entry, nanoTime.getAsLong())) {
                 forget(key);
                 return null;
             }
@@ -156,7 +150,7 @@ class QueryVectors {
         }
     }
 
-    private void remember(Key key, String siteId, float[] vector) {
+    private void remember(DigestKey key, String siteId, float[] vector) {
         lock.lock();
         try {
             var now = nanoTime.getAsLong();
@@ -165,7 +159,7 @@ class QueryVectors {
             vectors.put(key, new Remembered(vector, now, siteId));
             perSite.merge(siteId, 1, Integer::sum);
             // The expired are the oldest, so they are at the front.
-            Map.Entry<Key, Remembered> oldest;
+            Map.Entry<DigestKey, Remembered> oldest;
             while ((oldest = vectors.firstEntry()) != null
                     && now - oldest.getValue().storedAt() >= ttlNanos) {
                 forget(oldest.getKey());
@@ -192,11 +186,15 @@ class QueryVectors {
     }
 
     /** Removes an entry and counts it out of its site (called with the lock held). */
-    private void forget(Key key) {
+    private void forget(DigestKey key) {
         var gone = vectors.remove(key);
         if (gone != null) {
             perSite.computeIfPresent(gone.siteId(), (site, n) -> n > 1 ? n - 1 : null);
         }
+    }
+
+    private boolean expired(Remembered entry, long now) {
+        return now - entry.storedAt() >= ttlNanos;
     }
 
     private static boolean isZero(float[] vector) {
@@ -206,25 +204,5 @@ class QueryVectors {
             }
         }
         return true;
-    }
-
-    private static Key key(String siteId, String model, String question) {
-        try {
-            var sha = MessageDigest.getInstance("SHA-256");
-            // Lengths first, so that no two different triples give the same bytes.
-            var site = siteId.getBytes(StandardCharsets.UTF_8);
-            var name = model.getBytes(StandardCharsets.UTF_8);
-            sha.update(ByteBuffer.allocate(8)
-                    .putInt(site.length)
-                    .putInt(name.length)
-                    .array());
-            sha.update(site);
-            sha.update(name);
-            sha.update(question.getBytes(StandardCharsets.UTF_8));
-            var digest = ByteBuffer.wrap(sha.digest());
-            return new Key(digest.getLong(), digest.getLong(), digest.getLong(), digest.getLong());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -109,7 +109,7 @@ final class ProviderWire {
      */
     static void stream(InputStream body, Consumer<String> onText, Consumer<ReportedUsage> onUsage) throws IOException {
         var lines = new Lines(body);
-        var data = new EventData();
+        var data = new Bytes();
         var hasData = false;
         int length;
         while ((length = lines.next()) >= 0) {
@@ -163,8 +163,8 @@ final class ProviderWire {
         return length;
     }
 
-    /** The data of the event being read: its lines' values, joined by line feeds. */
-    private static final class EventData {
+    /** Bytes that grow as they are appended: the line being read, the data of the event being read. */
+    private static final class Bytes {
         byte[] bytes = new byte[256];
         int length;
 
@@ -204,7 +204,7 @@ final class ProviderWire {
         private final byte[] buffer = new byte[512];
         private int position;
         private int limit;
-        private byte[] line = new byte[256];
+        private final Bytes line = new Bytes();
         private boolean afterCarriageReturn;
 
         Lines(InputStream in) {
@@ -213,12 +213,12 @@ final class ProviderWire {
 
         /** The bytes of the line {@link #next()} read, valid up to the length it returned. */
         byte[] line() {
-            return line;
+            return line.bytes;
         }
 
         /** Reads the next line into {@link #line()}: its length, or -1 at the end of the stream. */
         int next() throws IOException {
-            var length = 0;
+            line.length = 0;
             while (true) {
                 if (position == limit) {
                     limit = in.read(buffer, 0, buffer.length);
@@ -246,27 +246,18 @@ final class ProviderWire {
                 while (i < end && bytes[i] != '\n' && bytes[i] != '\r') {
                     i++;
                 }
-                length = append(length, bytes, position, i - position);
+                // Checked after the copy: the line holds at most one read past the limit.
+                line.append(bytes, position, i - position);
+                if (line.length > MAX_EVENT_CHARS) {
+                    throw new Unreadable("a stream line longer than " + MAX_EVENT_CHARS + " bytes");
+                }
                 if (i < end) {
                     afterCarriageReturn = bytes[i] == '\r';
                     position = i + 1;
-                    return length;
+                    return line.length;
                 }
                 position = end;
             }
-        }
-
-        /** Adds bytes to the line read so far, growing it up to the limit: the line's new length. */
-        private int append(int length, byte[] bytes, int from, int count) {
-            var needed = length + count;
-            if (needed > MAX_EVENT_CHARS) {
-                throw new Unreadable("a stream line longer than " + MAX_EVENT_CHARS + " bytes");
-            }
-            if (needed > line.length) {
-                line = Arrays.copyOf(line, Math.min(MAX_EVENT_CHARS, Math.max(line.length * 2, needed)));
-            }
-            System.arraycopy(bytes, from, line, length, count);
-            return needed;
         }
     }
 

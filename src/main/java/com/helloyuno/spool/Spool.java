@@ -332,7 +332,7 @@ public class Spool implements SmartLifecycle {
         /** Refused by PostgreSQL for its own data, written alone. */
         void refused(W write, RuntimeException failure);
 
-        /** Not written because PostgreSQL went away: these and nothing after them, in order. */
+        /** Not written because PostgreSQL went away, in order (in one or two calls); nothing after them is. */
         void notWritten(List<W> writes);
     }
 
@@ -346,24 +346,27 @@ public class Spool implements SmartLifecycle {
      */
     private <T, W> boolean writeInOrder(Writer<T> writer, List<W> writes, Function<W, T> payload, Settle<W> settle) {
         var failure = apply(writer, writes, payload);
+        if (failure == null || writes.size() == 1 || Outages.isOutage(failure)) {
+            return settled(writes, failure, settle);
+        }
+        // Refused for the data of one of them: each alone, so that only that one is set aside.
+        for (int i = 0; i < writes.size(); i++) {
+            var one = List.of(writes.get(i));
+            if (!settled(one, apply(writer, one, payload), settle)) {
+                settle.notWritten(writes.subList(i + 1, writes.size()));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Settles writes applied together: written, not written (PostgreSQL away: false), or refused
+     * for their data, which a caller sees only for a single write.
+     */
+    private <W> boolean settled(List<W> writes, @Nullable RuntimeException failure, Settle<W> settle) {
         if (failure == null) {
             settle.written(writes);
-            return true;
-        }
-        if (writes.size() > 1 && !Outages.isOutage(failure)) {
-            for (int i = 0; i < writes.size(); i++) {
-                var one = List.of(writes.get(i));
-                failure = apply(writer, one, payload);
-                if (failure == null) {
-                    settle.written(one);
-                } else if (Outages.isOutage(failure)) {
-                    away(failure);
-                    settle.notWritten(writes.subList(i, writes.size()));
-                    return false;
-                } else {
-                    settle.refused(one.getFirst(), failure);
-                }
-            }
             return true;
         }
         if (Outages.isOutage(failure)) {

@@ -1,12 +1,9 @@
 package com.helloyuno.widget;
 
+import com.helloyuno.platform.DigestKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
@@ -28,13 +25,10 @@ import org.springframework.stereotype.Component;
 @Component
 class VerifiedTokens {
 
-    /** A token's SHA-256. */
-    private record Key(long a, long b, long c, long d) {}
-
     private final WidgetTokens tokens;
     private final Clock clock;
     private final int maxEntries;
-    private final ConcurrentHashMap<Key, WidgetTokens.TokenClaims> verified = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<DigestKey, WidgetTokens.TokenClaims> verified = new ConcurrentHashMap<>();
     private final Counter hits;
     private final Counter misses;
 
@@ -60,7 +54,7 @@ class VerifiedTokens {
         if (maxEntries == 0) {
             return tokens.verify(token);
         }
-        var key = key(token);
+        var key = DigestKey.of(token);
         var known = verified.get(key);
         if (known != null && clock.instant().isBefore(known.expiresAt())) {
             hits.increment();
@@ -84,16 +78,6 @@ class VerifiedTokens {
         verified.values().removeIf(claims -> !now.isBefore(claims.expiresAt()));
         if (verified.size() >= maxEntries) {
             verified.clear();
-        }
-    }
-
-    private static Key key(String token) {
-        try {
-            var digest = ByteBuffer.wrap(
-                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-            return new Key(digest.getLong(), digest.getLong(), digest.getLong(), digest.getLong());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
