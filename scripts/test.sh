@@ -13,6 +13,12 @@ eval "$(scripts/services.sh)"
 # A fresh database per run, so that no test depends on what an earlier run left behind.
 # YUNO_TEST_DATABASE lets two checkouts run their tests side by side.
 test_db="${YUNO_TEST_DATABASE:-yuno_test}"
+# PostgreSQL folds an unquoted name to lower case, so "yuno_ciA" would be created as yuno_cia and
+# then not found by the tests: only names that stay as they are.
+if [[ ! "$test_db" =~ ^[a-z_][a-z0-9_]{0,50}$ ]]; then
+  echo "YUNO_TEST_DATABASE must be lower-case letters, digits and underscores (got '$test_db')" >&2
+  exit 2
+fi
 if command -v psql >/dev/null 2>&1; then
   pg_port="${YUNO_PG_PORT:-5432}"
   PGPASSWORD="$DATABASE_PASSWORD" psql -q -h 127.0.0.1 -p "$pg_port" -U "$DATABASE_USERNAME" -d postgres \
