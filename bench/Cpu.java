@@ -6,7 +6,15 @@ import module java.base;
  * CPU time of the measured service (Yuno's process, or the seed reference's gunicorn master with
  * its workers), the fake, this process and the whole machine over a run.
  */
-record Cpu(LoadGenerator load, List<Long> servicePids, long service, long fake, long self, long busy, long wallNanos) {
+record Cpu(
+        LoadGenerator load,
+        List<Long> servicePids,
+        long service,
+        long compiler,
+        long fake,
+        long self,
+        long busy,
+        long wallNanos) {
     static Cpu start(LoadGenerator load) {
         return start(load, load.servicePid);
     }
@@ -17,6 +25,7 @@ record Cpu(LoadGenerator load, List<Long> servicePids, long service, long fake, 
                 load,
                 pids,
                 ticks(pids),
+                compilerTicks(pids),
                 ticks(load.fakePid),
                 ticks(load.selfPid),
                 machineBusy(),
@@ -50,7 +59,11 @@ record Cpu(LoadGenerator load, List<Long> servicePids, long service, long fake, 
         return sum;
     }
 
-    record Usage(double service, double fake, double self, double rest) {
+    /**
+     * @param compiler the part of {@code service} spent by the JVM's JIT compiler threads: a
+     *     service still compiling its hot path is not yet at its steady cost per request
+     */
+    record Usage(double service, double compiler, double fake, double self, double rest) {
         String text() {
             return String.format(Locale.ROOT, "%.2f / %.2f / %.2f / %.2f", service, fake, self, rest);
         }
@@ -63,7 +76,36 @@ record Cpu(LoadGenerator load, List<Long> servicePids, long service, long fake, 
         var f = (ticks(load.fakePid) - fake) / t / seconds;
         var me = (ticks(load.selfPid) - self) / t / seconds;
         var all = (machineBusy() - busy) / t / seconds;
-        return new Usage(s, f, me, Math.max(0, all - s - f - me));
+        var c = (compilerTicks(servicePids) - compiler) / t / seconds;
+        return new Usage(s, Math.max(0, c), f, me, Math.max(0, all - s - f - me));
+    }
+
+    /**
+     * CPU ticks of the JIT compiler threads ("C1 CompilerThread0", "C2 CompilerThread1"...) of
+     * the processes. HotSpot stops idle compiler threads beyond the first of each kind, taking
+     * their ticks with them, so this can undercount; it never overcounts.
+     */
+    static long compilerTicks(List<Long> pids) {
+        long sum = 0;
+        for (var pid : pids) {
+            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (var task : tasks.toList()) {
+                    try {
+                        var stat = Files.readString(task.resolve("stat"));
+                        var name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        if (name.contains("CompilerThre")) {
+                            var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            sum += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        }
+                    } catch (IOException e) {
+                        // The thread ended in between.
+                    }
+                }
+            } catch (IOException e) {
+                // Gone, or not Linux.
+            }
+        }
+        return sum;
     }
 
     static long ticks(long pid) {

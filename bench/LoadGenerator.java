@@ -366,9 +366,9 @@ final class LoadGenerator {
         }
         var rows = new ArrayList<String>();
         rows.add("| endpoint | concurrency | requests | errors | throughput (req/s) | server p50 (ms) | server p99"
-                + " (ms) | client p50 (ms) | client p99 (ms) | service CPU per request (ms) | CPU used, in cores:"
-                + " service / fake / load generator / rest of machine |");
-        rows.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+                + " (ms) | client p50 (ms) | client p99 (ms) | service CPU per request (ms) | of which JIT compiling"
+                + " (ms) | CPU used, in cores: service / fake / load generator / rest of machine |");
+        rows.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         var measured = new LinkedHashMap<String, RunResult>();
         // When each run was, in epoch milliseconds: to cut a profile of the service to one run
         // (java bench/JfrSummary.java recording.jfr FROM TO).
@@ -384,7 +384,7 @@ final class LoadGenerator {
                 var server = Histogram.delta(before, after, endpoint.uri());
                 var row = String.format(
                         Locale.ROOT,
-                        "| `%s` | %d | %d | %s | %.0f | %s | %s | %.1f | %.1f | %.1f | %s |",
+                        "| `%s` | %d | %d | %s | %.0f | %s | %s | %.1f | %.1f | %.1f | %.2f | %s |",
                         endpoint.name(),
                         c,
                         result.count(),
@@ -394,7 +394,8 @@ final class LoadGenerator {
                         server.quantileText(0.99),
                         result.quantileMs(0.50),
                         result.quantileMs(0.99),
-                        result.cpu().service() * result.seconds() * 1000 / Math.max(1, result.count()),
+                        result.cpuPerRequestMs(),
+                        result.cpu().compiler() * result.seconds() * 1000 / Math.max(1, result.count()),
                         result.cpu().text());
                 rows.add(row);
                 log("%s  (server-side count %d)", row, server.count());

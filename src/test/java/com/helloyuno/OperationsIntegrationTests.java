@@ -6,10 +6,15 @@ import com.helloyuno.testsupport.Http;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.stereotype.Repository;
+import org.springframework.test.util.ReflectionTestUtils;
+import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 /** What ops see: health with its probes, info, and metrics behind the operator key. */
@@ -117,6 +122,20 @@ class OperationsIntegrationTests {
         var yaml = http.get("/v3/api-docs.yaml");
         assertThat(yaml.status()).isEqualTo(200);
         assertThat(yaml.body()).startsWith("openapi:");
+    }
+
+    @Test
+    void noEventIsPublishedPerRequest(@Autowired DispatcherServlet dispatcher) {
+        // Nothing listens for ServletRequestHandledEvent; making one asked for the principal's name.
+        assertThat(ReflectionTestUtils.getField(dispatcher, "publishEvents")).isEqualTo(false);
+    }
+
+    @Test
+    void repositoriesAreCalledDirectlyNotThroughAProxy(@Autowired ApplicationContext context) {
+        // JdbcClient translates SQL errors itself; a translating proxy per call was pure cost.
+        var repositories = context.getBeansWithAnnotation(Repository.class);
+        assertThat(repositories).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(repositories.values()).noneMatch(AopUtils::isAopProxy);
     }
 
     @Test

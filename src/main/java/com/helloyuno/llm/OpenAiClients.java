@@ -19,6 +19,8 @@ import org.springframework.stereotype.Component;
 @Component
 class OpenAiClients implements DisposableBean {
 
+    static final String USER_AGENT = "Yuno";
+
     private final @Nullable OpenAIClient client;
 
     OpenAiClients(LlmSettings settings) {
@@ -34,6 +36,12 @@ class OpenAiClients implements DisposableBean {
                         .baseUrl(settings.baseUrl().toString())
                         .timeout(settings.timeout())
                         .maxRetries(0)
+                        // Without openai-java's nine telemetry headers (X-Stainless-OS-Version,
+                        // -Runtime-Version... and its User-Agent): they tell the provider about this
+                        // host, and every request copied them through case-insensitive tree maps
+                        // (3 % of the chat benchmark's samples). One User-Agent of our own instead.
+                        .disableTelemetry(true)
+                        .putHeader("User-Agent", USER_AGENT)
                         .build())
                 : null;
     }

@@ -101,6 +101,22 @@ class OpenAiChatModelTests implements AutoCloseable {
     }
 
     @Test
+    void requestsCarryTheKeyAndOurUserAgentButNothingAboutThisHost() {
+        fake.enqueue(Reply.text("Hello"), Reply.text("Hi"));
+        var model = model(settings());
+        model.stream(CONVERSATION, token -> {});
+        model.complete(CONVERSATION);
+
+        assertThat(fake.requests()).hasSize(2).allSatisfy(request -> {
+            assertThat(request.header("Authorization")).containsExactly("Bearer test-key");
+            assertThat(request.header("User-Agent")).containsExactly("Yuno");
+            assertThat(request.headers().keySet())
+                    .noneMatch(name -> name.startsWith("x-stainless"))
+                    .doesNotContain("openai-organization", "openai-project");
+        });
+    }
+
+    @Test
     void completesAWholeAnswer() {
         fake.enqueue(Reply.text("Standalone question").usage(20, 2));
 

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -168,7 +170,13 @@ public final class FakeOpenAi implements AutoCloseable {
             @Nullable String schemaName,
             @Nullable JsonNode schema,
             @Nullable String authorization,
-            JsonNode body) {
+            JsonNode body,
+            Map<String, List<String>> headers) {
+
+        /** A header's values as received, by its name in any case. */
+        public List<String> header(String name) {
+            return headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+        }
 
         public List<String> roles() {
             return messages.stream().map(Message::role).toList();
@@ -294,7 +302,7 @@ public final class FakeOpenAi implements AutoCloseable {
         enter();
         try (exchange) {
             var body = JSON.readTree(exchange.getRequestBody().readAllBytes());
-            var request = parse(body, exchange.getRequestHeaders().getFirst("Authorization"));
+            var request = parse(body, exchange.getRequestHeaders());
             requests.add(request);
             var reply = replies.poll();
             if (reply == null) {
@@ -575,7 +583,10 @@ public final class FakeOpenAi implements AutoCloseable {
         return out;
     }
 
-    private static Request parse(JsonNode body, @Nullable String authorization) {
+    private static Request parse(JsonNode body, com.sun.net.httpserver.Headers received) {
+        var authorization = received.getFirst("Authorization");
+        var headers = new TreeMap<String, List<String>>();
+        received.forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
         var messages = new ArrayList<Message>();
         for (var message : body.path("messages")) {
             var content = message.path("content");
@@ -599,7 +610,8 @@ public final class FakeOpenAi implements AutoCloseable {
                 isSchema ? format.path("json_schema").path("name").asString(null) : null,
                 isSchema ? format.path("json_schema").path("schema") : null,
                 authorization,
-                body);
+                body,
+                Collections.unmodifiableMap(headers));
     }
 
     /** The smallest JSON value that satisfies a (strict, OpenAI-style) JSON schema. */
