@@ -25,7 +25,9 @@
 #
 # Settings (environment): BENCH_CONCURRENCY (16,64), BENCH_RUN_SECONDS (15 per endpoint and
 # concurrency), BENCH_RUN_REQUESTS (30000), BENCH_WARMUP_SECONDS (15 per endpoint; 60 with
-# BENCH_CONCURRENCY=none, where the stream ramp follows the warm-up directly),
+# BENCH_CONCURRENCY=none, where the stream ramp follows the warm-up directly; an endpoint's warm-up
+# goes on 5 s at a time while the service's JIT compiler threads take more than
+# BENCH_WARMUP_JIT_SHARE (0.05) of its CPU, up to BENCH_WARMUP_MAX_SECONDS (180) in all),
 # BENCH_DEFAULT_LEVELS (100,1000), BENCH_DEFAULT_RAMP_SECONDS (10), BENCH_LEVELS (2000,5000),
 # BENCH_RAMP_SECONDS (20), BENCH_RAISED_JAVA_OPTS (-Xmx1g: the heap a 1.5 GiB container would give),
 # BENCH_RAISED_LLM_CONCURRENCY (10000), BENCH_SKIP_BUILD=1, BENCH_JAVA_OPTS (service JVM options),
@@ -252,6 +254,7 @@ fi
 load default --concurrency "$concurrency" --levels "$default_levels" "${seed_args[@]}" \
   --ramp-seconds "${BENCH_DEFAULT_RAMP_SECONDS:-10}" \
   --warmup-seconds "${BENCH_WARMUP_SECONDS:-$default_warmup}" --run-seconds "${BENCH_RUN_SECONDS:-15}" \
+  --warmup-max-seconds "${BENCH_WARMUP_MAX_SECONDS:-180}" --warmup-jit-share "${BENCH_WARMUP_JIT_SHARE:-0.05}" \
   --run-requests "${BENCH_RUN_REQUESTS:-30000}" --origin-probe "${BENCH_ORIGIN_PROBE:-3}"
 stop_service
 log_counts default
