@@ -587,10 +587,9 @@ final class LoadGenerator {
         if (concurrency.isEmpty()) {
             // A fresh instance: warm it up (JIT) with quick answers, JSON and streamed, first.
             fakeMode(STREAM_CHUNKS, 0);
-            log("warm-up: %d s of JSON and %d s of streamed answers at concurrency 16",
-                    warmup.toSeconds(), warmup.toSeconds());
-            closedLoop(askEndpoint(false), 16, 1_000_000, warmup);
-            closedLoop(askEndpoint(true), 16, 1_000_000, warmup);
+            log("warm-up: JSON then streamed answers at concurrency 16, each until the JIT compiler settles");
+            warmUp(askEndpoint(false));
+            warmUp(askEndpoint(true));
             settle();
         }
         fakeMode(STREAM_CHUNKS, STREAM_DELAY_MS);

@@ -272,6 +272,7 @@ fi
 if [ "$levels" != none ]; then
   BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} ${BENCH_RAISED_JAVA_OPTS:--Xmx1g}" start_service raised YUNO_LLM_MAXCONCURRENCY="$raised"
   load raised --concurrency none --levels "$levels" --warmup-seconds "${BENCH_WARMUP_SECONDS:-15}" \
+    --warmup-max-seconds "${BENCH_WARMUP_MAX_SECONDS:-180}" --warmup-jit-share "${BENCH_WARMUP_JIT_SHARE:-0.05}" \
     --ramp-seconds "${BENCH_RAMP_SECONDS:-20}"
   stop_service
   log_counts raised
