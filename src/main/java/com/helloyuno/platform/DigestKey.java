@@ -13,7 +13,8 @@ public record DigestKey(long a, long b, long c, long d) {
 
     /**
      * The SHA-256 of the parts, each preceded by its length in UTF-8 bytes, so that no two
-     * different lists of parts give the same key ("ab", "c" and "a", "bc" differ).
+     * different lists of the same number of parts give the same key ("ab", "c" and "a", "bc"
+     * differ). A cache calls it with one number of parts, always.
      */
     public static DigestKey of(String... parts) {
         try {
