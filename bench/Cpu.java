@@ -94,8 +94,7 @@ record Cpu(
                         var stat = Files.readString(task.resolve("stat"));
                         var name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                         if (name.contains("CompilerThre")) {
-                            var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                            sum += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                            sum += statTicks(stat);
                         }
                     } catch (IOException e) {
                         // The thread ended in between.
@@ -110,12 +109,16 @@ record Cpu(
 
     static long ticks(long pid) {
         try {
-            var stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return statTicks(Files.readString(Path.of("/proc/" + pid + "/stat")));
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    /** User and system ticks from a process's or thread's {@code stat} line (after its name). */
+    static long statTicks(String stat) {
+        var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     static long machineBusy() {

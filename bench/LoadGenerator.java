@@ -404,7 +404,7 @@ final class LoadGenerator {
                         result.quantileMs(0.50),
                         result.quantileMs(0.99),
                         result.cpuPerRequestMs(),
-                        result.cpu().compiler() * result.seconds() * 1000 / Math.max(1, result.count()),
+                        result.compilerPerRequestMs(),
                         result.cpu().text());
                 rows.add(row);
                 log("%s  (server-side count %d)", row, server.count());
@@ -486,6 +486,11 @@ final class LoadGenerator {
 
         double cpuPerRequestMs() {
             return cpu.service() * seconds * 1000 / Math.max(1, count);
+        }
+
+        /** The part of {@link #cpuPerRequestMs()} spent by the JIT compiler's threads. */
+        double compilerPerRequestMs() {
+            return cpu.compiler() * seconds * 1000 / Math.max(1, count);
         }
 
         String errorText() {

@@ -208,7 +208,8 @@ load() {
     --base "http://127.0.0.1:$port" --fake "http://127.0.0.1:$fake_port" --key "$operator_key" \
     --pid "$service_pid" --fake-pid "$fake_pid" --clk-tck "$(getconf CLK_TCK)" --out "$out" \
     --pg-port "$pg_port" --pg-user "$DATABASE_USERNAME" --pg-password "$DATABASE_PASSWORD" \
-    --pg-database "$database" --origin "${BENCH_ORIGIN:-false}" --label "$name" "$@"
+    --pg-database "$database" --origin "${BENCH_ORIGIN:-false}" --label "$name" \
+    --warmup-max-seconds "${BENCH_WARMUP_MAX_SECONDS:-180}" --warmup-jit-share "${BENCH_WARMUP_JIT_SHARE:-0.05}" "$@"
 }
 
 # log_counts NAME: what the service logged about degraded work, counted.
@@ -254,7 +255,6 @@ fi
 load default --concurrency "$concurrency" --levels "$default_levels" "${seed_args[@]}" \
   --ramp-seconds "${BENCH_DEFAULT_RAMP_SECONDS:-10}" \
   --warmup-seconds "${BENCH_WARMUP_SECONDS:-$default_warmup}" --run-seconds "${BENCH_RUN_SECONDS:-15}" \
-  --warmup-max-seconds "${BENCH_WARMUP_MAX_SECONDS:-180}" --warmup-jit-share "${BENCH_WARMUP_JIT_SHARE:-0.05}" \
   --run-requests "${BENCH_RUN_REQUESTS:-30000}" --origin-probe "${BENCH_ORIGIN_PROBE:-3}"
 stop_service
 log_counts default
@@ -272,7 +272,6 @@ fi
 if [ "$levels" != none ]; then
   BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} ${BENCH_RAISED_JAVA_OPTS:--Xmx1g}" start_service raised YUNO_LLM_MAXCONCURRENCY="$raised"
   load raised --concurrency none --levels "$levels" --warmup-seconds "${BENCH_WARMUP_SECONDS:-15}" \
-    --warmup-max-seconds "${BENCH_WARMUP_MAX_SECONDS:-180}" --warmup-jit-share "${BENCH_WARMUP_JIT_SHARE:-0.05}" \
     --ramp-seconds "${BENCH_RAMP_SECONDS:-20}"
   stop_service
   log_counts raised

@@ -160,8 +160,7 @@ class QueryVectors {
             perSite.merge(siteId, 1, Integer::sum);
             // The expired are the oldest, so they are at the front.
             Map.Entry<DigestKey, Remembered> oldest;
-            while ((oldest = vectors.firstEntry()) != null
-                    && now - oldest.getValue().storedAt() >= ttlNanos) {
+            while ((oldest = vectors.firstEntry()) != null && expired(oldest.getValue(), now)) {
                 forget(oldest.getKey());
             }
             if (perSite.getOrDefault(siteId, 0) > maxPerSite) {

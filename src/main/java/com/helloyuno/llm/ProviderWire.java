@@ -183,9 +183,14 @@ final class ProviderWire {
             return length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
         }
 
+        /**
+         * Doubling stops at the limit, so that a line or event refused just past it (the line is
+         * checked after its copy, the event's data before, less its joining line feed) holds at
+         * most the limit and one read, not twice the limit.
+         */
         private void ensure(int more) {
             if (length + more > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+                bytes = Arrays.copyOf(bytes, Math.max(Math.min(bytes.length * 2, MAX_EVENT_CHARS), length + more));
             }
         }
     }

@@ -472,17 +472,8 @@ public final class KnowledgeBenchmark {
                 perBucket,
                 searchers,
                 fmt(questions.size() / wall));
-        var all = new ArrayList<Integer>();
         for (int b = -1; b < 4; b++) {
-            var picked = new ArrayList<Integer>();
-            for (int q = 0; q < questions.size(); q++) {
-                if (b == -1 || questions.get(q).bucket() == b) {
-                    picked.add(q);
-                }
-            }
-            if (b == -1) {
-                all.addAll(picked);
-            }
+            var picked = inBucket(questions, b);
             if (picked.isEmpty()) {
                 continue;
             }
@@ -582,12 +573,7 @@ public final class KnowledgeBenchmark {
                 gcCount,
                 gcMillis);
         for (int b = -1; b < 4; b++) {
-            var picked = new ArrayList<Integer>();
-            for (int q = 0; q < questions.size(); q++) {
-                if (b == -1 || questions.get(q).bucket() == b) {
-                    picked.add(q);
-                }
-            }
+            var picked = inBucket(questions, b);
             if (!picked.isEmpty()) {
                 log.info(
                         "RETRIEVE steady | {} | {} | hybrid p50 {} ms, p90 {} ms, p99 {} ms, max {} ms",
@@ -682,6 +668,17 @@ public final class KnowledgeBenchmark {
             hits += (int) found.get(q).stream().filter(expected::contains).count();
         }
         return total == 0 ? 1 : hits / (double) total;
+    }
+
+    /** The indexes of the questions of a size bucket, or of all of them for -1. */
+    private static List<Integer> inBucket(List<Question> questions, int bucket) {
+        var picked = new ArrayList<Integer>();
+        for (int q = 0; q < questions.size(); q++) {
+            if (bucket == -1 || questions.get(q).bucket() == bucket) {
+                picked.add(q);
+            }
+        }
+        return picked;
     }
 
     private static double percentile(long[] nanos, List<Integer> picked, int p) {

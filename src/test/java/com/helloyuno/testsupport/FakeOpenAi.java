@@ -169,9 +169,13 @@ public final class FakeOpenAi implements AutoCloseable {
             boolean includeUsage,
             @Nullable String schemaName,
             @Nullable JsonNode schema,
-            @Nullable String authorization,
             JsonNode body,
             Map<String, List<String>> headers) {
+
+        public @Nullable String authorization() {
+            var values = header("Authorization");
+            return values.isEmpty() ? null : values.getFirst();
+        }
 
         /** A header's values as received, by its name in any case. */
         public List<String> header(String name) {
@@ -584,7 +588,6 @@ public final class FakeOpenAi implements AutoCloseable {
     }
 
     private static Request parse(JsonNode body, com.sun.net.httpserver.Headers received) {
-        var authorization = received.getFirst("Authorization");
         var headers = new TreeMap<String, List<String>>();
         received.forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
         var messages = new ArrayList<Message>();
@@ -609,7 +612,6 @@ public final class FakeOpenAi implements AutoCloseable {
                 body.path("stream_options").path("include_usage").asBoolean(false),
                 isSchema ? format.path("json_schema").path("name").asString(null) : null,
                 isSchema ? format.path("json_schema").path("schema") : null,
-                authorization,
                 body,
                 Collections.unmodifiableMap(headers));
     }
