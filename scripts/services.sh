@@ -250,8 +250,10 @@ ensure_cluster() {
   local buffers_mb=$(( memory_mb / 4 )) cache_mb=$(( memory_mb * 3 / 4 ))
   (( buffers_mb < 128 )) && buffers_mb=128
   (( buffers_mb > 8192 )) && buffers_mb=8192
+  # pg_stat_statements: each statement's calls and time, for an operator (and the knowledge
+  # benchmark) to see where a search's time goes; it needs a restart to load, so it is here.
   for setting in shared_buffers=${buffers_mb}MB effective_cache_size=${cache_mb}MB random_page_cost=1.1 jit=off \
-                 max_parallel_workers_per_gather=0; do
+                 max_parallel_workers_per_gather=0 shared_preload_libraries=pg_stat_statements; do
     name="${setting%%=*}" value="${setting#*=}"
     current="$("${SUDO[@]}" pg_conftool -s "$pgver" main show "$name" 2>/dev/null || true)"
     if [[ "$current" != "$value" ]]; then

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -112,7 +113,9 @@ class Chunks {
      * The first pass reads only {@code chunks_site_bits_idx} (site, model, id, 192 bytes of bits),
      * so a site's size costs a Hamming distance per chunk rather than a 3 KB vector read; the
      * second compares the survivors' vectors. MATERIALIZED keeps the two apart. The question's
-     * bits come quantized from here ({@link #bits}), and each parameter is converted to its type in
+     * bits come quantized from here ({@link #bits}), its vector as a {@code float[]}, which the
+     * driver sends as a binary {@code float4[]} (no 15 kB of decimals written here and parsed by
+     * {@code halfvec_in} there), and each parameter is converted to its type in
      * a subquery of its own, evaluated once: a cast of a parameter in the ORDER BY of the reused
      * (generic) plan that the driver switches to after five runs is evaluated for every row, which
      * made the largest site's scan 60 ms instead of 15.
@@ -122,14 +125,14 @@ class Chunks {
                 SELECT id FROM chunks
                 WHERE site_id = ? AND embedding_model = ?
                 ORDER BY embedding_bits <~> (SELECT ?::bit(1536)) LIMIT ?)
-            SELECT c.id, c.embedding <=> (SELECT ?::halfvec) AS distance
+            SELECT c.id, c.embedding <=> (SELECT ?::real[]::halfvec) AS distance
             FROM candidates JOIN chunks c USING (id)
             ORDER BY distance, c.id LIMIT ?""";
 
     /** MATERIALIZED keeps the planner from ordering through any index: all the site's rows compared. */
     static final String EXACT_SCAN = """
             WITH site_chunks AS MATERIALIZED (
-                SELECT id, embedding <=> (SELECT ?::halfvec) AS distance FROM chunks
+                SELECT id, embedding <=> (SELECT ?::real[]::halfvec) AS distance FROM chunks
                 WHERE site_id = ? AND embedding_model = ? AND embedding IS NOT NULL)
             SELECT id, distance FROM site_chunks ORDER BY distance, id LIMIT ?""";
 
@@ -191,13 +194,13 @@ class Chunks {
 
     /** The exact distances of the given chunks of the site, nearest first: the first pass's survivors compared. */
     static final String RERANK = """
-            SELECT c.id, c.embedding <=> (SELECT ?::halfvec) AS distance FROM chunks c
+            SELECT c.id, c.embedding <=> (SELECT ?::real[]::halfvec) AS distance FROM chunks c
             WHERE c.id = ANY(?) AND c.site_id = ? AND c.embedding_model = ?
             ORDER BY distance, c.id LIMIT ?""";
 
     List<Hit> rerank(String siteId, String model, float[] vector, Collection<Long> ids, int limit) {
         return jdbc.sql(RERANK)
-                .params(HalfVectors.parameter(vector), ids.toArray(Long[]::new), siteId, model, limit)
+                .params(vector, ids.toArray(Long[]::new), siteId, model, limit)
                 .query(HIT)
                 .list();
     }
@@ -215,8 +218,9 @@ class Chunks {
      * is kept out of the transaction. Site ids are {@code [A-Za-z0-9]{16}}, checked before.
      */
     static String siteIndexScan(String siteId) {
-        return "SELECT id, embedding <=> (SELECT ?::halfvec) AS distance FROM chunks WHERE site_id = "
-                + siteLiteral(siteId) + " AND embedding_model = ? ORDER BY embedding <=> (SELECT ?::halfvec) LIMIT ?";
+        return "SELECT id, embedding <=> (SELECT ?::real[]::halfvec) AS distance FROM chunks WHERE site_id = "
+                + siteLiteral(siteId)
+                + " AND embedding_model = ? ORDER BY embedding <=> (SELECT ?::real[]::halfvec) LIMIT ?";
     }
 
     /** A site id as an SQL literal, for the statements that cannot take it as a parameter. */
@@ -240,16 +244,15 @@ class Chunks {
 
     /** The site's chunks nearest to a vector, by cosine distance, among those embedded with this model. */
     List<Hit> nearest(String siteId, float[] vector, String model, int limit, Scan scan, int rerank, int efSearch) {
-        var query = HalfVectors.parameter(vector);
         return switch (scan) {
             case EXACT ->
                 jdbc.sql(EXACT_SCAN)
-                        .params(query, siteId, model, limit)
+                        .params(vector, siteId, model, limit)
                         .query(HIT)
                         .list();
             case QUANTIZED, QUANTIZED_IN_DATABASE ->
                 jdbc.sql(QUANTIZED_SCAN)
-                        .params(siteId, model, bits(vector), Math.max(rerank, limit), query, limit)
+                        .params(siteId, model, bits(vector), Math.max(rerank, limit), vector, limit)
                         .query(HIT)
                         .list();
             case SITE_INDEX ->
@@ -259,7 +262,7 @@ class Chunks {
                             .query()
                             .singleRow();
                     return jdbc.sql(siteIndexScan(siteId))
-                            .params(query, model, query, limit)
+                            .params(vector, model, vector, limit)
                             .query(HIT)
                             .list();
                 });
@@ -285,9 +288,11 @@ class Chunks {
      * largest cost of the benchmark's concurrent searches). So a site of at most {@code scanRows}
      * chunks and at most {@code maxMatches} matches is ranked in full, as {@link #fullTextExact}
      * ranks every site. Which words are common only picks the pool:
-     * relevance and rank never depend on other sites' text. Each pooled chunk is ranked through its
-     * primary key ({@code OFFSET 0} keeps the planner from reading all the site's matches to join
-     * them to the pool instead).
+     * relevance and rank never depend on other sites' text. A chunk is ranked where its tier reads
+     * its row (each row read once: ranking the pool afterwards through the primary key read most
+     * of them twice, half the statement's cost); only the vector half's chunks that no tier found
+     * are read through their primary key ({@code OFFSET 0} keeps the planner from reading all the
+     * site's matches to join them instead).
      *
      * <p>The index tiers are planned for all their matches and cut by a {@code LIMIT} outside
      * them, which still stops them early (a CTE is read as far as it is needed): planned under the
@@ -308,45 +313,61 @@ class Chunks {
         if (words.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql(TELLING_WORDS + """
-                        , rare_matches AS MATERIALIZED (
-                            SELECT c.id FROM chunks c, q WHERE c.site_id = ? AND c.search_text @@ q.rare_words),
-                        rare AS MATERIALIZED (SELECT id FROM rare_matches LIMIT ?),
-                        every_matches AS MATERIALIZED (
-                            SELECT c.id FROM chunks c, q WHERE c.site_id = ? AND c.search_text @@ q.all_words),
-                        every AS MATERIALIZED (SELECT id FROM every_matches LIMIT ?),
-                        pool AS (
-                            SELECT unnest(?::bigint[]) AS id
-                            UNION SELECT id FROM rare
-                            UNION SELECT id FROM every
-                            UNION (SELECT s.id FROM (SELECT id, search_text FROM chunks WHERE site_id = ? LIMIT ?) s, q
-                                   WHERE s.search_text @@ q.words
-                                     AND NOT EXISTS (SELECT FROM chunks WHERE site_id = ? OFFSET ? LIMIT 1)
-                                   LIMIT ?))
-                        SELECT r.id, r.rank::float8 FROM pool p, q,
-                             LATERAL (SELECT c.id, ts_rank(c.search_text, q.words) AS rank FROM chunks c
-                                      WHERE c.id = p.id AND c.site_id = ? AND c.search_text @@ q.words OFFSET 0) r
-                        ORDER BY r.rank DESC, r.id LIMIT ?""")
-                .params(
-                        commonLexemes.toArray(String[]::new),
+        return jdbc.sql(TELLING_WORDS + TEXT_TIERS + """
+                        , nearest AS (
+                            SELECT r.id, r.rank FROM unnest(?::bigint[]) p(id), q,
+                                 LATERAL (SELECT c.id, ts_rank(c.search_text, q.words) AS rank FROM chunks c
+                                          WHERE c.id = p.id AND c.site_id = ? AND c.search_text @@ q.words
+                                          OFFSET 0) r
+                            WHERE p.id NOT IN (SELECT id FROM found))
+                        SELECT id, rank::float8 FROM (SELECT id, rank FROM found UNION ALL SELECT id, rank FROM nearest) ranked
+                        ORDER BY rank DESC, id LIMIT ?""")
+                .params(textParameters(
                         siteId,
-                        String.join(" ", words),
-                        siteLexemes.toArray(String[]::new),
-                        stopWordDictionaries.toArray(String[]::new),
-                        siteId,
+                        words,
+                        commonLexemes,
+                        siteLexemes,
+                        stopWordDictionaries,
                         maxMatches,
-                        siteId,
-                        maxMatches,
+                        scanRows,
                         alsoRank.toArray(Long[]::new),
                         siteId,
-                        scanRows,
-                        siteId,
-                        scanRows,
-                        maxMatches,
-                        siteId,
-                        limit)
+                        limit))
                 .query(HIT)
                 .list();
+    }
+
+    /**
+     * The parameters of {@link #TELLING_WORDS} and {@link #TEXT_TIERS}, in their order, then {@code
+     * more}: the two full-text statements share them.
+     */
+    private static List<Object> textParameters(
+            String siteId,
+            List<String> words,
+            Collection<String> commonLexemes,
+            Collection<String> siteLexemes,
+            Collection<String> stopWordDictionaries,
+            int maxMatches,
+            int scanRows,
+            Object... more) {
+        var parameters = new ArrayList<Object>(List.of(
+                commonLexemes.toArray(String[]::new),
+                siteId,
+                // No words: the full-text half finds nothing (a NULL tsquery matches no chunk).
+                String.join(" ", words),
+                siteLexemes.toArray(String[]::new),
+                stopWordDictionaries.toArray(String[]::new),
+                siteId,
+                maxMatches,
+                siteId,
+                maxMatches,
+                siteId,
+                scanRows,
+                siteId,
+                scanRows,
+                maxMatches));
+        parameters.addAll(List.of(more));
+        return parameters;
     }
 
     /**
@@ -386,14 +407,21 @@ class Chunks {
      * already. Parameters: the common lexemes, the site, the question, the site's own common
      * lexemes ({@link SiteWords}), the stop-word dictionaries.
      */
-    static final String TELLING_WORDS = """
-            WITH telling AS MATERIALIZED (
+    static final String TELLING_WORDS = "WITH " + tellingWords("");
+
+    /**
+     * {@link #TELLING_WORDS} without its {@code WITH}, the site's own common words counting only
+     * when {@code ownWordsApply} (an SQL condition, or empty) holds.
+     */
+    private static String tellingWords(String ownWordsApply) {
+        return """
+            telling AS MATERIALIZED (
                 SELECT own.common IS NOT TRUE AND t.lexeme <> ALL (?::text[]) AS rare,
                        own.common IS NOT TRUE AS locally_rare,
                        '''' || replace(replace(t.lexeme, '\\', '\\\\'), '''', '''''') || '''' AS quoted
                 FROM (SELECT text_search_config AS config FROM sites WHERE site_id = ?) site,
                      unnest(to_tsvector(site.config, ?)) t,
-                     LATERAL (SELECT t.lexeme = ANY (?::text[]) AS common) own
+                     LATERAL (SELECT t.lexeme = ANY (?::text[])%s AS common) own
                 WHERE NOT EXISTS (SELECT FROM unnest(?::text[]) d(name)
                                   WHERE ts_lexize(d.name::regdictionary, t.lexeme) = '{}')),
             q AS MATERIALIZED (
@@ -403,7 +431,106 @@ class Chunks {
                            AS all_words,
                        (string_agg(quoted, ' | ') FILTER (WHERE rare))::tsquery AS rare_words
                 FROM telling)
-            """;
+            """.formatted(ownWordsApply);
+    }
+
+    /** Both halves of a hybrid search, as {@link #hybrid} reads them in one statement. */
+    record Halves(List<Hit> nearest, List<Hit> text) {}
+
+    /**
+     * The vector half's re-ranking ({@link #rerank}) and the full-text half ({@link #fullText}) in
+     * one statement: the survivors' rows are read once, for their distance and for their full-text
+     * rank, and one round trip is saved. Two statements read the vector half's chunks twice (the
+     * full text ranks them too: 40 look-ups through the primary key, a quarter of its time in the
+     * benchmark). The same answer as the two: the vector hits are the {@code nearestLimit} nearest
+     * survivors, the full text ranks those of them at least {@code minRelevance} similar, and the
+     * site's own common words count only when there is one.
+     */
+    Halves hybrid(
+            String siteId,
+            String model,
+            float[] vector,
+            Collection<Long> survivors,
+            int nearestLimit,
+            double minRelevance,
+            String query,
+            Collection<String> commonLexemes,
+            Collection<String> siteLexemes,
+            Collection<String> stopWordDictionaries,
+            int maxMatches,
+            int scanRows,
+            int limit) {
+        var words = words(query);
+        var nearest = new ArrayList<Hit>();
+        var text = new ArrayList<Hit>();
+        jdbc.sql("""
+                        WITH vector_ranked AS MATERIALIZED (
+                            SELECT c.id, c.embedding <=> (SELECT ?::real[]::halfvec) AS distance, c.search_text
+                            FROM chunks c WHERE c.id = ANY(?) AND c.site_id = ? AND c.embedding_model = ?
+                            ORDER BY distance, c.id LIMIT ?),
+                        relevant AS MATERIALIZED (SELECT id, search_text FROM vector_ranked WHERE 1 - distance >= ?),
+                        """ + tellingWords(" AND EXISTS (SELECT FROM relevant)") + TEXT_TIERS + """
+                        , nearest AS (
+                            SELECT r.id, ts_rank(r.search_text, q.words) AS rank FROM relevant r, q
+                            WHERE r.search_text @@ q.words AND r.id NOT IN (SELECT id FROM found))
+                        SELECT true, id, distance FROM vector_ranked
+                        UNION ALL
+                        (SELECT false, id, rank::float8 FROM (SELECT id, rank FROM found UNION ALL SELECT id, rank FROM nearest) ranked
+                         ORDER BY rank DESC, id LIMIT ?)""")
+                .params(Stream.concat(
+                                Stream.of(
+                                        vector,
+                                        survivors.toArray(Long[]::new),
+                                        siteId,
+                                        model,
+                                        nearestLimit,
+                                        minRelevance),
+                                textParameters(
+                                        siteId,
+                                        words,
+                                        commonLexemes,
+                                        siteLexemes,
+                                        stopWordDictionaries,
+                                        maxMatches,
+                                        scanRows,
+                                        limit)
+                                        .stream())
+                        .toList())
+                .query(rs -> {
+                    var hit = new Hit(rs.getLong(2), rs.getDouble(3));
+                    (rs.getBoolean(1) ? nearest : text).add(hit);
+                });
+        // Each half in its order (a UNION ALL promises none): nearest first, best ranked first; ties by id.
+        nearest.sort(java.util.Comparator.comparingDouble(Hit::value).thenComparingLong(Hit::id));
+        text.sort(
+                java.util.Comparator.comparingDouble((Hit hit) -> -hit.value()).thenComparingLong(Hit::id));
+        return new Halves(nearest, text);
+    }
+
+    /**
+     * The full-text half's pool after {@link #TELLING_WORDS}, ranked where each tier reads the row
+     * ({@link #fullText}): {@code found} holds (id, rank) of the chunks holding an uncommon word,
+     * holding every uncommon word, and (a site of at most {@code scanRows} chunks) holding any
+     * word. Parameters: site, max matches, site, max matches, site, scan rows, site, scan rows,
+     * max matches.
+     */
+    static final String TEXT_TIERS = """
+            , rare_matches AS MATERIALIZED (
+                SELECT c.id, ts_rank(c.search_text, q.words) AS rank FROM chunks c, q
+                WHERE c.site_id = ? AND c.search_text @@ q.rare_words),
+            rare AS MATERIALIZED (SELECT id, rank FROM rare_matches LIMIT ?),
+            every_matches AS MATERIALIZED (
+                SELECT c.id, ts_rank(c.search_text, q.words) AS rank FROM chunks c, q
+                WHERE c.site_id = ? AND c.search_text @@ q.all_words),
+            every AS MATERIALIZED (SELECT id, rank FROM every_matches LIMIT ?),
+            scanned AS MATERIALIZED (
+                SELECT s.id, ts_rank(s.search_text, q.words) AS rank
+                FROM (SELECT id, search_text FROM chunks WHERE site_id = ? LIMIT ?) s, q
+                WHERE s.search_text @@ q.words
+                  AND NOT EXISTS (SELECT FROM chunks WHERE site_id = ? OFFSET ? LIMIT 1)
+                LIMIT ?),
+            found AS (SELECT id, rank FROM rare UNION SELECT id, rank FROM every
+                      UNION SELECT id, rank FROM scanned)""";
 
     /**
      * The lexemes in at least {@code share} of all chunks, by PostgreSQL's own statistics of the

@@ -1,10 +1,8 @@
 package com.helloyuno.knowledge;
 
-import java.sql.SQLException;
-import org.postgresql.util.PGobject;
-
 /**
- * Vectors as pgvector {@code halfvec} parameters, written by hand.
+ * Vectors as pgvector {@code halfvec} text, written by hand, for the chunks' stored vectors (a
+ * search sends its question's vector as a binary {@code float4[]} instead: {@link Chunks#QUANTIZED_SCAN}).
  *
  * <p>pgvector-java's {@code PGvector} writes its text with {@code Arrays.toString} (the shortest
  * exact decimal of every float, then a copy to drop the spaces): 38 % of an ingesting thread's CPU
@@ -21,18 +19,6 @@ final class HalfVectors {
     private static final int DECIMALS = 8;
 
     private HalfVectors() {}
-
-    /** A parameter of type {@code halfvec}. */
-    static PGobject parameter(float[] vector) {
-        var object = new PGobject();
-        object.setType("halfvec");
-        try {
-            object.setValue(text(vector));
-        } catch (SQLException e) {
-            throw new IllegalStateException(e); // PGobject.setValue does not throw
-        }
-        return object;
-    }
 
     /** pgvector's text form, {@code [0.1,-0.02,...]}. */
     static String text(float[] vector) {

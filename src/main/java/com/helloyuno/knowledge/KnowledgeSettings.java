@@ -93,11 +93,15 @@ record KnowledgeSettings(
      *     searched leave first)
      * @param rerank how many of the site's chunks nearest by their binary-quantized vectors are
      *     compared exactly; a site with at most this many embedded chunks is searched exactly
+     * @param exactRerank of those, in a site whose bits are in memory, how many are compared
+     *     exactly: the best by the question's vector against their bits (an asymmetric score,
+     *     computed in memory), so PostgreSQL reads a quarter of the vectors for the same recall
      * @param vectorCacheSize memory for sites' binary-quantized vectors (200 bytes a chunk), so that
      *     a large site's first pass is a scan of memory rather than of its index entries; the least
      *     recently searched sites leave first; never more than a quarter of the heap; 0 turns it off
-     * @param vectorCacheMinChunks a site with fewer chunks keeps its first pass in PostgreSQL, where
-     *     it costs less than a round trip to learn the site's version
+     * @param vectorCacheMinChunks a site with fewer chunks keeps its first pass in PostgreSQL (1:
+     *     every site is kept; a search from memory reads its vector and full-text halves in one
+     *     statement, {@link Chunks#hybrid}, which a small site gains from as much as a large one)
      * @param vectorCacheReloadInterval a site that changed is read into memory again at most this
      *     often (its searches meanwhile take their first pass in PostgreSQL): an ingest moves its
      *     version with every statement
@@ -127,8 +131,9 @@ record KnowledgeSettings(
 
             @DecimalMin("0.0") @DefaultValue("0.0") double minTextRank,
             @Min(1) @Max(10000) @DefaultValue("200") int rerank,
+            @Min(1) @Max(10000) @DefaultValue("50") int exactRerank,
             @NotNull @DefaultValue("256MB") DataSize vectorCacheSize,
-            @Min(0) @DefaultValue("1000") int vectorCacheMinChunks,
+            @Min(0) @DefaultValue("1") int vectorCacheMinChunks,
             @NotNull @DefaultValue("1s") Duration vectorCacheReloadInterval,
             @NotNull @DefaultValue("16MB") DataSize queryVectorCacheSize,
             @NotNull @DefaultValue("1h") Duration queryVectorCacheTtl,

@@ -13,12 +13,14 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * Large sites' binary-quantized vectors in memory, for the first pass of the vector search. In
+ * Sites' binary-quantized vectors in memory, for the first pass of the vector search. In
  * PostgreSQL that pass reads every one of the site's entries of the covering index, and the 1,000,000-chunk
  * benchmark showed the cost is per entry, not per byte: 10-12 ms of the largest site's 15 ms went to
  * visiting 46,000 index entries. Here it is a Hamming distance over 24 longs per chunk in an array
- * (well under a millisecond for the same site), and only the survivors' exact vectors are read from
- * PostgreSQL ({@link Chunks#rerank}).
+ * (under a millisecond for the same site, bound by memory bandwidth: its bits are 8.8 MB), then the
+ * best 200 are ranked again by the question's own vector against their bits ({@link
+ * QuestionTable}), and only the best 50 of those have their exact vectors read from PostgreSQL
+ * ({@link Chunks#hybrid}, {@link Chunks#rerank}).
  *
  * <p>Never stale: every search reads the site's knowledge version ({@link Chunks#knowledgeState},
  * moved by a trigger on every statement that touches the site's chunks, whichever instance or path
@@ -26,7 +28,7 @@ import org.springframework.stereotype.Component;
  * first pass in PostgreSQL, and the site is loaded again (at most once per {@code
  * vector-cache-reload-interval}, by one search while the others go on). The version is read before the vectors, so a
  * change between the two only makes the next search load again. Sites below {@code
- * vector-cache-min-chunks} are not kept: their first pass in PostgreSQL is cheap. Memory is bounded by
+ * vector-cache-min-chunks} (by default 1: none) are not kept. Memory is bounded by
  * {@code vector-cache-size}; the least recently searched sites leave first.
  */
 @Component
@@ -79,13 +81,63 @@ class QuantizedVectors {
 
         /**
          * The ids of the {@code count} chunks nearest to {@code query} by Hamming distance (ties
-         * broken by position). A histogram of the
-         * distances (0 to 1,536) finds the cut without sorting.
+         * broken by position).
          */
         List<Long> nearest(long[] query, int count) {
+            return ids(hammingNearest(query, count));
+        }
+
+        /**
+         * The ids of the {@code exact} chunks most likely nearest to {@code vector}: the {@code
+         * survivors} nearest by Hamming distance, ranked again by the question's own vector
+         * against their bits ({@link QuestionTable}), best first. Hamming distance quantizes the
+         * question too and ranks coarsely (1,537 values, many ties); the asymmetric score keeps
+         * the question whole, so far fewer survivors need their exact vectors read from
+         * PostgreSQL for the same recall (README, knowledge benchmark).
+         */
+        List<Long> nearest(float[] vector, int survivors, int exact) {
+            var rows = hammingNearest(QuantizedVectors.bits(vector), survivors);
+            if (rows.length <= exact) {
+                return ids(rows);
+            }
+            var table = new QuestionTable(vector);
+            // Highest score first, ties in the Hamming order: each row's key is its negated score,
+            // made an int that sorts as the float does, above its place; a primitive sort of longs.
+            var keyed = new long[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                var raw = Float.floatToIntBits(-table.score(bits, rows[i] * WORDS));
+                var sortable = raw ^ ((raw >> 31) & Integer.MAX_VALUE);
+                keyed[i] = ((long) sortable << 32) | i;
+            }
+            java.util.Arrays.sort(keyed);
+            var out = new Long[exact];
+            for (int i = 0; i < exact; i++) {
+                out[i] = ids[rows[(int) keyed[i]]];
+            }
+            return List.of(out);
+        }
+
+        private List<Long> ids(int[] rows) {
+            var out = new Long[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                out[i] = ids[rows[i]];
+            }
+            return List.of(out);
+        }
+
+        /**
+         * The rows of the {@code count} chunks nearest by Hamming distance, nearest first (ties
+         * broken by position). A histogram of the distances (0 to 1,536) finds the cut without
+         * sorting all of them.
+         */
+        private int[] hammingNearest(long[] query, int count) {
             var n = ids.length;
             if (n <= count) {
-                return java.util.Arrays.stream(ids).boxed().toList();
+                var all = new int[n];
+                for (int i = 0; i < n; i++) {
+                    all[i] = i;
+                }
+                return all;
             }
             var distances = new short[n];
             var histogram = new int[WORDS * Long.SIZE + 1];
@@ -103,17 +155,68 @@ class QuantizedVectors {
             while (below + histogram[cut] < count) {
                 below += histogram[cut++];
             }
-            // Everything closer than the cut, then as many at the cut as are still wanted.
+            // Each distance's first slot in the output (a counting sort of the survivors), and
+            // as many at the cut as are still wanted.
+            var start = new int[cut + 1];
+            for (int d = 1; d <= cut; d++) {
+                start[d] = start[d - 1] + histogram[d - 1];
+            }
             var atCut = count - below;
-            var out = new Long[count];
-            int taken = 0;
-            for (int i = 0; i < n && taken < count; i++) {
+            var out = new int[count];
+            for (int i = 0; i < n; i++) {
                 var d = distances[i];
                 if (d < cut || (d == cut && atCut-- > 0)) {
-                    out[taken++] = ids[i];
+                    out[start[d]++] = i;
                 }
             }
-            return List.of(out);
+            return out;
+        }
+    }
+
+    /**
+     * A question's vector as sums over groups of four dimensions, for scoring stored bits against
+     * it: entry {@code 16 * g + v} is the sum of the components of group {@code g} whose bit is set
+     * in the nibble {@code v} (the group's first dimension in the nibble's highest bit, as {@link
+     * #bits} lays them out). A chunk's score is the sum of its 384 nibbles' entries: its bits'
+     * dot product with the question, up to a constant ({@code q . sign(x) = 2 * score - sum(q)}),
+     * so a higher score is a nearer chunk. 6,144 floats (24 kB): built in microseconds, and the
+     * lookups stay in the first-level cache.
+     */
+    static final class QuestionTable {
+
+        private static final int GROUPS = WORDS * Long.SIZE / 4;
+
+        private final float[] entries = new float[GROUPS * 16];
+
+        QuestionTable(float[] vector) {
+            for (int g = 0; g < GROUPS; g++) {
+                var a = component(vector, 4 * g);
+                var b = component(vector, 4 * g + 1);
+                var c = component(vector, 4 * g + 2);
+                var d = component(vector, 4 * g + 3);
+                for (int v = 0; v < 16; v++) {
+                    entries[16 * g + v] = ((v & 8) != 0 ? a : 0)
+                            + ((v & 4) != 0 ? b : 0)
+                            + ((v & 2) != 0 ? c : 0)
+                            + ((v & 1) != 0 ? d : 0);
+                }
+            }
+        }
+
+        private static float component(float[] vector, int dimension) {
+            return dimension < vector.length ? vector[dimension] : 0;
+        }
+
+        /** The score of the chunk whose 24 words start at {@code offset} of {@code bits}. */
+        float score(long[] bits, int offset) {
+            float sum = 0;
+            for (int w = 0, base = 0; w < WORDS; w++) {
+                var word = bits[offset + w];
+                for (int shift = Long.SIZE - 4; shift >= 0; shift -= 4, base += 16) {
+                    sum += entries[base + (int) ((word >>> shift) & 0xF)];
+                }
+            }
+            return sum;
         }
     }
 
@@ -129,12 +232,15 @@ class QuantizedVectors {
     }
 
     /**
-     * The ids of the site's {@code count} chunks (of this model) nearest to the vector by their
-     * bits, from memory; empty when the site is not kept in memory (too small, or the cache is off)
-     * and its first pass belongs in PostgreSQL. {@code state} is the site's, read by the search
-     * ({@link Chunks#knowledgeState}). Runs on the search's connection.
+     * The ids of the site's {@code exact} chunks (of this model) most likely nearest to the vector,
+     * from memory: the {@code survivors} nearest by their bits, ranked again by the vector against
+     * their bits ({@link SiteBits#nearest(float[], int, int)}); empty when the site is not kept in
+     * memory (too small, or the cache is off) and its first pass belongs in PostgreSQL. {@code
+     * state} is the site's, read by the search ({@link Chunks#knowledgeState}). Runs on the
+     * search's connection.
      */
-    Optional<List<Long>> nearest(String siteId, Chunks.KnowledgeState state, String model, float[] vector, int count) {
+    Optional<List<Long>> nearest(
+            String siteId, Chunks.KnowledgeState state, String model, float[] vector, int survivors, int exact) {
         if (state.chunks() < minChunks || state.chunks() > maxChunks) {
             return Optional.empty();
         }
@@ -142,7 +248,7 @@ class QuantizedVectors {
         if (site == null) {
             return Optional.empty();
         }
-        return Optional.of(site.nearest(bits(vector), count));
+        return Optional.of(site.nearest(vector, survivors, exact));
     }
 
     /**

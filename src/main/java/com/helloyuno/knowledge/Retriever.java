@@ -21,11 +21,14 @@ import org.springframework.stereotype.Service;
  * <p>The nearest-neighbour half returns the site's true top candidates however small a share of
  * all chunks the site holds, by one of two scans chosen by the site's size (README, knowledge
  * benchmark: 1,000,000 chunks over 1,000 sites, recall@5 by site size). Most sites: their
- * binary-quantized vectors (192 bytes each) are ranked by Hamming distance, and the best {@code
- * rerank} (200) compared exactly, so a site of up to 200 chunks is searched exactly. A small site's
- * bits are read from a covering index; a site of {@code vector-cache-min-chunks} (1,000) or more
- * has them in memory ({@link QuantizedVectors}), checked against its knowledge version on every
- * search. Sites of {@code site-index-min-chunks} (100,000) and more: an HNSW index of the
+ * binary-quantized vectors (192 bytes each) in memory ({@link QuantizedVectors}, checked against
+ * the site's knowledge version on every search) are ranked by Hamming distance, the best {@code
+ * rerank} (200) ranked again by the question's own vector against their bits, and the best {@code
+ * exact-rerank} (50) of those compared exactly in PostgreSQL, in the same statement as the
+ * full-text half ({@link Chunks#hybrid}): a site of up to 50 chunks is searched exactly. A site
+ * whose bits are not in memory (the cache full or off, or being reloaded after a change) takes its
+ * first pass in PostgreSQL from a covering index, and compares the best {@code rerank} exactly.
+ * Sites of {@code site-index-min-chunks} (100,000) and more: an HNSW index of the
  * site's own vectors ({@link SiteVectorIndexes}). A single HNSW index over all sites, used before,
  * walked other sites' chunks to find one site's and made every insert dear.
  *
@@ -111,28 +114,60 @@ public class Retriever {
     private List<Passage> searchHoldingASlot(
             String siteId, String query, float @Nullable [] vector, int k, int candidates, Chunks.Scan scan) {
         var state = chunks.knowledgeState(siteId);
+        if (vector != null && scan == Chunks.Scan.QUANTIZED) {
+            var survivors = survivors(siteId, state, vector, candidates);
+            if (survivors.isPresent()) {
+                // The site's bits are in memory: both halves from one statement.
+                var halves = chunks.hybrid(
+                        siteId,
+                        embeddings.model(),
+                        vector,
+                        survivors.get(),
+                        candidates,
+                        settings.minRelevance(),
+                        query,
+                        commonWords.lexemes(),
+                        siteWords.lexemes(siteId, state),
+                        settings.stopWordDictionaries(),
+                        settings.maxTextMatches(),
+                        settings.textScanRows(),
+                        candidates);
+                return fuse(siteId, relevant(halves.nearest()), ranked(halves.text()), true, k);
+            }
+        }
         List<Chunks.Hit> nearest = List.of();
         if (vector != null) {
-            nearest = nearest(siteId, state, vector, candidates, scan).stream()
-                    .filter(hit -> 1 - hit.value() >= settings.minRelevance())
-                    .toList();
+            nearest = relevant(nearest(siteId, state, vector, candidates, scan));
         }
-        var text = (scan == Chunks.Scan.EXACT
-                        ? chunks.fullTextExact(siteId, query, settings.stopWordDictionaries(), candidates)
-                        : chunks.fullText(
-                                siteId,
-                                query,
-                                nearest.stream().map(Chunks.Hit::id).toList(),
-                                commonWords.lexemes(),
-                                // With no vector candidates, a question of only the site's own
-                                // common words would rank nothing: then they pick chunks again.
-                                nearest.isEmpty() ? List.of() : siteWords.lexemes(siteId, state),
-                                settings.stopWordDictionaries(),
-                                settings.maxTextMatches(),
-                                settings.textScanRows(),
-                                candidates))
-                .stream().filter(hit -> hit.value() >= settings.minTextRank()).toList();
-        return fuse(siteId, nearest, text, vector != null, k);
+        var text = scan == Chunks.Scan.EXACT
+                ? chunks.fullTextExact(siteId, query, settings.stopWordDictionaries(), candidates)
+                : chunks.fullText(
+                        siteId,
+                        query,
+                        nearest.stream().map(Chunks.Hit::id).toList(),
+                        commonWords.lexemes(),
+                        // With no vector candidates, a question of only the site's own
+                        // common words would rank nothing: then they pick chunks again.
+                        nearest.isEmpty() ? List.of() : siteWords.lexemes(siteId, state),
+                        settings.stopWordDictionaries(),
+                        settings.maxTextMatches(),
+                        settings.textScanRows(),
+                        candidates);
+        return fuse(siteId, nearest, ranked(text), vector != null, k);
+    }
+
+    /** The vector hits similar enough to count (cosine similarity at least min-relevance). */
+    private List<Chunks.Hit> relevant(List<Chunks.Hit> nearest) {
+        return nearest.stream()
+                .filter(hit -> 1 - hit.value() >= settings.minRelevance())
+                .toList();
+    }
+
+    /** The full-text hits ranked high enough to count (min-text-rank). */
+    private List<Chunks.Hit> ranked(List<Chunks.Hit> text) {
+        return text.stream()
+                .filter(hit -> hit.value() >= settings.minTextRank())
+                .toList();
     }
 
     /** How the site's nearest chunks are found: through its own index if it is large enough to have one. */
@@ -151,14 +186,28 @@ public class Retriever {
     private List<Chunks.Hit> nearest(
             String siteId, Chunks.KnowledgeState state, float[] vector, int limit, Chunks.Scan scan) {
         var model = embeddings.model();
-        var rerank = Math.max(settings.rerank(), limit);
         if (scan == Chunks.Scan.QUANTIZED) {
-            var survivors = quantized.nearest(siteId, state, model, vector, rerank);
+            var survivors = survivors(siteId, state, vector, limit);
             if (survivors.isPresent()) {
                 return chunks.rerank(siteId, model, vector, survivors.get(), limit);
             }
         }
         return chunks.nearest(siteId, vector, model, limit, scan, settings.rerank(), settings.efSearch());
+    }
+
+    /**
+     * The chunks worth comparing exactly, from the site's bits in memory ({@link
+     * QuantizedVectors}); empty when its first pass belongs in PostgreSQL.
+     */
+    private java.util.Optional<List<Long>> survivors(
+            String siteId, Chunks.KnowledgeState state, float[] vector, int limit) {
+        return quantized.nearest(
+                siteId,
+                state,
+                embeddings.model(),
+                vector,
+                Math.max(settings.rerank(), limit),
+                Math.max(settings.exactRerank(), limit));
     }
 
     private List<Passage> fuse(

@@ -52,6 +52,5 @@ class HalfVectorsTests {
                         new float[] {0f, -0f, 0.5f, -0.25f, 1f, -1f, 2.5f, 0.000000001f, 0.9999999f, -0.12345678f}))
                 .isEqualTo("[0,0,0.5,-0.25,1.0,-1.0,2.5,0,0.99999988,-0.12345678]");
         assertThat(HalfVectors.text(new float[0])).isEqualTo("[]");
-        assertThat(HalfVectors.parameter(new float[] {0.5f}).getType()).isEqualTo("halfvec");
     }
 }

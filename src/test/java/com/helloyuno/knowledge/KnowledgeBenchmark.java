@@ -128,6 +128,7 @@ public final class KnowledgeBenchmark {
             ingest(context.getBean(Ingestion.class), jdbc, corpus, ingestDocuments, fake);
             if (questionsPerBucket > 0) {
                 retrieve(
+                        jdbc,
                         context.getBean(Retriever.class),
                         context.getBean(SiteWords.class),
                         context.getBean(KnowledgeSettings.class).retrieval().siteWordsMinChunks(),
@@ -398,6 +399,7 @@ public final class KnowledgeBenchmark {
     private record Question(int site, int bucket, boolean paraphrased, String text, float[] vector) {}
 
     private static void retrieve(
+            JdbcTemplate jdbc,
             Retriever retriever,
             SiteWords siteWords,
             int siteWordsMinChunks,
@@ -507,7 +509,7 @@ public final class KnowledgeBenchmark {
                     fmt(recall(picked, quantizedVector, exactVector)),
                     fmt(recall(picked, quantizedFound, exactHybrid)));
         }
-        steady(retriever, corpus, warmUp, perBucket, searchers);
+        steady(jdbc, retriever, corpus, warmUp, perBucket, searchers);
     }
 
     /** Rounds of the steady run: its questions are {@code STEADY_ROUNDS} times the per-bucket count. */
@@ -521,7 +523,8 @@ public final class KnowledgeBenchmark {
      * warm-up goes on until the compiler's time in two passes in a row is under 5 % of each, and the
      * window's compile time and GC pauses are reported with the figures.
      */
-    private static void steady(Retriever retriever, Corpus corpus, List<Question> warmUp, int perBucket, int searchers)
+    private static void steady(
+            JdbcTemplate jdbc, Retriever retriever, Corpus corpus, List<Question> warmUp, int perBucket, int searchers)
             throws Exception {
         var compiler = java.lang.management.ManagementFactory.getCompilationMXBean();
         var passes = 0;
@@ -555,9 +558,17 @@ public final class KnowledgeBenchmark {
             gcMillis -= collector.getCollectionTime();
         }
         var compiled = compiler.getTotalCompilationTime();
+        var statementsBefore = statements(jdbc);
+        var postgresBefore = postgresCpuNanos();
+        var jvm = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        var jvmBefore = jvm.getProcessCpuTime();
         var start = System.nanoTime();
         run(retriever, corpus, questions, searchers, times, new ArrayList<>(), false);
         var wall = seconds(start);
+        var jvmNanos = jvm.getProcessCpuTime() - jvmBefore;
+        var postgresNanos = postgresCpuNanos() - postgresBefore;
+        var statementsAfter = statements(jdbc);
         for (var collector : collectors) {
             gcCount += collector.getCollectionCount();
             gcMillis += collector.getCollectionTime();
@@ -572,6 +583,13 @@ public final class KnowledgeBenchmark {
                 compiler.getTotalCompilationTime() - compiled,
                 gcCount,
                 gcMillis);
+        log.info(
+                "RETRIEVE steady: CPU per search {} ms, of which PostgreSQL's processes {} ms and this JVM {} ms"
+                        + " (searchers, search path, compiling and GC together)",
+                fmt((postgresNanos + jvmNanos) / 1e6 / questions.size()),
+                fmt(postgresNanos / 1e6 / questions.size()),
+                fmt(jvmNanos / 1e6 / questions.size()));
+        logStatements(statementsBefore, statementsAfter, questions.size());
         for (int b = -1; b < 4; b++) {
             var picked = inBucket(questions, b);
             if (!picked.isEmpty()) {
@@ -585,6 +603,79 @@ public final class KnowledgeBenchmark {
                         fmt(percentile(times, picked, 100)));
             }
         }
+    }
+
+    /** A statement's running totals in pg_stat_statements. */
+    private record Statement(String query, long calls, double millis) {}
+
+    /**
+     * This database's statements in pg_stat_statements (loaded by scripts/services.sh; created in
+     * the benchmark's database by scripts/bench-knowledge.sh), by query id; empty without it.
+     */
+    private static Map<Long, Statement> statements(JdbcTemplate jdbc) {
+        var out = new HashMap<Long, Statement>();
+        try {
+            jdbc.query("""
+                    SELECT queryid, calls, total_exec_time, query FROM pg_stat_statements
+                    WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                      AND queryid IS NOT NULL""", rs -> {
+                out.put(rs.getLong(1), new Statement(rs.getString(4), rs.getLong(2), rs.getDouble(3)));
+            });
+        } catch (org.springframework.dao.DataAccessException e) {
+            log.info("RETRIEVE steady: no statement table (pg_stat_statements not in this database)");
+        }
+        return out;
+    }
+
+    /** The statements that took the window's time, the costliest first: where a search's time in PostgreSQL goes. */
+    private static void logStatements(Map<Long, Statement> before, Map<Long, Statement> after, int searches) {
+        var deltas = new ArrayList<Statement>();
+        after.forEach((id, now) -> {
+            var then = before.getOrDefault(id, new Statement(now.query(), 0, 0));
+            if (now.calls() > then.calls()) {
+                deltas.add(new Statement(now.query(), now.calls() - then.calls(), now.millis() - then.millis()));
+            }
+        });
+        deltas.sort(java.util.Comparator.comparingDouble(Statement::millis).reversed());
+        for (var statement : deltas.subList(0, Math.min(8, deltas.size()))) {
+            var text = statement.query().replaceAll("\\s+", " ").strip();
+            log.info(
+                    "RETRIEVE steady statement | {} calls per search | {} ms each | {} ms per search | {}",
+                    fmt((double) statement.calls() / searches),
+                    fmt(statement.millis() / statement.calls()),
+                    fmt(statement.millis() / searches),
+                    text.substring(0, Math.min(110, text.length())));
+        }
+    }
+
+    /** The CPU time of all PostgreSQL processes on this machine (Linux /proc; 0 elsewhere): the server is local. */
+    private static long postgresCpuNanos() {
+        long ticks = 0;
+        try (var processes = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+            for (var dir : (Iterable<java.nio.file.Path>) processes::iterator) {
+                if (!dir.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    var stat = java.nio.file.Files.readString(dir.resolve("stat"));
+                    var open = stat.indexOf('(');
+                    var close = stat.lastIndexOf(')');
+                    if (open < 0
+                            || close < open
+                            || !stat.substring(open + 1, close).startsWith("postgres")) {
+                        continue;
+                    }
+                    // Fields after the name: state is the 3rd field, utime the 14th, stime the 15th.
+                    var fields = stat.substring(close + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                } catch (IOException | RuntimeException gone) {
+                    // a process that ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
     }
 
     private static void run(

@@ -102,8 +102,9 @@ class QuantizedVectorsIntegrationTests extends KnowledgeIntegrationTest {
             for (int i = 0; i < vector.length; i++) {
                 vector[i] = (float) random.nextGaussian();
             }
-            var stored = jdbc.sql("SELECT substring(bit_send(binary_quantize(?::halfvec)::bit(1536)) FROM 5)")
-                    .param(HalfVectors.parameter(vector))
+            // The question's vector as the search sends it: a binary float4[] cast to halfvec.
+            var stored = jdbc.sql("SELECT substring(bit_send(binary_quantize(?::real[]::halfvec)::bit(1536)) FROM 5)")
+                    .param(vector)
                     .query(byte[].class)
                     .single();
             var words = java.nio.ByteBuffer.wrap(stored).asLongBuffer();

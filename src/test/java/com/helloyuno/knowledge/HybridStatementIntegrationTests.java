@@ -1,0 +1,105 @@
+package com.helloyuno.knowledge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.helloyuno.testsupport.FakeOpenAi;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * {@link Chunks#hybrid}, both halves of a search in one statement, answers as its two statements
+ * do ({@link Chunks#rerank}, then {@link Chunks#fullText} over the relevant vector hits): the same
+ * hits with the same distances and ranks in the same order, for questions that match words, that
+ * match none, whose vector finds nothing relevant (then the site's own common words must not
+ * count), and that hold no word at all.
+ */
+class HybridStatementIntegrationTests extends KnowledgeIntegrationTest {
+
+    private static final String MODEL = "text-embedding-3-small";
+    private static final List<String> DICTIONARIES = List.of("english_stem");
+    private static final double MIN_RELEVANCE = 0.2;
+
+    @Autowired
+    Ingestion ingestion;
+
+    @Autowired
+    Chunks chunks;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void oneStatementAnswersAsTheTwo() {
+        var site = newSite(jdbc, "hybrid.example");
+        var text = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            text.append("# Part ")
+                    .append(i)
+                    .append("\nOur widget number ")
+                    .append(i)
+                    .append(i % 3 == 0 ? " ships today with a sprocket.\n\n" : " waits for the gizmo.\n\n");
+        }
+        ingestion.ingestText(site, "Catalogue", null, text.toString(), "text/markdown");
+        var ids = jdbc.sql("SELECT id FROM chunks WHERE site_id = ?")
+                .param(site)
+                .query(Long.class)
+                .list();
+        assertThat(ids).hasSizeGreaterThan(50);
+
+        var compared = 0;
+        for (var question : List.of(
+                "When does widget number 12 ship?",
+                "sprocket gizmo",
+                "widget",
+                "Where is my parcel?",
+                "?!",
+                "the of and")) {
+            for (var vectorText : List.of(question, "Our widget number 7 waits for the gizmo.", "zebra quartz")) {
+                var vector = FakeOpenAi.vector(vectorText, 1536);
+                for (var siteWords : List.of(List.<String>of(), List.of("widget", "number", "gizmo"))) {
+                    var one = hybrid(site, ids, vector, question, siteWords);
+
+                    var nearest = chunks.rerank(site, MODEL, vector, ids, 10);
+                    var relevant = nearest.stream()
+                            .filter(hit -> 1 - hit.value() >= MIN_RELEVANCE)
+                            .toList();
+                    var text2 = chunks.fullText(
+                            site,
+                            question,
+                            relevant.stream().map(Chunks.Hit::id).toList(),
+                            List.of(),
+                            relevant.isEmpty() ? List.of() : siteWords,
+                            DICTIONARIES,
+                            20,
+                            30,
+                            10);
+
+                    assertThat(one.nearest()).as("vector half of %s", question).isEqualTo(nearest);
+                    assertThat(one.text())
+                            .as("full text of %s, site words %s", question, siteWords)
+                            .isEqualTo(text2);
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).isEqualTo(36);
+        // The cases differ where they should: a question in the site's words finds text, and with
+        // those words the site's own common ones and a relevant vector half, it ranks only that half.
+        var vector = FakeOpenAi.vector("When does widget number 12 ship?", 1536);
+        assertThat(hybrid(site, ids, vector, "widget", List.of()).text()).hasSize(10);
+        var unrelated = FakeOpenAi.vector("zebra quartz", 1536);
+        assertThat(chunks.rerank(site, MODEL, unrelated, ids, 10)).allMatch(hit -> 1 - hit.value() < MIN_RELEVANCE);
+        assertThat(hybrid(site, ids, unrelated, "widget number gizmo", List.of("widget", "number", "gizmo"))
+                        .text())
+                .as("no relevant vector hit: the site's own common words do not count")
+                .isNotEmpty();
+    }
+
+    /** The site's search in one statement: the test's depths (10 nearest, 20 matches a tier, 30 rows read, 10 ranked). */
+    private Chunks.Halves hybrid(String site, List<Long> ids, float[] vector, String question, List<String> siteWords) {
+        return chunks.hybrid(
+                site, MODEL, vector, ids, 10, MIN_RELEVANCE, question, List.of(), siteWords, DICTIONARIES, 20, 30, 10);
+    }
+}
