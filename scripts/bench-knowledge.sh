@@ -24,12 +24,16 @@ if [[ "${BENCH_REUSE:-false}" != true ]]; then
     -c "DROP DATABASE IF EXISTS $bench_db WITH (FORCE)" -c "CREATE DATABASE $bench_db" >&2
 fi
 # The steady run's statement table reads pg_stat_statements (loaded by services.sh), an extension
-# only a superuser creates: as postgres where this user can become it, else the table is left out.
+# only a superuser creates: as the database user if it is one (the compose file's), else as the
+# postgres OS user where this user can become it without a password; else the table is left out.
 create_stats="CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
-if [[ "$(id -u)" == 0 ]]; then
-  su postgres -c "psql -q -p $pg_port -d $bench_db -c '$create_stats'" >&2 || true
-elif sudo -n true 2>/dev/null; then
-  sudo -u postgres psql -q -p "$pg_port" -d "$bench_db" -c "$create_stats" >&2 || true
+if ! PGPASSWORD="$DATABASE_PASSWORD" psql -q -h 127.0.0.1 -p "$pg_port" -U "$DATABASE_USERNAME" -d "$bench_db" \
+       -c "$create_stats" >/dev/null 2>&1; then
+  if [[ "$(id -u)" == 0 ]]; then
+    su postgres -c "psql -q -p $pg_port -d $bench_db -c '$create_stats'" >&2 || true
+  elif sudo -n true 2>/dev/null; then
+    sudo -n -u postgres psql -q -p "$pg_port" -d "$bench_db" -c "$create_stats" >&2 || true
+  fi
 fi
 export BENCH_REUSE="${BENCH_REUSE:-false}"
 export DATABASE_URL="jdbc:postgresql://127.0.0.1:${pg_port}/${bench_db}"

@@ -251,9 +251,16 @@ ensure_cluster() {
   (( buffers_mb < 128 )) && buffers_mb=128
   (( buffers_mb > 8192 )) && buffers_mb=8192
   # pg_stat_statements: each statement's calls and time, for an operator (and the knowledge
-  # benchmark) to see where a search's time goes; it needs a restart to load, so it is here.
+  # benchmark) to see where a search's time goes; it loads only at a start, so it is here, added to
+  # whatever the cluster already preloads (one restart, the first time).
+  local preload
+  preload="$("${SUDO[@]}" pg_conftool -s "$pgver" main show shared_preload_libraries 2>/dev/null || true)"
+  preload="${preload//\'/}"
+  if [[ ",${preload// /}," != *,pg_stat_statements,* ]]; then
+    preload="${preload:+$preload,}pg_stat_statements"
+  fi
   for setting in shared_buffers=${buffers_mb}MB effective_cache_size=${cache_mb}MB random_page_cost=1.1 jit=off \
-                 max_parallel_workers_per_gather=0 shared_preload_libraries=pg_stat_statements; do
+                 max_parallel_workers_per_gather=0 "shared_preload_libraries=$preload"; do
     name="${setting%%=*}" value="${setting#*=}"
     current="$("${SUDO[@]}" pg_conftool -s "$pgver" main show "$name" 2>/dev/null || true)"
     if [[ "$current" != "$value" ]]; then

@@ -77,9 +77,11 @@ class Chunks {
         /** Every vector of the site compared: exact, the benchmark's and the tests' truth. */
         EXACT,
         /**
-         * The site's binary-quantized vectors ranked by Hamming distance from the covering index,
-         * then the best {@code rerank} of them compared exactly: exact for sites of up to {@code
-         * rerank} chunks, and for larger ones as good as the re-ranking depth makes it.
+         * The site's binary-quantized vectors ranked by Hamming distance, from memory ({@link
+         * QuantizedVectors}: the best {@code rerank} ranked again by the question's vector against
+         * their bits, the best {@code exact-rerank} of those compared exactly; exact for sites of up
+         * to {@code exact-rerank} chunks) or from the covering index (the best {@code rerank}
+         * compared exactly); for larger sites as good as those depths make it.
          */
         QUANTIZED,
         /**
@@ -468,7 +470,8 @@ class Chunks {
                             SELECT c.id, c.embedding <=> (SELECT ?::real[]::halfvec) AS distance, c.search_text
                             FROM chunks c WHERE c.id = ANY(?) AND c.site_id = ? AND c.embedding_model = ?
                             ORDER BY distance, c.id LIMIT ?),
-                        relevant AS MATERIALIZED (SELECT id, search_text FROM vector_ranked WHERE 1 - distance >= ?),
+                        relevant AS MATERIALIZED (
+                            SELECT id, search_text FROM vector_ranked WHERE 1 - distance >= ? AND distance <> 'NaN'),
                         """ + tellingWords(" AND EXISTS (SELECT FROM relevant)") + TEXT_TIERS + """
                         , nearest AS (
                             SELECT r.id, ts_rank(r.search_text, q.words) AS rank FROM relevant r, q

@@ -91,11 +91,13 @@ record KnowledgeSettings(
      * @param siteWordsMax the most common words kept for one site
      * @param siteWordsMaxSites how many sites' own common words are kept (the least recently
      *     searched leave first)
-     * @param rerank how many of the site's chunks nearest by their binary-quantized vectors are
-     *     compared exactly; a site with at most this many embedded chunks is searched exactly
+     * @param rerank how many of the site's chunks nearest by their binary-quantized vectors are kept
+     *     for the next pass: ranked again in memory ({@code exactRerank}), or, for a site whose first
+     *     pass runs in PostgreSQL, compared exactly
      * @param exactRerank of those, in a site whose bits are in memory, how many are compared
      *     exactly: the best by the question's vector against their bits (an asymmetric score,
-     *     computed in memory), so PostgreSQL reads a quarter of the vectors for the same recall
+     *     computed in memory), so PostgreSQL reads a quarter of the vectors for the same recall; a
+     *     site of at most this many chunks is searched exactly
      * @param vectorCacheSize memory for sites' binary-quantized vectors (200 bytes a chunk), so that
      *     a large site's first pass is a scan of memory rather than of its index entries; the least
      *     recently searched sites leave first; never more than a quarter of the heap; 0 turns it off

@@ -40,6 +40,13 @@ class QuantizedVectors {
     /** Bytes one cached chunk holds: its bits and its id. */
     static final int BYTES_PER_CHUNK = WORDS * Long.BYTES + Long.BYTES;
 
+    /**
+     * What a cached site costs besides its chunks (its key, map entry, records and two array
+     * headers: about 250 bytes), counted as this many chunks, so that many small sites cannot
+     * exceed the cache's size: every site is kept by default.
+     */
+    static final int SITE_OVERHEAD_CHUNKS = 2;
+
     private final Chunks chunks;
     private final long maxChunks;
     private final int minChunks;
@@ -67,8 +74,8 @@ class QuantizedVectors {
                 .description("Sites' quantized vectors read into memory (first search, or their knowledge changed)")
                 .register(meters);
         Gauge.builder("yuno.knowledge.vector.cache.chunks", this, QuantizedVectors::cachedChunks)
-                .description("Chunks whose quantized vectors are in memory (at most vector-cache-size / "
-                        + BYTES_PER_CHUNK + " bytes)")
+                .description("Chunks whose quantized vectors are in memory, and " + SITE_OVERHEAD_CHUNKS
+                        + " more for each site held (at most vector-cache-size / " + BYTES_PER_CHUNK + " bytes)")
                 .register(meters);
     }
 
@@ -306,17 +313,20 @@ class QuantizedVectors {
         lock.lock();
         try {
             var previous = sites.put(siteId, entry);
-            cachedChunks += entry.bits().size()
-                    - (previous == null ? 0 : previous.bits().size());
+            cachedChunks += weight(entry) - (previous == null ? 0 : weight(previous));
             var eldest = sites.entrySet().iterator();
             while (cachedChunks > maxChunks && eldest.hasNext()) {
                 var next = eldest.next();
-                cachedChunks -= next.getValue().bits().size();
+                cachedChunks -= weight(next.getValue());
                 eldest.remove();
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    private static long weight(Entry entry) {
+        return entry.bits().size() + SITE_OVERHEAD_CHUNKS;
     }
 
     long cachedChunks() {

@@ -114,8 +114,11 @@ public class Retriever {
     private List<Passage> searchHoldingASlot(
             String siteId, String query, float @Nullable [] vector, int k, int candidates, Chunks.Scan scan) {
         var state = chunks.knowledgeState(siteId);
-        if (vector != null && scan == Chunks.Scan.QUANTIZED) {
-            var survivors = survivors(siteId, state, vector, candidates);
+        List<Chunks.Hit> nearest = List.of();
+        if (vector != null) {
+            var survivors = scan == Chunks.Scan.QUANTIZED
+                    ? survivors(siteId, state, vector, candidates)
+                    : java.util.Optional.<List<Long>>empty();
             if (survivors.isPresent()) {
                 // The site's bits are in memory: both halves from one statement.
                 var halves = chunks.hybrid(
@@ -134,10 +137,7 @@ public class Retriever {
                         candidates);
                 return fuse(siteId, relevant(halves.nearest()), ranked(halves.text()), true, k);
             }
-        }
-        List<Chunks.Hit> nearest = List.of();
-        if (vector != null) {
-            nearest = relevant(nearest(siteId, state, vector, candidates, scan));
+            nearest = relevant(nearestInDatabase(siteId, vector, candidates, scan));
         }
         var text = scan == Chunks.Scan.EXACT
                 ? chunks.fullTextExact(siteId, query, settings.stopWordDictionaries(), candidates)
@@ -185,14 +185,18 @@ public class Retriever {
 
     private List<Chunks.Hit> nearest(
             String siteId, Chunks.KnowledgeState state, float[] vector, int limit, Chunks.Scan scan) {
-        var model = embeddings.model();
         if (scan == Chunks.Scan.QUANTIZED) {
             var survivors = survivors(siteId, state, vector, limit);
             if (survivors.isPresent()) {
-                return chunks.rerank(siteId, model, vector, survivors.get(), limit);
+                return chunks.rerank(siteId, embeddings.model(), vector, survivors.get(), limit);
             }
         }
-        return chunks.nearest(siteId, vector, model, limit, scan, settings.rerank(), settings.efSearch());
+        return nearestInDatabase(siteId, vector, limit, scan);
+    }
+
+    /** The site's nearest chunks with the first pass in PostgreSQL (or through the site's own index). */
+    private List<Chunks.Hit> nearestInDatabase(String siteId, float[] vector, int limit, Chunks.Scan scan) {
+        return chunks.nearest(siteId, vector, embeddings.model(), limit, scan, settings.rerank(), settings.efSearch());
     }
 
     /**

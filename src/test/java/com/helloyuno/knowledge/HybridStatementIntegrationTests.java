@@ -13,7 +13,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * do ({@link Chunks#rerank}, then {@link Chunks#fullText} over the relevant vector hits): the same
  * hits with the same distances and ranks in the same order, for questions that match words, that
  * match none, whose vector finds nothing relevant (then the site's own common words must not
- * count), and that hold no word at all.
+ * count; a vector of zeros relates to nothing either), and that hold no word at all, with and
+ * without words common across all sites.
  */
 class HybridStatementIntegrationTests extends KnowledgeIntegrationTest {
 
@@ -56,50 +57,60 @@ class HybridStatementIntegrationTests extends KnowledgeIntegrationTest {
                 "Where is my parcel?",
                 "?!",
                 "the of and")) {
-            for (var vectorText : List.of(question, "Our widget number 7 waits for the gizmo.", "zebra quartz")) {
-                var vector = FakeOpenAi.vector(vectorText, 1536);
+            for (var vector : List.of(
+                    FakeOpenAi.vector(question, 1536),
+                    FakeOpenAi.vector("Our widget number 7 waits for the gizmo.", 1536),
+                    FakeOpenAi.vector("zebra quartz", 1536),
+                    // No direction at all: every cosine distance is NaN, which relates to nothing.
+                    new float[1536])) {
                 for (var siteWords : List.of(List.<String>of(), List.of("widget", "number", "gizmo"))) {
-                    var one = hybrid(site, ids, vector, question, siteWords);
+                    for (var common : List.of(List.<String>of(), List.of("ship", "sprocket", "widget"))) {
+                        var one = hybrid(site, ids, vector, question, common, siteWords);
 
-                    var nearest = chunks.rerank(site, MODEL, vector, ids, 10);
-                    var relevant = nearest.stream()
-                            .filter(hit -> 1 - hit.value() >= MIN_RELEVANCE)
-                            .toList();
-                    var text2 = chunks.fullText(
-                            site,
-                            question,
-                            relevant.stream().map(Chunks.Hit::id).toList(),
-                            List.of(),
-                            relevant.isEmpty() ? List.of() : siteWords,
-                            DICTIONARIES,
-                            20,
-                            30,
-                            10);
+                        var nearest = chunks.rerank(site, MODEL, vector, ids, 10);
+                        var relevant = nearest.stream()
+                                .filter(hit -> 1 - hit.value() >= MIN_RELEVANCE)
+                                .toList();
+                        var text2 = chunks.fullText(
+                                site,
+                                question,
+                                relevant.stream().map(Chunks.Hit::id).toList(),
+                                common,
+                                relevant.isEmpty() ? List.of() : siteWords,
+                                DICTIONARIES,
+                                20,
+                                30,
+                                10);
 
-                    assertThat(one.nearest()).as("vector half of %s", question).isEqualTo(nearest);
-                    assertThat(one.text())
-                            .as("full text of %s, site words %s", question, siteWords)
-                            .isEqualTo(text2);
-                    compared++;
+                        assertThat(one.nearest())
+                                .as("vector half of %s", question)
+                                .isEqualTo(nearest);
+                        assertThat(one.text())
+                                .as("full text of %s, site words %s", question, siteWords)
+                                .isEqualTo(text2);
+                        compared++;
+                    }
                 }
             }
         }
-        assertThat(compared).isEqualTo(36);
+        assertThat(compared).isEqualTo(96);
         // The cases differ where they should: a question in the site's words finds text, and with
         // those words the site's own common ones and a relevant vector half, it ranks only that half.
         var vector = FakeOpenAi.vector("When does widget number 12 ship?", 1536);
-        assertThat(hybrid(site, ids, vector, "widget", List.of()).text()).hasSize(10);
+        assertThat(hybrid(site, ids, vector, "widget", List.of(), List.of()).text())
+                .hasSize(10);
         var unrelated = FakeOpenAi.vector("zebra quartz", 1536);
         assertThat(chunks.rerank(site, MODEL, unrelated, ids, 10)).allMatch(hit -> 1 - hit.value() < MIN_RELEVANCE);
-        assertThat(hybrid(site, ids, unrelated, "widget number gizmo", List.of("widget", "number", "gizmo"))
+        assertThat(hybrid(site, ids, unrelated, "widget number gizmo", List.of(), List.of("widget", "number", "gizmo"))
                         .text())
                 .as("no relevant vector hit: the site's own common words do not count")
                 .isNotEmpty();
     }
 
     /** The site's search in one statement: the test's depths (10 nearest, 20 matches a tier, 30 rows read, 10 ranked). */
-    private Chunks.Halves hybrid(String site, List<Long> ids, float[] vector, String question, List<String> siteWords) {
+    private Chunks.Halves hybrid(
+            String site, List<Long> ids, float[] vector, String question, List<String> common, List<String> siteWords) {
         return chunks.hybrid(
-                site, MODEL, vector, ids, 10, MIN_RELEVANCE, question, List.of(), siteWords, DICTIONARIES, 20, 30, 10);
+                site, MODEL, vector, ids, 10, MIN_RELEVANCE, question, common, siteWords, DICTIONARIES, 20, 30, 10);
     }
 }

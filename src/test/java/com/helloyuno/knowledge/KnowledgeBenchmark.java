@@ -619,7 +619,11 @@ public final class KnowledgeBenchmark {
                     SELECT queryid, calls, total_exec_time, query FROM pg_stat_statements
                     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
                       AND queryid IS NOT NULL""", rs -> {
-                out.put(rs.getLong(1), new Statement(rs.getString(4), rs.getLong(2), rs.getDouble(3)));
+                // One row per user, query and nesting level: summed by query.
+                out.merge(
+                        rs.getLong(1),
+                        new Statement(rs.getString(4), rs.getLong(2), rs.getDouble(3)),
+                        (a, b) -> new Statement(a.query(), a.calls() + b.calls(), a.millis() + b.millis()));
             });
         } catch (org.springframework.dao.DataAccessException e) {
             log.info("RETRIEVE steady: no statement table (pg_stat_statements not in this database)");
@@ -648,7 +652,11 @@ public final class KnowledgeBenchmark {
         }
     }
 
-    /** The CPU time of all PostgreSQL processes on this machine (Linux /proc; 0 elsewhere): the server is local. */
+    /**
+     * The CPU time of all PostgreSQL processes on this machine (Linux /proc, whose ticks are
+     * USER_HZ, 100 on Linux; 0 elsewhere): the server is local, and nothing else should run on it
+     * meanwhile (another cluster's or database's work would count).
+     */
     private static long postgresCpuNanos() {
         long ticks = 0;
         try (var processes = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {

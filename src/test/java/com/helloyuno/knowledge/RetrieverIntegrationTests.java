@@ -329,8 +329,8 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
 
     /**
      * 50 sites share 2,000 chunks; one holds 10 of them (0.5%). The quantized scan reads only the
-     * site's own entries of the covering index, so it returns the site's full top-k, and for a site
-     * no larger than the re-ranking depth exactly the exact scan's top-k.
+     * site's own bits, so it returns the site's full top-k, and for a site no larger than the exact
+     * re-ranking depth (50) exactly the exact scan's top-k.
      */
     @Test
     void aSiteWithATinyShareOfAllChunksStillGetsItsFullTopK() {
