@@ -2,7 +2,6 @@ package com.helloyuno.knowledge;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,21 +11,21 @@ import org.springframework.stereotype.Component;
 /**
  * The words too common in the knowledge base to pick out a passage ("the", a word of every page's
  * footer, a large site's own name), as PostgreSQL's statistics of the chunks' full-text vectors
- * count them. Read at most once per {@code yuno.knowledge.retrieval.common-words-refresh}, by one
- * caller while the others go on with the list they had; a failed read keeps the old list.
+ * count them, kept in the {@code common_words} table where the search statement looks them up.
+ * Written again at most once per {@code yuno.knowledge.retrieval.common-words-refresh} by each
+ * instance, in the background while searches go on with the words the table holds; a failed
+ * refresh keeps them. The table outlives a restart, so a new instance starts with the words.
  */
 @Component
 class CommonWords {
 
     private static final Logger log = LoggerFactory.getLogger(CommonWords.class);
 
-    private record Snapshot(List<String> lexemes, Instant readAt) {}
-
     private final Chunks chunks;
     private final KnowledgeSettings.Retrieval settings;
     private final Clock clock;
-    private final AtomicBoolean reading = new AtomicBoolean();
-    private volatile Snapshot snapshot = new Snapshot(List.of(), Instant.MIN);
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private volatile Instant refreshedAt = Instant.MIN;
 
     CommonWords(Chunks chunks, KnowledgeSettings settings, Clock clock) {
         this.chunks = chunks;
@@ -34,24 +33,35 @@ class CommonWords {
         this.clock = clock;
     }
 
-    /** Lexemes in at least {@code common-word-share} of all chunks. */
-    List<String> lexemes() {
-        var current = snapshot;
+    /** Starts a refresh in the background if the last one is older than common-words-refresh. */
+    void keepFresh() {
         var now = clock.instant();
-        if (current.readAt().plus(settings.commonWordsRefresh()).isBefore(now) && reading.compareAndSet(false, true)) {
-            try {
-                current = new Snapshot(List.copyOf(chunks.commonLexemes(settings.commonWordShare())), now);
-                snapshot = current;
-            } catch (DataAccessException e) {
-                log.warn(
-                        "Could not read the common words' statistics; keeping the {} known: {}",
-                        current.lexemes().size(),
-                        e.getMessage());
-                snapshot = new Snapshot(current.lexemes(), now);
-            } finally {
-                reading.set(false);
-            }
+        if (refreshedAt.plus(settings.commonWordsRefresh()).isBefore(now) && refreshing.compareAndSet(false, true)) {
+            refreshedAt = now;
+            Thread.ofVirtual().name("common-words").start(() -> {
+                try {
+                    refresh();
+                } finally {
+                    refreshing.set(false);
+                }
+            });
         }
-        return current.lexemes();
+    }
+
+    /** Whether a refresh runs now (tests that write the table themselves wait for it). */
+    boolean refreshing() {
+        return refreshing.get();
+    }
+
+    /** Writes the common words again now; answers how many there are, or -1 when it failed. */
+    int refresh() {
+        try {
+            var words = chunks.refreshCommonWords(settings.commonWordShare());
+            log.debug("Common words refreshed: {}", words);
+            return words;
+        } catch (DataAccessException e) {
+            log.warn("Could not refresh the common words; keeping the ones known: {}", e.getMessage());
+            return -1;
+        }
     }
 }

@@ -100,6 +100,7 @@ public class Retriever {
             return List.of();
         }
         var candidates = Math.max(settings.candidates(), k);
+        commonWords.keepFresh();
         // The model call is over: from here on the search holds one pooled connection, a bounded number at once.
         if (!slots.tryAcquire(settings.maxWait())) {
             throw new RetrievalBusy(settings.maxConcurrent());
@@ -129,8 +130,7 @@ public class Retriever {
                         candidates,
                         settings.minRelevance(),
                         query,
-                        commonWords.lexemes(),
-                        siteWords.lexemes(siteId, state),
+                        siteWords.applies(siteId, state),
                         settings.stopWordDictionaries(),
                         settings.maxTextMatches(),
                         settings.textScanRows(),
@@ -145,10 +145,9 @@ public class Retriever {
                         siteId,
                         query,
                         nearest.stream().map(Chunks.Hit::id).toList(),
-                        commonWords.lexemes(),
                         // With no vector candidates, a question of only the site's own
                         // common words would rank nothing: then they pick chunks again.
-                        nearest.isEmpty() ? List.of() : siteWords.lexemes(siteId, state),
+                        !nearest.isEmpty() && siteWords.applies(siteId, state),
                         settings.stopWordDictionaries(),
                         settings.maxTextMatches(),
                         settings.textScanRows(),

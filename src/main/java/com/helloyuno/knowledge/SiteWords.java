@@ -3,7 +3,6 @@ package com.helloyuno.knowledge;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,14 +23,17 @@ import org.springframework.stereotype.Component;
  * chunks) runs in the background, one site at a time, when a search finds none or finds them
  * counted before the site's last change and longer than {@code common-words-refresh} ago; searches
  * meanwhile go on with what is known. Which words are common only picks the chunks to rank: a
- * late count makes a search slower, never wrong.
+ * late count makes a search slower, never wrong. The words are kept in {@code site_common_words},
+ * where the search statement looks them up; this instance remembers which sites it has counted
+ * and when, and a search applies them only to a large site counted here (so a site that shrank,
+ * or one counted only by another instance, ranks as before its first count).
  */
 @Component
 class SiteWords {
 
     private static final Logger log = LoggerFactory.getLogger(SiteWords.class);
 
-    private record Counted(long version, Instant at, List<String> lexemes) {}
+    private record Counted(long version, Instant at) {}
 
     private final Chunks chunks;
     private final KnowledgeSettings.Retrieval settings;
@@ -54,10 +56,14 @@ class SiteWords {
         };
     }
 
-    /** The site's own common lexemes as last counted; none for a small site or before the first count. */
-    List<String> lexemes(String siteId, Chunks.KnowledgeState state) {
+    /**
+     * Whether the site's own common words (in {@code site_common_words}) count for a search now:
+     * not for a small site or before the first count. Starts a count in the background when none
+     * was made or the site changed since the last one.
+     */
+    boolean applies(String siteId, Chunks.KnowledgeState state) {
         if (state.chunks() < settings.siteWordsMinChunks()) {
-            return List.of();
+            return false;
         }
         var counted = get(siteId);
         var now = clock.instant();
@@ -66,7 +72,7 @@ class SiteWords {
                         && counted.at().plus(settings.commonWordsRefresh()).isBefore(now))) {
             countInBackground(siteId, state);
         }
-        return counted == null ? List.of() : counted.lexemes();
+        return counted != null;
     }
 
     private void countInBackground(String siteId, Chunks.KnowledgeState state) {
@@ -78,8 +84,8 @@ class SiteWords {
                 // A word in at most max-text-matches chunks costs the full-text half no more than it takes anyway.
                 var minChunks = Math.max(
                         (long) Math.ceil(settings.commonWordShare() * state.chunks()), settings.maxTextMatches() + 1L);
-                var lexemes = chunks.siteCommonLexemes(siteId, minChunks, settings.siteWordsMax());
-                put(siteId, new Counted(state.version(), clock.instant(), List.copyOf(lexemes)));
+                chunks.countSiteCommonWords(siteId, minChunks, settings.siteWordsMax());
+                put(siteId, new Counted(state.version(), clock.instant()));
             } catch (DataAccessException e) {
                 log.warn("Could not count the common words of site {}: {}", siteId, e.getMessage());
             } finally {

@@ -29,6 +29,9 @@ class HybridStatementIntegrationTests extends KnowledgeIntegrationTest {
     Chunks chunks;
 
     @Autowired
+    CommonWords commonWords;
+
+    @Autowired
     JdbcClient jdbc;
 
     @Test
@@ -49,6 +52,8 @@ class HybridStatementIntegrationTests extends KnowledgeIntegrationTest {
                 .list();
         assertThat(ids).hasSizeGreaterThan(50);
 
+        // The site's own common words are in the table; a search says whether they count.
+        siteCommonWords(jdbc, site, List.of("widget", "number", "gizmo"));
         var compared = 0;
         for (var question : List.of(
                 "When does widget number 12 ship?",
@@ -63,24 +68,28 @@ class HybridStatementIntegrationTests extends KnowledgeIntegrationTest {
                     FakeOpenAi.vector("zebra quartz", 1536),
                     // No direction at all: every cosine distance is NaN, which relates to nothing.
                     new float[1536])) {
-                for (var siteWords : List.of(List.<String>of(), List.of("widget", "number", "gizmo"))) {
+                for (var siteWords : List.of(false, true)) {
                     for (var common : List.of(List.<String>of(), List.of("ship", "sprocket", "widget"))) {
-                        var one = hybrid(site, ids, vector, question, common, siteWords);
+                        var one = withCommonWords(
+                                jdbc, commonWords, common, () -> hybrid(site, ids, vector, question, siteWords));
 
                         var nearest = chunks.rerank(site, MODEL, vector, ids, 10);
                         var relevant = nearest.stream()
                                 .filter(hit -> 1 - hit.value() >= MIN_RELEVANCE)
                                 .toList();
-                        var text2 = chunks.fullText(
-                                site,
-                                question,
-                                relevant.stream().map(Chunks.Hit::id).toList(),
+                        var text2 = withCommonWords(
+                                jdbc,
+                                commonWords,
                                 common,
-                                relevant.isEmpty() ? List.of() : siteWords,
-                                DICTIONARIES,
-                                20,
-                                30,
-                                10);
+                                () -> chunks.fullText(
+                                        site,
+                                        question,
+                                        relevant.stream().map(Chunks.Hit::id).toList(),
+                                        !relevant.isEmpty() && siteWords,
+                                        DICTIONARIES,
+                                        20,
+                                        30,
+                                        10));
 
                         assertThat(one.nearest())
                                 .as("vector half of %s", question)
@@ -97,20 +106,30 @@ class HybridStatementIntegrationTests extends KnowledgeIntegrationTest {
         // The cases differ where they should: a question in the site's words finds text, and with
         // those words the site's own common ones and a relevant vector half, it ranks only that half.
         var vector = FakeOpenAi.vector("When does widget number 12 ship?", 1536);
-        assertThat(hybrid(site, ids, vector, "widget", List.of(), List.of()).text())
-                .hasSize(10);
+        var relevantIds = chunks.rerank(site, MODEL, vector, ids, 10).stream()
+                .filter(hit -> 1 - hit.value() >= MIN_RELEVANCE)
+                .map(Chunks.Hit::id)
+                .toList();
+        assertThat(relevantIds).isNotEmpty();
+        assertThat(hybrid(site, ids, vector, "widget", false).text())
+                .hasSize(10)
+                .extracting(Chunks.Hit::id)
+                .anySatisfy(id -> assertThat(relevantIds).doesNotContain(id));
+        assertThat(hybrid(site, ids, vector, "widget", true).text())
+                .as("the site's own common words and a relevant vector half: only that half is ranked")
+                .isNotEmpty()
+                .extracting(Chunks.Hit::id)
+                .isSubsetOf(relevantIds);
         var unrelated = FakeOpenAi.vector("zebra quartz", 1536);
         assertThat(chunks.rerank(site, MODEL, unrelated, ids, 10)).allMatch(hit -> 1 - hit.value() < MIN_RELEVANCE);
-        assertThat(hybrid(site, ids, unrelated, "widget number gizmo", List.of(), List.of("widget", "number", "gizmo"))
-                        .text())
+        assertThat(hybrid(site, ids, unrelated, "widget number gizmo", true).text())
                 .as("no relevant vector hit: the site's own common words do not count")
                 .isNotEmpty();
     }
 
     /** The site's search in one statement: the test's depths (10 nearest, 20 matches a tier, 30 rows read, 10 ranked). */
-    private Chunks.Halves hybrid(
-            String site, List<Long> ids, float[] vector, String question, List<String> common, List<String> siteWords) {
+    private Chunks.Halves hybrid(String site, List<Long> ids, float[] vector, String question, boolean siteWords) {
         return chunks.hybrid(
-                site, MODEL, vector, ids, 10, MIN_RELEVANCE, question, common, siteWords, DICTIONARIES, 20, 30, 10);
+                site, MODEL, vector, ids, 10, MIN_RELEVANCE, question, siteWords, DICTIONARIES, 20, 30, 10);
     }
 }

@@ -1,9 +1,13 @@
 package com.helloyuno.knowledge;
 
+import static org.awaitility.Awaitility.await;
+
 import com.helloyuno.testsupport.FakeOpenAi;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -46,6 +50,40 @@ abstract class KnowledgeIntegrationTest {
                 .params(id.toString(), domain)
                 .update();
         return id.toString();
+    }
+
+    /**
+     * Runs {@code body} with {@code words} as the words common across all sites, written where
+     * {@link CommonWords} writes them, and puts back the words that were there. It waits for a
+     * refresh that a search started to end first; a test's body runs no search, so none starts.
+     */
+    static <T> T withCommonWords(JdbcClient jdbc, CommonWords commonWords, List<String> words, Supplier<T> body) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> !commonWords.refreshing());
+        var before =
+                jdbc.sql("SELECT lexeme FROM common_words").query(String.class).list();
+        setCommonWords(jdbc, words);
+        try {
+            return body.get();
+        } finally {
+            setCommonWords(jdbc, before);
+        }
+    }
+
+    private static void setCommonWords(JdbcClient jdbc, List<String> words) {
+        jdbc.sql("DELETE FROM common_words").update();
+        jdbc.sql("INSERT INTO common_words (lexeme) SELECT unnest(?::text[])")
+                .param(words.toArray(String[]::new))
+                .update();
+    }
+
+    /** A site's own common words, written where {@link SiteWords} counts them. */
+    static void siteCommonWords(JdbcClient jdbc, String siteId, List<String> words) {
+        jdbc.sql("DELETE FROM site_common_words WHERE site_id = ?")
+                .param(siteId)
+                .update();
+        jdbc.sql("INSERT INTO site_common_words (site_id, lexeme) SELECT ?, unnest(?::text[])")
+                .params(siteId, words.toArray(String[]::new))
+                .update();
     }
 
     /**

@@ -30,6 +30,9 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
     Chunks chunks;
 
     @Autowired
+    CommonWords commonWords;
+
+    @Autowired
     JdbcClient jdbc;
 
     @Autowired
@@ -179,24 +182,19 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
                 .isEqualTo(151);
         var dictionaries = List.of("english_stem");
 
-        var bounded = chunks.fullText(
-                busy, "widget sprocket gizmo", List.of(), List.of(), List.of(), dictionaries, 20, 1000, 5);
+        var bounded = chunks.fullText(busy, "widget sprocket gizmo", List.of(), false, dictionaries, 20, 1000, 5);
         var exact = chunks.fullTextExact(busy, "widget sprocket gizmo", dictionaries, 5);
 
         assertThat(bounded).isNotEmpty();
         assertThat(bounded.getFirst().id()).isEqualTo(exact.getFirst().id());
         assertThat(content(bounded.getFirst().id())).contains("sprocket gizmo");
         // Words common in other sites' text only pick the pool: the same answer when all are common.
-        assertThat(chunks.fullText(
-                                busy,
-                                "widget sprocket gizmo",
-                                List.of(),
+        assertThat(withCommonWords(
+                                jdbc,
+                                commonWords,
                                 List.of("widget", "sprocket", "gizmo"),
-                                List.of(),
-                                dictionaries,
-                                20,
-                                1000,
-                                5)
+                                () -> chunks.fullText(
+                                        busy, "widget sprocket gizmo", List.of(), false, dictionaries, 20, 1000, 5))
                         .getFirst()
                         .id())
                 .isEqualTo(bounded.getFirst().id());
@@ -204,47 +202,24 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
         // common word and no row-reading tier (text-scan-rows 0), only the chunks the vector half
         // found are ranked, and the same ranks come out for them.
         var vectorFound = List.of(bounded.getFirst().id());
-        assertThat(chunks.fullText(
-                        busy,
-                        "widget sprocket gizmo",
-                        List.of(),
-                        List.of(),
-                        List.of("widget", "sprocket", "gizmo"),
-                        dictionaries,
-                        20,
-                        0,
-                        5))
+        siteCommonWords(jdbc, busy, List.of("widget", "sprocket", "gizmo"));
+        assertThat(chunks.fullText(busy, "widget sprocket gizmo", List.of(), true, dictionaries, 20, 0, 5))
                 .isEmpty();
-        assertThat(chunks.fullText(
-                        busy,
-                        "widget sprocket gizmo",
-                        vectorFound,
-                        List.of(),
-                        List.of("widget", "sprocket", "gizmo"),
-                        dictionaries,
-                        20,
-                        0,
-                        5))
+        assertThat(chunks.fullText(busy, "widget sprocket gizmo", vectorFound, true, dictionaries, 20, 0, 5))
                 .containsExactly(bounded.getFirst());
+        // The site's own words count only when the search says so.
+        assertThat(chunks.fullText(busy, "widget sprocket gizmo", List.of(), false, dictionaries, 20, 0, 5))
+                .isNotEmpty();
         // One word rare in the site picks its chunks again.
-        assertThat(chunks.fullText(
-                                busy,
-                                "widget sprocket gizmo",
-                                List.of(),
-                                List.of(),
-                                List.of("widget", "sprocket"),
-                                dictionaries,
-                                20,
-                                0,
-                                5)
+        siteCommonWords(jdbc, busy, List.of("widget", "sprocket"));
+        assertThat(chunks.fullText(busy, "widget sprocket gizmo", List.of(), true, dictionaries, 20, 0, 5)
                         .getFirst())
                 .isEqualTo(bounded.getFirst());
         assertThat(chunks.fullText(
                         busy,
                         "O'Brien's back\\slash 'quoted' \"x\" & | !",
                         List.of(),
-                        List.of(),
-                        List.of(),
+                        false,
                         dictionaries,
                         20,
                         1000,
@@ -276,11 +251,21 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
         var common = List.of("alpha", "beta", "gamma");
 
         var exact = chunks.fullTextExact(small, "alpha beta gamma", dictionaries, 40);
-        var pooled =
-                chunks.fullText(small, "alpha beta gamma", List.of(), common, List.of(), dictionaries, 100, 30, 40);
-        var asLarge =
-                chunks.fullText(small, "alpha beta gamma", List.of(), common, List.of(), dictionaries, 100, 29, 40);
-        var bothAsLarge = chunks.fullText(small, "alpha beta", List.of(), common, List.of(), dictionaries, 100, 29, 40);
+        var pooled = withCommonWords(
+                jdbc,
+                commonWords,
+                common,
+                () -> chunks.fullText(small, "alpha beta gamma", List.of(), false, dictionaries, 100, 30, 40));
+        var asLarge = withCommonWords(
+                jdbc,
+                commonWords,
+                common,
+                () -> chunks.fullText(small, "alpha beta gamma", List.of(), false, dictionaries, 100, 29, 40));
+        var bothAsLarge = withCommonWords(
+                jdbc,
+                commonWords,
+                common,
+                () -> chunks.fullText(small, "alpha beta", List.of(), false, dictionaries, 100, 29, 40));
 
         assertThat(exact).hasSize(30);
         assertThat(pooled).extracting(Chunks.Hit::id).containsExactlyElementsOf(ids(exact));

@@ -57,8 +57,9 @@ class SiteWordsIntegrationTests extends KnowledgeIntegrationTest {
         insert(site, contents);
         insert(small, List.of("acmecorp tiny", "acmecorp other"));
 
-        assertThat(siteWords.lexemes(small, chunks.knowledgeState(small))).isEmpty();
+        assertThat(siteWords.applies(small, chunks.knowledgeState(small))).isFalse();
         assertThat(siteWords.counting(small)).isFalse();
+        assertThat(chunks.siteCommonWords(small)).isEmpty();
 
         var words = counted(site, "acmecorp");
         // In more than 100 of its 300 chunks (and 1 %): the brand and the product line; not the colour,
@@ -92,7 +93,9 @@ class SiteWordsIntegrationTests extends KnowledgeIntegrationTest {
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> {
                     found.clear();
-                    found.addAll(siteWords.lexemes(site, chunks.knowledgeState(site)));
+                    if (siteWords.applies(site, chunks.knowledgeState(site))) {
+                        found.addAll(chunks.siteCommonWords(site));
+                    }
                     return found.contains(expected);
                 });
         return found;
