@@ -98,11 +98,7 @@ record KnowledgeSettings(
      *     exactly: the best by the question's vector against their bits (an asymmetric score,
      *     computed in memory), so PostgreSQL reads a quarter of the vectors for the same recall; a
      *     site of at most this many chunks is searched exactly
-     * @param prefixFilter a site whose bits are in memory and that has more than 4 times this many
-     *     chunks first ranks them all by the first 384 of their 1,536 bits, and measures only this
-     *     many nearest over all bits to find the {@code rerank} kept (0: every chunk over all bits;
-     *     below {@code rerank}: the same)
-     * @param vectorCacheSize memory for sites' binary-quantized vectors (248 bytes a chunk), so that
+     * @param vectorCacheSize memory for sites' binary-quantized vectors (200 bytes a chunk), so that
      *     a large site's first pass is a scan of memory rather than of its index entries; the least
      *     recently searched sites leave first; never more than a quarter of the heap; 0 turns it off
      * @param vectorCacheMinChunks a site with fewer chunks keeps its first pass in PostgreSQL (1:
@@ -139,7 +135,6 @@ record KnowledgeSettings(
             @DecimalMin("0.0") @DefaultValue("0.0") double minTextRank,
             @Min(1) @Max(10000) @DefaultValue("200") int rerank,
             @Min(1) @Max(10000) @DefaultValue("50") int exactRerank,
-            @Min(0) @Max(1000000) @DefaultValue("2000") int prefixFilter,
             @NotNull @DefaultValue("256MB") DataSize vectorCacheSize,
             @Min(0) @DefaultValue("1") int vectorCacheMinChunks,
             @NotNull @DefaultValue("1s") Duration vectorCacheReloadInterval,

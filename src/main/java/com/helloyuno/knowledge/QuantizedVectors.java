@@ -37,19 +37,8 @@ class QuantizedVectors {
     /** 1,536 dimensions, one bit each. */
     static final int WORDS = 24;
 
-    /**
-     * The first 384 of the 1,536 bits, kept once more in an array of their own ({@link
-     * SiteBits#prefix}) for a large site's first look ({@code prefix-filter}). OpenAI's
-     * text-embedding-3 models are trained so that a vector's leading dimensions carry the most
-     * (they can be asked for shortened vectors), so a prefix is the informative quarter to read.
-     */
-    static final int PREFIX_WORDS = 6;
-
-    /** Bytes one cached chunk holds: its bits, their prefix again, and its id. */
-    static final int BYTES_PER_CHUNK = (WORDS + PREFIX_WORDS) * Long.BYTES + Long.BYTES;
-
-    /** A site has its prefixes read first only when it has more than this many times {@code prefix-filter} chunks. */
-    static final int PREFIX_FILTER_RATIO = 4;
+    /** Bytes one cached chunk holds: its bits and its id. */
+    static final int BYTES_PER_CHUNK = WORDS * Long.BYTES + Long.BYTES;
 
     /**
      * What a cached site costs besides its chunks (its key, map entry, records and two array
@@ -61,7 +50,6 @@ class QuantizedVectors {
     private final Chunks chunks;
     private final long maxChunks;
     private final int minChunks;
-    private final int prefixFilter;
     private final long reloadIntervalNanos;
     private final LinkedHashMap<String, Entry> sites = new LinkedHashMap<>(16, 0.75f, true);
     private final ReentrantLock lock = new ReentrantLock();
@@ -80,7 +68,6 @@ class QuantizedVectors {
                 Runtime.getRuntime().maxMemory() / 4);
         this.maxChunks = bytes / BYTES_PER_CHUNK;
         this.minChunks = Math.max(1, settings.retrieval().vectorCacheMinChunks());
-        this.prefixFilter = settings.retrieval().prefixFilter();
         this.reloadIntervalNanos =
                 settings.retrieval().vectorCacheReloadInterval().toNanos();
         this.loads = Counter.builder("yuno.knowledge.vector.cache.loads")
@@ -92,34 +79,19 @@ class QuantizedVectors {
                 .register(meters);
     }
 
-    /**
-     * One site's vectors of one model at one knowledge version: ids, their bits in a row each, and
-     * each row's first {@link #PREFIX_WORDS} words again, in a row each.
-     */
-    record SiteBits(long version, String model, long[] ids, long[] bits, long[] prefix) {
-
-        SiteBits(long version, String model, long[] ids, long[] bits) {
-            this(version, model, ids, bits, prefixes(bits, ids.length));
-        }
-
-        private static long[] prefixes(long[] bits, int rows) {
-            var prefix = new long[rows * PREFIX_WORDS];
-            for (int i = 0; i < rows; i++) {
-                System.arraycopy(bits, i * WORDS, prefix, i * PREFIX_WORDS, PREFIX_WORDS);
-            }
-            return prefix;
-        }
+    /** One site's vectors of one model at one knowledge version: ids, and their bits in a row each. */
+    record SiteBits(long version, String model, long[] ids, long[] bits) {
 
         int size() {
             return ids.length;
         }
 
         /**
-         * The ids of the {@code count} chunks nearest to {@code query} by Hamming distance over all
-         * their bits (ties broken by position).
+         * The ids of the {@code count} chunks nearest to {@code query} by Hamming distance (ties
+         * broken by position).
          */
         List<Long> nearest(long[] query, int count) {
-            return ids(hammingNearest(query, 0, count));
+            return ids(hammingNearest(query, count));
         }
 
         /**
@@ -128,13 +100,10 @@ class QuantizedVectors {
          * against their bits ({@link QuestionTable}), best first. Hamming distance quantizes the
          * question too and ranks coarsely (1,537 values, many ties); the asymmetric score keeps
          * the question whole, so far fewer survivors need their exact vectors read from
-         * PostgreSQL for the same recall (README, knowledge benchmark). A site of more than {@link
-         * #PREFIX_FILTER_RATIO} times {@code prefixFilter} chunks (and {@code prefixFilter} at least
-         * {@code survivors}; 0 never) has its survivors taken from the {@code prefixFilter} nearest
-         * by their prefixes alone ({@link #hammingNearest}).
+         * PostgreSQL for the same recall (README, knowledge benchmark).
          */
-        List<Long> nearest(float[] vector, int prefixFilter, int survivors, int exact) {
-            var rows = hammingNearest(QuantizedVectors.bits(vector), prefixFilter, survivors);
+        List<Long> nearest(float[] vector, int survivors, int exact) {
+            var rows = hammingNearest(QuantizedVectors.bits(vector), survivors);
             if (rows.length <= exact) {
                 return ids(rows);
             }
@@ -165,13 +134,10 @@ class QuantizedVectors {
 
         /**
          * The rows of the {@code count} chunks nearest by Hamming distance, nearest first (ties
-         * broken by position). In a site large enough for the prefix filter (see {@link
-         * #nearest(float[], int, int, int)}), only the {@code prefixFilter} rows nearest by their
-         * prefixes are measured over all bits (ties then broken by the prefix's order): the pass
-         * over every row is bound by memory bandwidth, and the prefixes are a quarter of the bits
-         * (the largest benchmark site's 8.8 MB took 0.8-1.0 ms).
+         * broken by position). A histogram of the distances (0 to 1,536) finds the cut without
+         * sorting all of them.
          */
-        private int[] hammingNearest(long[] query, int prefixFilter, int count) {
+        private int[] hammingNearest(long[] query, int count) {
             var n = ids.length;
             if (n <= count) {
                 var all = new int[n];
@@ -180,27 +146,12 @@ class QuantizedVectors {
                 }
                 return all;
             }
-            if (prefixFilter >= count && n > (long) PREFIX_FILTER_RATIO * prefixFilter) {
-                var candidates = closest(prefix, PREFIX_WORDS, query, null, n, prefixFilter);
-                return closest(bits, WORDS, query, candidates, candidates.length, count);
-            }
-            return closest(bits, WORDS, query, null, n, count);
-        }
-
-        /**
-         * Of {@code n} rows ({@code rows}, or the first {@code n} when null), the {@code count}
-         * nearest to {@code query} by the Hamming distance of their first {@code words} words
-         * (each row {@code words} long in {@code table}), nearest first, ties in the rows' order.
-         * A histogram of the distances finds the cut without sorting all of them.
-         */
-        private static int[] closest(long[] table, int words, long[] query, int @Nullable [] rows, int n, int count) {
             var distances = new short[n];
-            var histogram = new int[words * Long.SIZE + 1];
-            for (int i = 0; i < n; i++) {
-                var offset = (rows == null ? i : rows[i]) * words;
+            var histogram = new int[WORDS * Long.SIZE + 1];
+            for (int i = 0, offset = 0; i < n; i++, offset += WORDS) {
                 int d = 0;
-                for (int w = 0; w < words; w++) {
-                    d += Long.bitCount(table[offset + w] ^ query[w]);
+                for (int w = 0; w < WORDS; w++) {
+                    d += Long.bitCount(bits[offset + w] ^ query[w]);
                 }
                 distances[i] = (short) d;
                 histogram[d]++;
@@ -222,7 +173,7 @@ class QuantizedVectors {
             for (int i = 0; i < n; i++) {
                 var d = distances[i];
                 if (d < cut || (d == cut && atCut-- > 0)) {
-                    out[start[d]++] = rows == null ? i : rows[i];
+                    out[start[d]++] = i;
                 }
             }
             return out;
@@ -304,7 +255,7 @@ class QuantizedVectors {
         if (site == null) {
             return Optional.empty();
         }
-        return Optional.of(site.nearest(vector, prefixFilter, survivors, exact));
+        return Optional.of(site.nearest(vector, survivors, exact));
     }
 
     /**

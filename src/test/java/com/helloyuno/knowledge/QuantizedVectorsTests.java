@@ -162,7 +162,7 @@ class QuantizedVectorsTests {
             }
             var truth = exactNearest(site, question, 5);
 
-            var asymmetric = site.bits().nearest(question, 0, 200, 50);
+            var asymmetric = site.bits().nearest(question, 200, 50);
             var hamming = site.bits().nearest(QuantizedVectors.bits(question), 50);
 
             assertThat(asymmetric).hasSize(50).doesNotHaveDuplicates();
@@ -179,53 +179,6 @@ class QuantizedVectorsTests {
         assertThat((double) asymmetricFound).isGreaterThan(hammingFound * 1.1);
     }
 
-    /**
-     * A large site's survivors come from the chunks nearest by their first 384 bits: 1,000 of
-     * 10,000-14,000 here, measured again over all bits. The true top 5 are found about as often
-     * as with every chunk measured over all bits (these synthetic vectors spread their information
-     * evenly over the dimensions, unlike OpenAI's, whose leading ones carry the most), and a site
-     * too small for the filter gets exactly the full pass's answer.
-     */
-    @Test
-    void aLargeSitesPrefixesPickTheSurvivorsWithTheTrueNearestKept() {
-        var random = new Random(29);
-        int filteredFound = 0;
-        int fullFound = 0;
-        int wanted = 0;
-        for (int round = 0; round < 12; round++) {
-            var n = 10_000 + random.nextInt(4_000);
-            var site = siteOfVectors(random, n);
-            var question = site.vectors()[random.nextInt(n)].clone();
-            for (int d = 0; d < DIMENSIONS; d++) {
-                question[d] += (float) (random.nextGaussian() * 0.8);
-            }
-            var truth = exactNearest(site, question, 5);
-
-            var filtered = site.bits().nearest(question, 1_000, 200, 50);
-            var full = site.bits().nearest(question, 0, 200, 50);
-
-            assertThat(filtered).hasSize(50).doesNotHaveDuplicates();
-            wanted += truth.size();
-            filteredFound += (int) truth.stream().filter(filtered::contains).count();
-            fullFound += (int) truth.stream().filter(full::contains).count();
-        }
-        assertThat(fullFound).isGreaterThan(wanted / 2);
-        assertThat((double) filteredFound).isGreaterThanOrEqualTo(fullFound * 0.9);
-
-        // At most 4 times the filter: the full pass, the same answer.
-        var small = siteOfVectors(random, 4_000);
-        var question = vector(random);
-        assertThat(small.bits().nearest(question, 1_000, 200, 50))
-                .isEqualTo(small.bits().nearest(question, 0, 200, 50));
-        // A filter below the survivors wanted is no filter either.
-        var large = siteOfVectors(random, 10_000);
-        assertThat(large.bits().nearest(question, 100, 200, 50))
-                .isEqualTo(large.bits().nearest(question, 0, 200, 50));
-        // And a real filter does change what is read: its survivors are the prefix's nearest.
-        var filteredLarge = large.bits().nearest(question, 1_000, 200, 200);
-        assertThat(filteredLarge).isNotEqualTo(large.bits().nearest(question, 0, 200, 200));
-    }
-
     @Test
     void theExactDepthComesBestScoredFirst() {
         var random = new Random(23);
@@ -238,7 +191,7 @@ class QuantizedVectorsTests {
                 rowOf.put(site.bits().ids()[i], i);
             }
 
-            var found = site.bits().nearest(question, 0, 200, 50);
+            var found = site.bits().nearest(question, 200, 50);
 
             var scores = found.stream()
                     .map(id -> table.score(site.bits().bits(), rowOf.get(id) * QuantizedVectors.WORDS))
@@ -259,16 +212,15 @@ class QuantizedVectorsTests {
     void aSiteWithNoMoreChunksThanTheExactDepthIsReturnedWhole() {
         var random = new Random(19);
         var site = site(random, 30);
-        var found = site.nearest(vector(random), 0, 200, 50);
+        var found = site.nearest(vector(random), 200, 50);
         assertThat(found)
                 .containsExactlyInAnyOrder(
                         java.util.Arrays.stream(site.ids()).boxed().toArray(Long[]::new));
         // Between the two depths: the exact depth, from the Hamming survivors.
         var larger = site(random, 120);
         var question = vector(random);
-        assertThat(larger.nearest(question, 0, 200, 50)).hasSize(50).doesNotHaveDuplicates();
-        assertThat(larger.nearest(question, 0, 100, 50))
-                .isSubsetOf(larger.nearest(QuantizedVectors.bits(question), 100));
+        assertThat(larger.nearest(question, 200, 50)).hasSize(50).doesNotHaveDuplicates();
+        assertThat(larger.nearest(question, 100, 50)).isSubsetOf(larger.nearest(QuantizedVectors.bits(question), 100));
     }
 
     private record SiteOfVectors(QuantizedVectors.SiteBits bits, float[][] vectors) {}
