@@ -563,6 +563,7 @@ public final class KnowledgeBenchmark {
         var compiled = compiler.getTotalCompilationTime();
         var statementsBefore = statements(jdbc);
         var postgresBefore = postgresCpuNanos();
+        var machineBefore = machineTicks();
         var jvm = (com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         var jvmBefore = jvm.getProcessCpuTime();
@@ -571,6 +572,10 @@ public final class KnowledgeBenchmark {
         var wall = seconds(start);
         var jvmNanos = jvm.getProcessCpuTime() - jvmBefore;
         var postgresNanos = postgresCpuNanos() - postgresBefore;
+        var machine = machineTicks();
+        for (int i = 0; i < machine.length; i++) {
+            machine[i] -= machineBefore[i];
+        }
         var statementsAfter = statements(jdbc);
         for (var collector : collectors) {
             gcCount += collector.getCollectionCount();
@@ -592,6 +597,13 @@ public final class KnowledgeBenchmark {
                 fmt((postgresNanos + jvmNanos) / 1e6 / questions.size()),
                 fmt(postgresNanos / 1e6 / questions.size()),
                 fmt(jvmNanos / 1e6 / questions.size()));
+        var allTicks = java.util.Arrays.stream(machine).sum();
+        log.info(
+                "RETRIEVE steady: the machine's CPUs in the window: {} % busy, {} % idle, {} % stolen by the"
+                        + " hypervisor (other guests: runs with more steal are slower for the same code)",
+                fmt(100.0 * (allTicks - machine[3] - machine[4] - machine[7]) / Math.max(1, allTicks)),
+                fmt(100.0 * (machine[3] + machine[4]) / Math.max(1, allTicks)),
+                fmt(100.0 * machine[7] / Math.max(1, allTicks)));
         logStatements(statementsBefore, statementsAfter, questions.size());
         for (int b = -1; b < 4; b++) {
             var picked = inBucket(questions, b);
@@ -660,6 +672,26 @@ public final class KnowledgeBenchmark {
      * USER_HZ, 100 on Linux; 0 elsewhere): the server is local, and nothing else should run on it
      * meanwhile (another cluster's or database's work would count).
      */
+    /**
+     * The machine's CPU ticks from {@code /proc/stat}: user, nice, system, idle, iowait, irq,
+     * softirq, steal (zeros where there is no such file).
+     */
+    private static long[] machineTicks() {
+        var ticks = new long[8];
+        try {
+            var fields = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat"))
+                    .getFirst()
+                    .trim()
+                    .split("\\s+");
+            for (int i = 0; i < ticks.length && i + 1 < fields.length; i++) {
+                ticks[i] = Long.parseLong(fields[i + 1]);
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: no figure
+        }
+        return ticks;
+    }
+
     private static long postgresCpuNanos() {
         long ticks = 0;
         try (var processes = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
