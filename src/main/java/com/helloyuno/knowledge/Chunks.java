@@ -449,8 +449,8 @@ class Chunks {
                                      AND EXISTS (SELECT FROM site_common_words s
                                                  WHERE s.site_id = site.site_id AND s.lexeme = t.lexeme)%s
                                          AS common) own
-                WHERE NOT EXISTS (SELECT FROM unnest(?::text[]) d(name)
-                                  WHERE ts_lexize(d.name::regdictionary, t.lexeme) = '{}')),
+                WHERE NOT EXISTS (SELECT FROM unnest(?::regdictionary[]) d(dictionary)
+                                  WHERE ts_lexize(d.dictionary, t.lexeme) = '{}')),
             q AS MATERIALIZED (
                 SELECT string_agg(quoted, ' | ')::tsquery AS words,
                        coalesce(string_agg(quoted, ' & ') FILTER (WHERE rare),

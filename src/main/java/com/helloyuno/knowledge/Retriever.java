@@ -115,6 +115,9 @@ public class Retriever {
     private List<Passage> searchHoldingASlot(
             String siteId, String query, float @Nullable [] vector, int k, int candidates, Chunks.Scan scan) {
         var state = chunks.knowledgeState(siteId);
+        // A site known to be larger than text-scan-rows skips the row-reading tier outright: the
+        // statement would otherwise read that many + 1 of its index entries to find it out.
+        var scanRows = state.chunks() > settings.textScanRows() ? 0 : settings.textScanRows();
         List<Chunks.Hit> nearest = List.of();
         if (vector != null) {
             var survivors = scan == Chunks.Scan.QUANTIZED
@@ -133,7 +136,7 @@ public class Retriever {
                         siteWords.applies(siteId, state),
                         settings.stopWordDictionaries(),
                         settings.maxTextMatches(),
-                        settings.textScanRows(),
+                        scanRows,
                         candidates);
                 return fuse(siteId, relevant(halves.nearest()), ranked(halves.text()), true, k);
             }
@@ -150,7 +153,7 @@ public class Retriever {
                         !nearest.isEmpty() && siteWords.applies(siteId, state),
                         settings.stopWordDictionaries(),
                         settings.maxTextMatches(),
-                        settings.textScanRows(),
+                        scanRows,
                         candidates);
         return fuse(siteId, nearest, ranked(text), vector != null, k);
     }
