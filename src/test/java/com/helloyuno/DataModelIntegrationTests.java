@@ -58,7 +58,9 @@ class DataModelIntegrationTests {
                         "database_identity",
                         "outbox",
                         "outbox_attempts",
-                        "knowledge_versions");
+                        "knowledge_versions",
+                        "common_words",
+                        "site_common_words");
     }
 
     @Test
@@ -101,7 +103,8 @@ class DataModelIntegrationTests {
 
     @Test
     void everyTableWithSiteDataIsIndexedBySite() throws SQLException {
-        for (var table : List.of("chat_history", "leads", "documents", "chunks", "crawl_jobs", "outbox")) {
+        for (var table :
+                List.of("chat_history", "leads", "documents", "chunks", "crawl_jobs", "outbox", "site_common_words")) {
             assertThat(columns(table)).as(table).contains("site_id");
             var leadingSiteIndexes = strings(
                     "SELECT indexdef FROM pg_indexes WHERE tablename = '" + table + "' AND indexdef LIKE '%(site_id%'");

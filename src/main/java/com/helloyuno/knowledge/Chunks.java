@@ -237,10 +237,17 @@ class Chunks {
      * Counts the site's own common words again into {@code site_common_words}: its lexemes in at
      * least {@code minChunks} of its chunks, the most common {@code max} ({@code ts_stat} over its
      * full-text vectors; it takes its rows as a query text). One statement, so a search sees the old
-     * words or the new ones, never a mix.
+     * words or the new ones, never a mix. One count of a site at a time across instances (an
+     * advisory lock): two at once would each delete only the rows their own snapshot sees, and
+     * leave both sets.
      */
     void countSiteCommonWords(String siteId, long minChunks, int max) {
-        jdbc.sql("""
+        transactions.executeWithoutResult(status -> {
+            jdbc.sql("SELECT 1 FROM pg_advisory_xact_lock(?, hashtext(?))")
+                    .params(SITE_WORDS_LOCK, siteId)
+                    .query(Integer.class)
+                    .single();
+            jdbc.sql("""
                         WITH counted AS MATERIALIZED (
                             SELECT word FROM ts_stat(?) WHERE ndoc >= ? ORDER BY ndoc DESC, word LIMIT ?),
                         gone AS (
@@ -249,14 +256,20 @@ class Chunks {
                         INSERT INTO site_common_words (site_id, lexeme)
                         SELECT ?, word FROM counted
                         ON CONFLICT DO NOTHING""")
-                .params(
-                        "SELECT search_text FROM chunks WHERE site_id = " + siteLiteral(siteId),
-                        minChunks,
-                        max,
-                        siteId,
-                        siteId)
-                .update();
+                    .params(
+                            "SELECT search_text FROM chunks WHERE site_id = " + siteLiteral(siteId),
+                            minChunks,
+                            max,
+                            siteId,
+                            siteId)
+                    .update();
+        });
     }
+
+    /** Advisory lock keys of our own (the two-int form): "YSWD", a site's words, and "YCWD", the common words. */
+    static final int SITE_WORDS_LOCK = 0x59535744;
+
+    static final int COMMON_WORDS_LOCK = 0x59435744;
 
     /** The site's own common words as last counted (tests and operators read them). */
     List<String> siteCommonWords(String siteId) {
@@ -556,10 +569,17 @@ class Chunks {
      * Writes the words common across all sites into {@code common_words} again: the lexemes in at
      * least {@code share} of all chunks, by PostgreSQL's own statistics of the {@code search_text}
      * column (ANALYZE keeps its most common elements and their frequencies). One statement, so a
-     * search sees the old words or the new ones, never a mix. Answers how many words there are now.
+     * search sees the old words or the new ones, never a mix. One refresh at a time across
+     * instances (an advisory lock, which tests also hold while they set words of their own).
+     * Answers how many words there are now.
      */
     int refreshCommonWords(double share) {
-        jdbc.sql("""
+        return Objects.requireNonNull(transactions.execute(status -> {
+            jdbc.sql("SELECT 1 FROM pg_advisory_xact_lock(?, 0)")
+                    .param(COMMON_WORDS_LOCK)
+                    .query(Integer.class)
+                    .single();
+            jdbc.sql("""
                         WITH fresh AS MATERIALIZED (
                             SELECT DISTINCT e.lexeme FROM pg_stats s,
                                  unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, share)
@@ -570,9 +590,10 @@ class Chunks {
                             WHERE w.lexeme NOT IN (SELECT lexeme FROM fresh))
                         INSERT INTO common_words (lexeme) SELECT lexeme FROM fresh
                         ON CONFLICT DO NOTHING""").param(share).update();
-        return jdbc.sql("SELECT count(*) FROM common_words")
-                .query(Integer.class)
-                .single();
+            return jdbc.sql("SELECT count(*) FROM common_words")
+                    .query(Integer.class)
+                    .single();
+        }));
     }
 
     private static List<String> words(String query) {

@@ -48,11 +48,6 @@ class CommonWords {
         }
     }
 
-    /** Whether a refresh runs now (tests that write the table themselves wait for it). */
-    boolean refreshing() {
-        return refreshing.get();
-    }
-
     /** Writes the common words again now; answers how many there are, or -1 when it failed. */
     int refresh() {
         try {

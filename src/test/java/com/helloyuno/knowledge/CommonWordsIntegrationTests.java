@@ -49,12 +49,25 @@ class CommonWordsIntegrationTests extends KnowledgeIntegrationTest {
                 .list();
         assertThat(expected).isNotEmpty();
 
-        var words = withCommonWords(jdbc, commonWords, List.of("zzstaleword"), () -> {
+        // One word still common is there already (kept), one no longer common is there (removed).
+        var before =
+                jdbc.sql("SELECT lexeme FROM common_words").query(String.class).list();
+        jdbc.sql("DELETE FROM common_words").update();
+        jdbc.sql("INSERT INTO common_words (lexeme) VALUES (?), ('zzstaleword')")
+                .param(expected.getFirst())
+                .update();
+        List<String> words;
+        try {
             assertThat(commonWords.refresh()).isEqualTo(expected.size());
-            return jdbc.sql("SELECT lexeme FROM common_words")
+            words = jdbc.sql("SELECT lexeme FROM common_words")
                     .query(String.class)
                     .list();
-        });
+        } finally {
+            jdbc.sql("DELETE FROM common_words").update();
+            jdbc.sql("INSERT INTO common_words (lexeme) SELECT unnest(?::text[])")
+                    .param(before.toArray(String[]::new))
+                    .update();
+        }
 
         assertThat(words).containsExactlyInAnyOrderElementsOf(expected).doesNotContain("zzstaleword");
     }

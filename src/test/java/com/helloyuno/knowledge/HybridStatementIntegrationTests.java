@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.helloyuno.testsupport.FakeOpenAi;
 import java.util.List;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -29,7 +30,7 @@ class HybridStatementIntegrationTests extends KnowledgeIntegrationTest {
     Chunks chunks;
 
     @Autowired
-    CommonWords commonWords;
+    DataSource dataSource;
 
     @Autowired
     JdbcClient jdbc;
@@ -71,7 +72,7 @@ class HybridStatementIntegrationTests extends KnowledgeIntegrationTest {
                 for (var siteWords : List.of(false, true)) {
                     for (var common : List.of(List.<String>of(), List.of("ship", "sprocket", "widget"))) {
                         var one = withCommonWords(
-                                jdbc, commonWords, common, () -> hybrid(site, ids, vector, question, siteWords));
+                                jdbc, dataSource, common, () -> hybrid(site, ids, vector, question, siteWords));
 
                         var nearest = chunks.rerank(site, MODEL, vector, ids, 10);
                         var relevant = nearest.stream()
@@ -79,7 +80,7 @@ class HybridStatementIntegrationTests extends KnowledgeIntegrationTest {
                                 .toList();
                         var text2 = withCommonWords(
                                 jdbc,
-                                commonWords,
+                                dataSource,
                                 common,
                                 () -> chunks.fullText(
                                         site,

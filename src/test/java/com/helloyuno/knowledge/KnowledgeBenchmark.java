@@ -668,11 +668,6 @@ public final class KnowledgeBenchmark {
     }
 
     /**
-     * The CPU time of all PostgreSQL processes on this machine (Linux /proc, whose ticks are
-     * USER_HZ, 100 on Linux; 0 elsewhere): the server is local, and nothing else should run on it
-     * meanwhile (another cluster's or database's work would count).
-     */
-    /**
      * The machine's CPU ticks from {@code /proc/stat}: user, nice, system, idle, iowait, irq,
      * softirq, steal (zeros where there is no such file).
      */
@@ -692,6 +687,11 @@ public final class KnowledgeBenchmark {
         return ticks;
     }
 
+    /**
+     * The CPU time of all PostgreSQL processes on this machine (Linux /proc, whose ticks are
+     * USER_HZ, 100 on Linux; 0 elsewhere): the server is local, and nothing else should run on it
+     * meanwhile (another cluster's or database's work would count).
+     */
     private static long postgresCpuNanos() {
         long ticks = 0;
         try (var processes = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {

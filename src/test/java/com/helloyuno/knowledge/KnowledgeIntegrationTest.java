@@ -1,13 +1,14 @@
 package com.helloyuno.knowledge;
 
-import static org.awaitility.Awaitility.await;
-
 import com.helloyuno.testsupport.FakeOpenAi;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -54,18 +55,36 @@ abstract class KnowledgeIntegrationTest {
 
     /**
      * Runs {@code body} with {@code words} as the words common across all sites, written where
-     * {@link CommonWords} writes them, and puts back the words that were there. It waits for a
-     * refresh that a search started to end first; a test's body runs no search, so none starts.
+     * {@link CommonWords} writes them, and puts back the words that were there. It holds the
+     * advisory lock that every refresh takes (on a connection of its own, for the whole body), so
+     * a refresh that a search of this or another cached context started cannot rewrite the table
+     * meanwhile. The body must not refresh the words itself: it would wait for the lock forever.
      */
-    static <T> T withCommonWords(JdbcClient jdbc, CommonWords commonWords, List<String> words, Supplier<T> body) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> !commonWords.refreshing());
-        var before =
-                jdbc.sql("SELECT lexeme FROM common_words").query(String.class).list();
-        setCommonWords(jdbc, words);
-        try {
-            return body.get();
-        } finally {
-            setCommonWords(jdbc, before);
+    static <T> T withCommonWords(JdbcClient jdbc, DataSource dataSource, List<String> words, Supplier<T> body) {
+        try (var lock = dataSource.getConnection()) {
+            advisory(lock, "SELECT pg_advisory_lock(?, 0)");
+            try {
+                var before = jdbc.sql("SELECT lexeme FROM common_words")
+                        .query(String.class)
+                        .list();
+                setCommonWords(jdbc, words);
+                try {
+                    return body.get();
+                } finally {
+                    setCommonWords(jdbc, before);
+                }
+            } finally {
+                advisory(lock, "SELECT pg_advisory_unlock(?, 0)");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void advisory(Connection connection, String sql) throws SQLException {
+        try (var statement = connection.prepareStatement(sql)) {
+            statement.setInt(1, Chunks.COMMON_WORDS_LOCK);
+            statement.execute();
         }
     }
 

@@ -30,9 +30,6 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
     Chunks chunks;
 
     @Autowired
-    CommonWords commonWords;
-
-    @Autowired
     JdbcClient jdbc;
 
     @Autowired
@@ -191,7 +188,7 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
         // Words common in other sites' text only pick the pool: the same answer when all are common.
         assertThat(withCommonWords(
                                 jdbc,
-                                commonWords,
+                                dataSource,
                                 List.of("widget", "sprocket", "gizmo"),
                                 () -> chunks.fullText(
                                         busy, "widget sprocket gizmo", List.of(), false, dictionaries, 20, 1000, 5))
@@ -253,17 +250,17 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
         var exact = chunks.fullTextExact(small, "alpha beta gamma", dictionaries, 40);
         var pooled = withCommonWords(
                 jdbc,
-                commonWords,
+                dataSource,
                 common,
                 () -> chunks.fullText(small, "alpha beta gamma", List.of(), false, dictionaries, 100, 30, 40));
         var asLarge = withCommonWords(
                 jdbc,
-                commonWords,
+                dataSource,
                 common,
                 () -> chunks.fullText(small, "alpha beta gamma", List.of(), false, dictionaries, 100, 29, 40));
         var bothAsLarge = withCommonWords(
                 jdbc,
-                commonWords,
+                dataSource,
                 common,
                 () -> chunks.fullText(small, "alpha beta", List.of(), false, dictionaries, 100, 29, 40));
 

@@ -59,7 +59,6 @@ class SiteWordsIntegrationTests extends KnowledgeIntegrationTest {
 
         assertThat(siteWords.applies(small, chunks.knowledgeState(small))).isFalse();
         assertThat(siteWords.counting(small)).isFalse();
-        assertThat(chunks.siteCommonWords(small)).isEmpty();
 
         var words = counted(site, "acmecorp");
         // In more than 100 of its 300 chunks (and 1 %): the brand and the product line; not the colour,
@@ -84,6 +83,16 @@ class SiteWordsIntegrationTests extends KnowledgeIntegrationTest {
         }
         insert(site, more);
         assertThat(counted(site, "borealtrim")).contains("acmecorp", "borealtrim");
+
+        // A word no longer common leaves the table at the next count.
+        jdbc.sql("DELETE FROM chunks WHERE site_id = ? AND content LIKE '%lumafold%'")
+                .param(site)
+                .update();
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> siteWords.applies(site, chunks.knowledgeState(site))
+                        && !chunks.siteCommonWords(site).contains("lumafold"));
+        assertThat(chunks.siteCommonWords(site)).contains("acmecorp", "borealtrim");
     }
 
     /** The site's counted words once they contain {@code expected}, asking as searches do. */

@@ -357,6 +357,9 @@ class SiteApiIntegrationTests {
                             + " VALUES (gen_random_uuid(), 'webhook', ?, 'lead.created', '{}', now(), 'failed')")
                     .param(siteId)
                     .update();
+            jdbc.sql("INSERT INTO site_common_words (site_id, lexeme) VALUES (?, 'acme')")
+                    .param(siteId)
+                    .update();
         }
 
         for (var siteId : List.of(doomed, kept)) {
