@@ -115,11 +115,9 @@ public class Retriever {
     private List<Passage> searchHoldingASlot(
             String siteId, String query, float @Nullable [] vector, int k, int candidates, Chunks.Scan scan) {
         var state = chunks.knowledgeState(siteId);
-        // Always the configured text-scan-rows, even for a site known to be larger (the statement
-        // then reads that many + 1 of its index entries to find it out): passing 0 for those let
-        // PostgreSQL's custom plans (LIMIT 0) look cheaper than the reusable one, and it planned
-        // the statement on every search, 2.4 ms each (benchmark runs L4, L5).
-        var scanRows = settings.textScanRows();
+        // A site known to be larger than text-scan-rows skips the row-reading tier outright: the
+        // statement would otherwise read that many + 1 of its index entries to find it out.
+        var scanRows = state.chunks() > settings.textScanRows() ? 0 : settings.textScanRows();
         List<Chunks.Hit> nearest = List.of();
         if (vector != null) {
             var survivors = scan == Chunks.Scan.QUANTIZED
