@@ -194,10 +194,25 @@ class Chunks {
                 java.util.Arrays.copyOf(loaded.bits, loaded.size * QuantizedVectors.WORDS));
     }
 
+    /**
+     * The chunks of the ids given (a {@code bigint[]}) that belong to the site and model given,
+     * each read through its primary key. Written as one probe per id because the reusable plan of
+     * {@code id = ANY(?) AND site_id = ?} flipped, after a routine VACUUM moved the table's
+     * statistics, to a bitmap AND with every index entry of the site, about 5 ms for the
+     * benchmark's largest sites (runs L4, L5: 6.5 ms a search statement against 1.6); the ids go
+     * through a sub-select so that no plan can count them (a counted 5 looked cheaper than the 10
+     * assumed, and PostgreSQL planned the statement again on every search).
+     */
+    static final String BY_ID = """
+            FROM unnest((SELECT ?::bigint[])) p(id),
+                 LATERAL (SELECT id, embedding, search_text FROM chunks
+                          WHERE id = p.id AND site_id = ? AND embedding_model = ? OFFSET 0) c
+            """;
+
     /** The exact distances of the given chunks of the site, nearest first: the first pass's survivors compared. */
     static final String RERANK = """
-            SELECT c.id, c.embedding <=> (SELECT ?::real[]::halfvec) AS distance FROM chunks c
-            WHERE c.id = ANY(?) AND c.site_id = ? AND c.embedding_model = ?
+            SELECT c.id, c.embedding <=> (SELECT ?::real[]::halfvec) AS distance
+            """ + BY_ID + """
             ORDER BY distance, c.id LIMIT ?""";
 
     List<Hit> rerank(String siteId, String model, float[] vector, Collection<Long> ids, int limit) {
@@ -505,7 +520,7 @@ class Chunks {
         jdbc.sql("""
                         WITH vector_ranked AS MATERIALIZED (
                             SELECT c.id, c.embedding <=> (SELECT ?::real[]::halfvec) AS distance, c.search_text
-                            FROM chunks c WHERE c.id = ANY(?) AND c.site_id = ? AND c.embedding_model = ?
+                            """ + BY_ID + """
                             ORDER BY distance, c.id LIMIT ?),
                         relevant AS MATERIALIZED (
                             SELECT id, search_text FROM vector_ranked WHERE 1 - distance >= ? AND distance <> 'NaN'),
@@ -607,18 +622,20 @@ class Chunks {
     }
 
     /**
-     * The chunks' passages. The ids go through a sub-select so that the planner cannot count them:
-     * counted, a custom plan (5 ids) always looked cheaper than the reusable one (10 assumed), and
-     * PostgreSQL planned this statement on every search, 0.09 ms against 0.04 ms to run it.
+     * The chunks' passages, each read through its primary key, as {@link #BY_ID} reads chunks and
+     * for its reasons. Counted ids (a plain parameter) made PostgreSQL plan this statement on every
+     * search, 0.09 ms against 0.04 ms to run it.
      */
     List<Loaded> load(String siteId, Collection<Long> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
         return jdbc.sql("""
-                        SELECT id, document_id, title, url, heading_path, content FROM chunks
-                        WHERE site_id = ? AND id = ANY((SELECT ?::bigint[])::bigint[])""")
-                .params(siteId, ids.toArray(Long[]::new))
+                        SELECT c.id, c.document_id, c.title, c.url, c.heading_path, c.content
+                        FROM unnest((SELECT ?::bigint[])) p(id),
+                             LATERAL (SELECT id, document_id, title, url, heading_path, content FROM chunks
+                                      WHERE id = p.id AND site_id = ? OFFSET 0) c""")
+                .params(ids.toArray(Long[]::new), siteId)
                 // Mapped by hand: a property mapper looks up each record component by name and pays
                 // for a driver exception per column it does not find, on every row.
                 .query((rs, n) -> new Loaded(
