@@ -81,16 +81,17 @@ record KnowledgeSettings(
      *     in the rank but does not pick the chunks to rank
      * @param stopWordDictionaries PostgreSQL dictionaries whose stop words never pick a passage,
      *     whatever the site's language ({@code simple}, for a site that names none, keeps them)
-     * @param commonWordsRefresh how often the common words are read again from PostgreSQL's statistics,
-     *     and at most how often a large site's own are counted again after its knowledge changed
+     * @param commonWordsRefresh how often the common words are written again into {@code
+     *     common_words} from PostgreSQL's statistics, and at most how often a large site's own are
+     *     counted again into {@code site_common_words} after its knowledge changed
      * @param siteWordsMinChunks a site with at least this many chunks also has its own common words
      *     (in {@code common-word-share} of its chunks and more than {@code max-text-matches}),
      *     counted in the background: a word rare in
      *     all sites but in half of this site's chunks would have the full-text half read all those
      *     chunks' index entries
      * @param siteWordsMax the most common words kept for one site
-     * @param siteWordsMaxSites how many sites' own common words are kept (the least recently
-     *     searched leave first)
+     * @param siteWordsMaxSites how many sites this instance remembers having counted (the least
+     *     recently searched leave first; a site forgotten is counted again before its words apply)
      * @param rerank how many of the site's chunks nearest by their binary-quantized vectors are kept
      *     for the next pass: ranked again in memory ({@code exactRerank}), or, for a site whose first
      *     pass runs in PostgreSQL, compared exactly

@@ -50,23 +50,15 @@ class CommonWordsIntegrationTests extends KnowledgeIntegrationTest {
         assertThat(expected).isNotEmpty();
 
         // One word still common is there already (kept), one no longer common is there (removed).
-        var before =
-                jdbc.sql("SELECT lexeme FROM common_words").query(String.class).list();
-        jdbc.sql("DELETE FROM common_words").update();
-        jdbc.sql("INSERT INTO common_words (lexeme) VALUES (?), ('zzstaleword')")
-                .param(expected.getFirst())
-                .update();
+        // (Not through withCommonWords: refresh takes the lock that it holds.)
+        var before = commonWordsInTable(jdbc);
+        setCommonWords(jdbc, List.of(expected.getFirst(), "zzstaleword"));
         List<String> words;
         try {
             assertThat(commonWords.refresh()).isEqualTo(expected.size());
-            words = jdbc.sql("SELECT lexeme FROM common_words")
-                    .query(String.class)
-                    .list();
+            words = commonWordsInTable(jdbc);
         } finally {
-            jdbc.sql("DELETE FROM common_words").update();
-            jdbc.sql("INSERT INTO common_words (lexeme) SELECT unnest(?::text[])")
-                    .param(before.toArray(String[]::new))
-                    .update();
+            setCommonWords(jdbc, before);
         }
 
         assertThat(words).containsExactlyInAnyOrderElementsOf(expected).doesNotContain("zzstaleword");

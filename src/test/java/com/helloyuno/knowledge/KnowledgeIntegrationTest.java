@@ -64,9 +64,7 @@ abstract class KnowledgeIntegrationTest {
         try (var lock = dataSource.getConnection()) {
             advisory(lock, "SELECT pg_advisory_lock(?, 0)");
             try {
-                var before = jdbc.sql("SELECT lexeme FROM common_words")
-                        .query(String.class)
-                        .list();
+                var before = commonWordsInTable(jdbc);
                 setCommonWords(jdbc, words);
                 try {
                     return body.get();
@@ -88,7 +86,13 @@ abstract class KnowledgeIntegrationTest {
         }
     }
 
-    private static void setCommonWords(JdbcClient jdbc, List<String> words) {
+    /** The words common across all sites, as the table holds them now. */
+    static List<String> commonWordsInTable(JdbcClient jdbc) {
+        return jdbc.sql("SELECT lexeme FROM common_words").query(String.class).list();
+    }
+
+    /** Replaces the words common across all sites (without the lock: see {@link #withCommonWords}). */
+    static void setCommonWords(JdbcClient jdbc, List<String> words) {
         jdbc.sql("DELETE FROM common_words").update();
         jdbc.sql("INSERT INTO common_words (lexeme) SELECT unnest(?::text[])")
                 .param(words.toArray(String[]::new))
