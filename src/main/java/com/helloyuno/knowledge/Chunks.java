@@ -489,8 +489,12 @@ class Chunks {
             """.formatted(ownWordsApply);
     }
 
-    /** Both halves of a hybrid search, as {@link #hybrid} reads them in one statement. */
-    record Halves(List<Hit> nearest, List<Hit> text) {}
+    /**
+     * Both halves of a hybrid search, as {@link #hybrid} reads them in one statement, and the site's
+     * knowledge version that statement saw (0 for a site that never had a chunk, as {@link
+     * #knowledgeState} has it).
+     */
+    record Halves(List<Hit> nearest, List<Hit> text, long version) {}
 
     /**
      * The vector half's re-ranking ({@link #rerank}) and the full-text half ({@link #fullText}) in
@@ -499,7 +503,9 @@ class Chunks {
      * full text ranks them too: 40 look-ups through the primary key, about 0.3 of 1.3 ms in sampled
      * plans of the benchmark; its runs could not show the gain end to end). The same answer as the two: the vector hits are the {@code nearestLimit} nearest
      * survivors, the full text ranks those of them at least {@code minRelevance} similar, and the
-     * site's own common words count only when there is one.
+     * site's own common words count only when there is one. The statement also reads the site's
+     * knowledge version, in its own snapshot, so that a search with the site's bits in memory needs
+     * no statement of its own to learn that they are current ({@link Retriever}).
      */
     Halves hybrid(
             String siteId,
@@ -517,6 +523,7 @@ class Chunks {
         var words = words(query);
         var nearest = new ArrayList<Hit>();
         var text = new ArrayList<Hit>();
+        var version = new long[1];
         jdbc.sql("""
                         WITH vector_ranked AS MATERIALIZED (
                             SELECT c.id, c.embedding <=> (SELECT ?::real[]::halfvec) AS distance, c.search_text
@@ -528,9 +535,11 @@ class Chunks {
                         , nearest AS (
                             SELECT r.id, ts_rank(r.search_text, q.words) AS rank FROM relevant r, q
                             WHERE r.search_text @@ q.words AND r.id NOT IN (SELECT id FROM found))
-                        SELECT true, id, distance FROM vector_ranked
+                        SELECT 0, coalesce((SELECT version FROM knowledge_versions WHERE site_id = ?), 0), 0::float8
                         UNION ALL
-                        (SELECT false, id, rank::float8 FROM (SELECT id, rank FROM found UNION ALL SELECT id, rank FROM nearest) ranked
+                        SELECT 1, id, distance FROM vector_ranked
+                        UNION ALL
+                        (SELECT 2, id, rank::float8 FROM (SELECT id, rank FROM found UNION ALL SELECT id, rank FROM nearest) ranked
                          ORDER BY rank DESC, id LIMIT ?)""")
                 .params(Stream.concat(
                                 Stream.of(
@@ -541,18 +550,28 @@ class Chunks {
                                         nearestLimit,
                                         minRelevance),
                                 textParameters(
-                                        siteId, words, ownWords, stopWordDictionaries, maxMatches, scanRows, limit)
+                                        siteId,
+                                        words,
+                                        ownWords,
+                                        stopWordDictionaries,
+                                        maxMatches,
+                                        scanRows,
+                                        siteId,
+                                        limit)
                                         .stream())
                         .toList())
                 .query(rs -> {
-                    var hit = new Hit(rs.getLong(2), rs.getDouble(3));
-                    (rs.getBoolean(1) ? nearest : text).add(hit);
+                    switch (rs.getInt(1)) {
+                        case 0 -> version[0] = rs.getLong(2);
+                        case 1 -> nearest.add(new Hit(rs.getLong(2), rs.getDouble(3)));
+                        default -> text.add(new Hit(rs.getLong(2), rs.getDouble(3)));
+                    }
                 });
         // Each half in its order (a UNION ALL promises none): nearest first, best ranked first; ties by id.
         nearest.sort(java.util.Comparator.comparingDouble(Hit::value).thenComparingLong(Hit::id));
         text.sort(
                 java.util.Comparator.comparingDouble((Hit hit) -> -hit.value()).thenComparingLong(Hit::id));
-        return new Halves(nearest, text);
+        return new Halves(nearest, text, version[0]);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -24,7 +25,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>Never stale: every search reads the site's knowledge version ({@link Chunks#knowledgeState},
  * moved by a trigger on every statement that touches the site's chunks, whichever instance or path
- * makes it, and on TRUNCATE) and uses its bits only at that version; otherwise the search takes its
+ * makes it, and on TRUNCATE) and uses its bits only at that version (a hybrid search reads it in its
+ * own statement and answers only if it matches: {@link #held}); otherwise the search takes its
  * first pass in PostgreSQL, and the site is loaded again (at most once per {@code
  * vector-cache-reload-interval}, by one search while the others go on). The version is read before the vectors, so a
  * change between the two only makes the next search load again. Sites below {@code
@@ -57,6 +59,7 @@ class QuantizedVectors {
     private final Set<String> loading = ConcurrentHashMap.newKeySet();
 
     private final Counter loads;
+    private final Counter outdatedFound;
     private long cachedChunks;
 
     QuantizedVectors(Chunks chunks, KnowledgeSettings settings, MeterRegistry meters) {
@@ -72,6 +75,10 @@ class QuantizedVectors {
                 settings.retrieval().vectorCacheReloadInterval().toNanos();
         this.loads = Counter.builder("yuno.knowledge.vector.cache.loads")
                 .description("Sites' quantized vectors read into memory (first search, or their knowledge changed)")
+                .register(meters);
+        this.outdatedFound = Counter.builder("yuno.knowledge.vector.cache.outdated")
+                .description("Searches whose own statement found a site's bits in memory behind its knowledge"
+                        + " version (the search then went the long way, reading the version first)")
                 .register(meters);
         Gauge.builder("yuno.knowledge.vector.cache.chunks", this, QuantizedVectors::cachedChunks)
                 .description("Chunks whose quantized vectors are in memory, and " + SITE_OVERHEAD_CHUNKS
@@ -285,18 +292,48 @@ class QuantizedVectors {
             // under the older version, and a later search loads again.
             var loaded = chunks.quantized(siteId, model, version, chunkCount);
             loads.increment();
-            put(siteId, new Entry(loaded, System.nanoTime()));
+            put(siteId, new Entry(loaded, chunkCount, System.nanoTime(), new AtomicBoolean()));
             return loaded;
         } finally {
             loading.remove(siteId);
         }
     }
 
-    /** A site's bits and when they were read ({@link System#nanoTime}). */
-    private record Entry(SiteBits bits, long loadedAt) {
+    /**
+     * A site's bits, the site's chunk count read with their version, when they were read ({@link
+     * System#nanoTime}), and whether a search has since seen a newer version ({@link #outdated}).
+     */
+    private record Entry(SiteBits bits, long chunks, long loadedAt, AtomicBoolean outdated) {
 
         boolean holds(String model, long version) {
             return bits.version() == version && bits.model().equals(model);
+        }
+    }
+
+    /** A site's bits as held in memory and the knowledge state they were read at. */
+    record Held(Chunks.KnowledgeState state, SiteBits bits) {}
+
+    /**
+     * The site's bits of this model as held, without reading the site's version first: for a search
+     * whose own statement reads the version ({@link Chunks#hybrid}) and that goes the long way
+     * ({@link #nearest}) when it has moved; a round trip less for nearly every search. Empty when
+     * none are held, or a search has already found them outdated: until they are loaded again, a
+     * site that is changing would otherwise pay for two searches each time.
+     */
+    Optional<Held> held(String siteId, String model) {
+        var entry = entry(siteId);
+        if (entry == null || entry.outdated().get() || !entry.bits().model().equals(model)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Held(new Chunks.KnowledgeState(entry.bits().version(), entry.chunks()), entry.bits()));
+    }
+
+    /** A search read a newer version of the site than these bits': {@link #held} no longer offers them. */
+    void outdated(String siteId, SiteBits bits) {
+        var entry = entry(siteId);
+        outdatedFound.increment();
+        if (entry != null && entry.bits() == bits) {
+            entry.outdated().set(true);
         }
     }
 

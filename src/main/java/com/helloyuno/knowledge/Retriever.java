@@ -114,10 +114,21 @@ public class Retriever {
 
     private List<Passage> searchHoldingASlot(
             String siteId, String query, float @Nullable [] vector, int k, int candidates, Chunks.Scan scan) {
+        if (vector != null && scan == Chunks.Scan.QUANTIZED) {
+            // The site's bits as held, without a statement to read its version first: the search
+            // statement reads it in its own snapshot, and its answer counts only if it matches.
+            var held = quantized.held(siteId, embeddings.model());
+            if (held.isPresent()) {
+                var state = held.get().state();
+                var halves = hybrid(
+                        siteId, query, vector, survivors(held.get().bits(), vector, candidates), candidates, state);
+                if (halves.version() == state.version()) {
+                    return fuse(siteId, relevant(halves.nearest()), ranked(halves.text()), true, k);
+                }
+                quantized.outdated(siteId, held.get().bits());
+            }
+        }
         var state = chunks.knowledgeState(siteId);
-        // A site known to be larger than text-scan-rows skips the row-reading tier outright: the
-        // statement would otherwise read that many + 1 of its index entries to find it out.
-        var scanRows = state.chunks() > settings.textScanRows() ? 0 : settings.textScanRows();
         List<Chunks.Hit> nearest = List.of();
         if (vector != null) {
             var survivors = scan == Chunks.Scan.QUANTIZED
@@ -125,19 +136,7 @@ public class Retriever {
                     : java.util.Optional.<List<Long>>empty();
             if (survivors.isPresent()) {
                 // The site's bits are in memory: both halves from one statement.
-                var halves = chunks.hybrid(
-                        siteId,
-                        embeddings.model(),
-                        vector,
-                        survivors.get(),
-                        candidates,
-                        settings.minRelevance(),
-                        query,
-                        siteWords.applies(siteId, state),
-                        settings.stopWordDictionaries(),
-                        settings.maxTextMatches(),
-                        scanRows,
-                        candidates);
+                var halves = hybrid(siteId, query, vector, survivors.get(), candidates, state);
                 return fuse(siteId, relevant(halves.nearest()), ranked(halves.text()), true, k);
             }
             nearest = relevant(nearestInDatabase(siteId, vector, candidates, scan));
@@ -153,9 +152,41 @@ public class Retriever {
                         !nearest.isEmpty() && siteWords.applies(siteId, state),
                         settings.stopWordDictionaries(),
                         settings.maxTextMatches(),
-                        scanRows,
+                        scanRows(state),
                         candidates);
         return fuse(siteId, nearest, ranked(text), vector != null, k);
+    }
+
+    /** Both halves from one statement, for the survivors of a first pass in memory. */
+    private Chunks.Halves hybrid(
+            String siteId,
+            String query,
+            float[] vector,
+            List<Long> survivors,
+            int candidates,
+            Chunks.KnowledgeState state) {
+        return chunks.hybrid(
+                siteId,
+                embeddings.model(),
+                vector,
+                survivors,
+                candidates,
+                settings.minRelevance(),
+                query,
+                siteWords.applies(siteId, state),
+                settings.stopWordDictionaries(),
+                settings.maxTextMatches(),
+                scanRows(state),
+                candidates);
+    }
+
+    /**
+     * The rows the full text's row-reading tier may read: none for a site known to be larger than
+     * text-scan-rows, which the statement would otherwise read that many + 1 of its index entries
+     * to find out.
+     */
+    private int scanRows(Chunks.KnowledgeState state) {
+        return state.chunks() > settings.textScanRows() ? 0 : settings.textScanRows();
     }
 
     /** The vector hits similar enough to count (cosine similarity at least min-relevance). */
@@ -214,6 +245,11 @@ public class Retriever {
                 vector,
                 Math.max(settings.rerank(), limit),
                 Math.max(settings.exactRerank(), limit));
+    }
+
+    /** The same survivors from bits already in hand. */
+    private List<Long> survivors(QuantizedVectors.SiteBits bits, float[] vector, int limit) {
+        return bits.nearest(vector, Math.max(settings.rerank(), limit), Math.max(settings.exactRerank(), limit));
     }
 
     private List<Passage> fuse(

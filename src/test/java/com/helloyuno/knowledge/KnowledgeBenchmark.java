@@ -531,13 +531,22 @@ public final class KnowledgeBenchmark {
         var questions = questions(corpus, perBucket * STEADY_ROUNDS, new Random(29));
         var warmUp = sameSites(corpus, questions, new Random(31));
         var compiler = java.lang.management.ManagementFactory.getCompilationMXBean();
+        var jvm = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         var passes = 0;
         var quiet = 0;
         var warming = System.nanoTime();
         while (true) {
             var compiled = compiler.getTotalCompilationTime();
             var pass = System.nanoTime();
+            // The window's own readings, taken around every pass too: taken only around the window,
+            // they ran code (the driver parsing pg_stat_statements' doubles, other lambdas through
+            // HashMap.merge and the streams) that the search path's compiled code had never seen.
+            // HotSpot then deoptimized it as the window began and compiled it again inside it
+            // (JFR, run Q1: 80 compilations, 0.8 s of C2 in the first 0.6 s of a 4 s window).
+            readings(jdbc, jvm);
             run(retriever, corpus, warmUp, searchers, new long[warmUp.size()], new ArrayList<>(), false);
+            readings(jdbc, jvm);
             passes++;
             var share = (compiler.getTotalCompilationTime() - compiled) / (seconds(pass) * 1000);
             // A compilation counts when it ends, so one quiet pass can fall between two long C2
@@ -564,8 +573,6 @@ public final class KnowledgeBenchmark {
         var statementsBefore = statements(jdbc);
         var postgresBefore = postgresCpuNanos();
         var machineBefore = machineTicks();
-        var jvm = (com.sun.management.OperatingSystemMXBean)
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         var jvmBefore = jvm.getProcessCpuTime();
         var start = System.nanoTime();
         run(retriever, corpus, questions, searchers, times, new ArrayList<>(), false);
@@ -618,6 +625,18 @@ public final class KnowledgeBenchmark {
                         fmt(percentile(times, picked, 100)));
             }
         }
+    }
+
+    /** What the window is measured by, read once: its code is then compiled like the searches'. */
+    private static long readings(JdbcTemplate jdbc, com.sun.management.OperatingSystemMXBean jvm) {
+        long sum = statements(jdbc).size() + postgresCpuNanos() + jvm.getProcessCpuTime();
+        for (var ticks : machineTicks()) {
+            sum += ticks;
+        }
+        for (var collector : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += collector.getCollectionCount() + collector.getCollectionTime();
+        }
+        return sum;
     }
 
     /** A statement's running totals in pg_stat_statements. */

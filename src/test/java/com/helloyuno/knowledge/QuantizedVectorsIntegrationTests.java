@@ -184,6 +184,52 @@ class QuantizedVectorsIntegrationTests extends KnowledgeIntegrationTest {
     }
 
     @Test
+    void aHybridSearchAnswersFromTheBitsItHoldsOnlyAtTheVersionItsOwnStatementReads() {
+        var site = newSite(jdbc, "held.example");
+        bulk(site, 300);
+        var question = words(5);
+        var vector = FakeOpenAi.vector(question, 1536);
+        var loads = meters.get("yuno.knowledge.vector.cache.loads").counter();
+        var outdated = meters.get("yuno.knowledge.vector.cache.outdated").counter();
+        var first = chunkIds(retriever.search(site, question, vector, 5, Chunks.Scan.QUANTIZED));
+        assertThat(first).hasSize(5);
+        var loadsBefore = loads.count();
+        var outdatedBefore = outdated.count();
+
+        // Nothing changed: the bits held answer, as before, with nothing loaded or found outdated.
+        assertThat(chunkIds(retriever.search(site, question, vector, 5, Chunks.Scan.QUANTIZED)))
+                .isEqualTo(first);
+        assertThat(loads.count()).isEqualTo(loadsBefore);
+        assertThat(outdated.count()).isEqualTo(outdatedBefore);
+
+        // Another instance (plain SQL) adds the question's own chunk: the statement reads the new
+        // version, the held bits' answer is dropped, and the search goes the long way.
+        var added = insertChunk(site, question);
+        assertThat(chunkIds(retriever.search(site, question, vector, 5, Chunks.Scan.QUANTIZED))
+                        .getFirst())
+                .isEqualTo(added);
+        assertThat(outdated.count()).isEqualTo(outdatedBefore + 1);
+        assertThat(loads.count()).isEqualTo(loadsBefore + 1);
+
+        // Deleted: gone from the very next search.
+        template.update("DELETE FROM chunks WHERE id = ?", added);
+        assertThat(chunkIds(retriever.search(site, question, vector, 5, Chunks.Scan.QUANTIZED)))
+                .doesNotContain(added)
+                .hasSize(5);
+        assertThat(outdated.count()).isEqualTo(outdatedBefore + 2);
+
+        // A site emptied: its version moves again and nothing of it is served from memory.
+        template.update("DELETE FROM chunks WHERE site_id = ?", site);
+        assertThat(retriever.search(site, question, vector, 5, Chunks.Scan.QUANTIZED))
+                .isEmpty();
+        assertThat(outdated.count()).isEqualTo(outdatedBefore + 3);
+    }
+
+    private static List<Long> chunkIds(List<Passage> passages) {
+        return passages.stream().map(Passage::chunkId).toList();
+    }
+
+    @Test
     void theCacheKeepsWithinItsSizeAndASiteLargerThanItIsSearchedInPostgresql() {
         var first = newSite(jdbc, "first.example");
         var second = newSite(jdbc, "second.example");
