@@ -80,7 +80,10 @@ record KnowledgeSettings(
      * @param commonWordShare a word in at least this share of all chunks is common: it still counts
      *     in the rank but does not pick the chunks to rank
      * @param stopWordDictionaries PostgreSQL dictionaries whose stop words never pick a passage,
-     *     whatever the site's language ({@code simple}, for a site that names none, keeps them)
+     *     whatever the site's language ({@code simple}, for a site that names none, keeps them): by
+     *     default simple dictionaries on the stop-word files of seven languages (migration V12),
+     *     which answer as the snowball ones ({@code english_stem}, ...) do without stemming every
+     *     word; checked at start-up ({@link StopWordDictionaries})
      * @param commonWordsRefresh how often the common words are written again into {@code
      *     common_words} from PostgreSQL's statistics, and at most how often a large site's own are
      *     counted again into {@code site_common_words} after its knowledge changed
@@ -162,13 +165,13 @@ record KnowledgeSettings(
 
             @NotNull
             @DefaultValue({
-                "english_stem",
-                "german_stem",
-                "french_stem",
-                "spanish_stem",
-                "italian_stem",
-                "portuguese_stem",
-                "dutch_stem"
+                "yuno_english_stop",
+                "yuno_german_stop",
+                "yuno_french_stop",
+                "yuno_spanish_stop",
+                "yuno_italian_stop",
+                "yuno_portuguese_stop",
+                "yuno_dutch_stop"
             })
             List<@Pattern(regexp = "[a-z_]{1,63}") String> stopWordDictionaries,
 

@@ -24,6 +24,9 @@ class SiteLanguageIntegrationTests extends KnowledgeIntegrationTest {
     @Autowired
     Chunks chunks;
 
+    @Autowired
+    KnowledgeSettings settings;
+
     Http http;
     SiteApi sites;
 
@@ -88,7 +91,8 @@ class SiteLanguageIntegrationTests extends KnowledgeIntegrationTest {
     }
 
     private List<Chunks.Hit> text(String siteId, String question) {
-        return chunks.fullTextExact(siteId, question, List.of("english_stem", "german_stem"), 10);
+        // The configured dictionaries: by default the simple ones of migration V12.
+        return chunks.fullTextExact(siteId, question, settings.retrieval().stopWordDictionaries(), 10);
     }
 
     private void addDocument(SiteApi.Created site, String title, String content) {
