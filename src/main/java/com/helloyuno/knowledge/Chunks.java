@@ -491,7 +491,7 @@ class Chunks {
 
     /**
      * Both halves of a hybrid search, as {@link #hybrid} reads them in one statement, and the site's
-     * knowledge version that statement saw (0 for a site that never had a chunk, as {@link
+     * knowledge version that statement saw (0 for a site without a version row: none ever had a chunk, or deleted; as {@link
      * #knowledgeState} has it).
      */
     record Halves(List<Hit> nearest, List<Hit> text, long version) {}

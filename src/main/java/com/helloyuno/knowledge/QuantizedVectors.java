@@ -77,7 +77,7 @@ class QuantizedVectors {
                 .description("Sites' quantized vectors read into memory (first search, or their knowledge changed)")
                 .register(meters);
         this.outdatedFound = Counter.builder("yuno.knowledge.vector.cache.outdated")
-                .description("Searches whose own statement found a site's bits in memory behind its knowledge"
+                .description("Searches whose own statement found a site's bits in memory at another knowledge"
                         + " version (the search then went the long way, reading the version first)")
                 .register(meters);
         Gauge.builder("yuno.knowledge.vector.cache.chunks", this, QuantizedVectors::cachedChunks)
@@ -301,7 +301,7 @@ class QuantizedVectors {
 
     /**
      * A site's bits, the site's chunk count read with their version, when they were read ({@link
-     * System#nanoTime}), and whether a search has since seen a newer version ({@link #outdated}).
+     * System#nanoTime}), and whether a search has since read another version of the site ({@link #outdated}).
      */
     private record Entry(SiteBits bits, long chunks, long loadedAt, AtomicBoolean outdated) {
 
@@ -328,7 +328,7 @@ class QuantizedVectors {
         return Optional.of(new Held(new Chunks.KnowledgeState(entry.bits().version(), entry.chunks()), entry.bits()));
     }
 
-    /** A search read a newer version of the site than these bits': {@link #held} no longer offers them. */
+    /** A search read another version of the site than these bits': {@link #held} no longer offers them. */
     void outdated(String siteId, SiteBits bits) {
         var entry = entry(siteId);
         outdatedFound.increment();

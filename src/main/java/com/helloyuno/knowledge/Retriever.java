@@ -120,9 +120,18 @@ public class Retriever {
             var held = quantized.held(siteId, embeddings.model());
             if (held.isPresent()) {
                 var state = held.get().state();
+                // Whether the site's own words count, from what is known; a count is started only
+                // once the statement has confirmed the state (not for a version already gone).
                 var halves = hybrid(
-                        siteId, query, vector, survivors(held.get().bits(), vector, candidates), candidates, state);
+                        siteId,
+                        query,
+                        vector,
+                        survivors(held.get().bits(), vector, candidates),
+                        candidates,
+                        state,
+                        siteWords.known(siteId, state));
                 if (halves.version() == state.version()) {
+                    siteWords.countIfDue(siteId, state);
                     return fuse(siteId, relevant(halves.nearest()), ranked(halves.text()), true, k);
                 }
                 quantized.outdated(siteId, held.get().bits());
@@ -136,7 +145,8 @@ public class Retriever {
                     : java.util.Optional.<List<Long>>empty();
             if (survivors.isPresent()) {
                 // The site's bits are in memory: both halves from one statement.
-                var halves = hybrid(siteId, query, vector, survivors.get(), candidates, state);
+                var halves = hybrid(
+                        siteId, query, vector, survivors.get(), candidates, state, siteWords.applies(siteId, state));
                 return fuse(siteId, relevant(halves.nearest()), ranked(halves.text()), true, k);
             }
             nearest = relevant(nearestInDatabase(siteId, vector, candidates, scan));
@@ -164,7 +174,8 @@ public class Retriever {
             float[] vector,
             List<Long> survivors,
             int candidates,
-            Chunks.KnowledgeState state) {
+            Chunks.KnowledgeState state,
+            boolean ownWords) {
         return chunks.hybrid(
                 siteId,
                 embeddings.model(),
@@ -173,7 +184,7 @@ public class Retriever {
                 candidates,
                 settings.minRelevance(),
                 query,
-                siteWords.applies(siteId, state),
+                ownWords,
                 settings.stopWordDictionaries(),
                 settings.maxTextMatches(),
                 scanRows(state),

@@ -62,8 +62,24 @@ class SiteWords {
      * was made or the site changed since the last one.
      */
     boolean applies(String siteId, Chunks.KnowledgeState state) {
+        var applies = known(siteId, state);
+        countIfDue(siteId, state);
+        return applies;
+    }
+
+    /**
+     * Whether the site's own common words count now, with no count started: for a search whose
+     * state is not confirmed yet (the site's bits in memory, checked by the search statement
+     * itself), which calls {@link #countIfDue} once it is.
+     */
+    boolean known(String siteId, Chunks.KnowledgeState state) {
+        return state.chunks() >= settings.siteWordsMinChunks() && get(siteId) != null;
+    }
+
+    /** Starts a count in the background when none was made or the site changed since the last one. */
+    void countIfDue(String siteId, Chunks.KnowledgeState state) {
         if (state.chunks() < settings.siteWordsMinChunks()) {
-            return false;
+            return;
         }
         var counted = get(siteId);
         var now = clock.instant();
@@ -72,7 +88,6 @@ class SiteWords {
                         && counted.at().plus(settings.commonWordsRefresh()).isBefore(now))) {
             countInBackground(siteId, state);
         }
-        return counted != null;
     }
 
     private void countInBackground(String siteId, Chunks.KnowledgeState state) {

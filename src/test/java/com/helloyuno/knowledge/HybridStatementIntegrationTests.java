@@ -92,6 +92,10 @@ class HybridStatementIntegrationTests extends KnowledgeIntegrationTest {
                                         30,
                                         10));
 
+                        assertThat(one.version())
+                                .as("the site's knowledge version, read in the same statement")
+                                .isEqualTo(chunks.knowledgeState(site).version())
+                                .isPositive();
                         assertThat(one.nearest())
                                 .as("vector half of %s", question)
                                 .isEqualTo(nearest);
@@ -121,6 +125,14 @@ class HybridStatementIntegrationTests extends KnowledgeIntegrationTest {
                 .isNotEmpty()
                 .extracting(Chunks.Hit::id)
                 .isSubsetOf(relevantIds);
+        // A site without chunks (or deleted) reads version 0, as knowledgeState has it.
+        var empty = newSite(jdbc, "empty.example");
+        assertThat(chunks.knowledgeState(empty).version()).isZero();
+        assertThat(hybrid(empty, ids, vector, "widget", false))
+                .satisfies(halves -> assertThat(halves.version()).isZero())
+                .satisfies(halves -> assertThat(halves.nearest())
+                        .as("another site's ids find nothing")
+                        .isEmpty());
         var unrelated = FakeOpenAi.vector("zebra quartz", 1536);
         assertThat(chunks.rerank(site, MODEL, unrelated, ids, 10)).allMatch(hit -> 1 - hit.value() < MIN_RELEVANCE);
         assertThat(hybrid(site, ids, unrelated, "widget number gizmo", true).text())

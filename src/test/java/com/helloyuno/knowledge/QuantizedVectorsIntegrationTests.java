@@ -45,6 +45,9 @@ class QuantizedVectorsIntegrationTests extends KnowledgeIntegrationTest {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    QuantizedVectors quantized;
+
     private final Random random = new Random(5);
     private final List<String> vocabulary = new ArrayList<>();
 
@@ -211,7 +214,8 @@ class QuantizedVectorsIntegrationTests extends KnowledgeIntegrationTest {
         assertThat(outdated.count()).isEqualTo(outdatedBefore + 1);
         assertThat(loads.count()).isEqualTo(loadsBefore + 1);
 
-        // Deleted: gone from the very next search.
+        // Deleted: gone from the very next search (stale bits could not bring it back, the rows being
+        // read again in the statement; the counter shows the statement saw the change).
         template.update("DELETE FROM chunks WHERE id = ?", added);
         assertThat(chunkIds(retriever.search(site, question, vector, 5, Chunks.Scan.QUANTIZED)))
                 .doesNotContain(added)
@@ -223,6 +227,33 @@ class QuantizedVectorsIntegrationTests extends KnowledgeIntegrationTest {
         assertThat(retriever.search(site, question, vector, 5, Chunks.Scan.QUANTIZED))
                 .isEmpty();
         assertThat(outdated.count()).isEqualTo(outdatedBefore + 3);
+    }
+
+    @Test
+    void bitsFoundOutdatedAreNotOfferedAgainUntilTheSiteIsLoadedAgain() {
+        var site = newSite(jdbc, "outdated.example");
+        bulk(site, 120);
+        search(site);
+        var held = quantized.held(site, MODEL).orElseThrow();
+        assertThat(held.state()).isEqualTo(chunks.knowledgeState(site));
+
+        // Bits another load has replaced are not marked: only the ones a search found outdated.
+        var replaced = new QuantizedVectors.SiteBits(held.bits().version(), MODEL, new long[0], new long[0]);
+        quantized.outdated(site, replaced);
+        assertThat(quantized.held(site, MODEL)).isPresent();
+        assertThat(quantized.held(site, "another-model"))
+                .as("bits of another model")
+                .isEmpty();
+
+        quantized.outdated(site, held.bits());
+        assertThat(quantized.held(site, MODEL))
+                .as("found outdated: searches read the version first until the site is loaded again")
+                .isEmpty();
+        insertChunk(site, words(4));
+        search(site); // the long way, which loads the site again (reload interval 0 here)
+        assertThat(quantized.held(site, MODEL))
+                .get()
+                .satisfies(again -> assertThat(again.state()).isEqualTo(chunks.knowledgeState(site)));
     }
 
     private static List<Long> chunkIds(List<Passage> passages) {

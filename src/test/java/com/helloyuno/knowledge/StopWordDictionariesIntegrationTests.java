@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -56,6 +58,9 @@ class StopWordDictionariesIntegrationTests extends KnowledgeIntegrationTest {
     @Autowired
     KnowledgeSettings settings;
 
+    @Autowired
+    ApplicationContext context;
+
     /** A word, and whether each dictionary calls it a stop word. */
     private record Verdict(String word, boolean simple, boolean snowball) {}
 
@@ -82,7 +87,9 @@ class StopWordDictionariesIntegrationTests extends KnowledgeIntegrationTest {
 
     @Test
     void aDictionaryTheDatabaseDoesNotHaveIsNamedBeforeAnySearchFails() {
-        // The defaults passed when this context started; snowball names are still accepted.
+        // The check runs at every start (the defaults passed when this context started) ...
+        assertThat(context.getBeansOfType(ApplicationRunner.class).values()).contains(dictionaries);
+        // ... and snowball names are still accepted.
         dictionaries.check(List.of("yuno_english_stop", "english_stem"));
         assertThatThrownBy(() -> dictionaries.check(List.of("yuno_english_stop", "englsh_stem", "no_such")))
                 .isInstanceOf(IllegalStateException.class)
