@@ -31,7 +31,9 @@ import org.springframework.stereotype.Component;
  * vector-cache-reload-interval}, by one search while the others go on). The version is read before the vectors, so a
  * change between the two only makes the next search load again. Sites below {@code
  * vector-cache-min-chunks} (by default 1: none) are not kept. Memory is bounded by
- * {@code vector-cache-size}; the least recently searched sites leave first.
+ * {@code vector-cache-size}; the least recently searched sites leave first (a search waiting for a
+ * connection slot with a site's bits in hand keeps them alive for up to {@code max-wait} after they
+ * leave).
  */
 @Component
 class QuantizedVectors {
@@ -326,6 +328,17 @@ class QuantizedVectors {
             return Optional.empty();
         }
         return Optional.of(new Held(new Chunks.KnowledgeState(entry.bits().version(), entry.chunks()), entry.bits()));
+    }
+
+    /**
+     * Whether a first pass made from these bits is still worth its statement: false once these very
+     * bits, still held, were found outdated by another search (which read another version after
+     * they were offered, so no later statement reads theirs). Searches that took the bits before
+     * waiting for a connection slot ask again when they have it.
+     */
+    boolean stillOffered(String siteId, SiteBits bits) {
+        var entry = entry(siteId);
+        return entry == null || entry.bits() != bits || !entry.outdated().get();
     }
 
     /** A search read another version of the site than these bits': {@link #held} no longer offers them. */

@@ -134,7 +134,10 @@ public class Retriever {
             int candidates,
             Chunks.Scan scan,
             @Nullable FirstPass fromMemory) {
-        if (vector != null && fromMemory != null) {
+        // Another search may have found these bits outdated while this one waited for its slot.
+        if (vector != null
+                && fromMemory != null
+                && quantized.stillOffered(siteId, fromMemory.held().bits())) {
             var state = fromMemory.held().state();
             // Whether the site's own words count, from what is known; a count is started only
             // once the statement has confirmed the state (not for a version already gone).

@@ -245,15 +245,22 @@ class QuantizedVectorsIntegrationTests extends KnowledgeIntegrationTest {
                 .as("bits of another model")
                 .isEmpty();
 
+        assertThat(quantized.stillOffered(site, held.bits())).isTrue();
         quantized.outdated(site, held.bits());
         assertThat(quantized.held(site, MODEL))
                 .as("found outdated: searches read the version first until the site is loaded again")
                 .isEmpty();
+        assertThat(quantized.stillOffered(site, held.bits()))
+                .as("a search that took them before waiting for its slot skips their statement")
+                .isFalse();
         insertChunk(site, words(4));
         search(site); // the long way, which loads the site again (reload interval 0 here)
         assertThat(quantized.held(site, MODEL))
                 .get()
                 .satisfies(again -> assertThat(again.state()).isEqualTo(chunks.knowledgeState(site)));
+        assertThat(quantized.stillOffered(site, held.bits()))
+                .as("bits no longer held: the search's own statement decides")
+                .isTrue();
     }
 
     private static List<Long> chunkIds(List<Passage> passages) {
