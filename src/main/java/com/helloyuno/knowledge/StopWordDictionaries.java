@@ -1,6 +1,5 @@
 package com.helloyuno.knowledge;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -31,18 +30,16 @@ class StopWordDictionaries implements ApplicationRunner {
 
     /** Throws, naming them, if any of these dictionaries is not in the database. */
     void check(List<String> names) {
-        var missing = new ArrayList<String>();
-        for (var name : names) {
-            // As the cast resolves it: a dictionary of that name on the search path.
-            var found = jdbc.sql("SELECT EXISTS (SELECT FROM pg_ts_dict d WHERE d.dictname = ?"
-                            + " AND pg_ts_dict_is_visible(d.oid))")
-                    .param(name)
-                    .query(Boolean.class)
-                    .single();
-            if (!found) {
-                missing.add(name);
-            }
-        }
+        // As the cast resolves them: a dictionary of that name on the search path. One statement
+        // for the whole list, the unknown names in the configured order.
+        var missing = jdbc.sql("""
+                        SELECT n.name FROM unnest(?::text[]) WITH ORDINALITY n(name, place)
+                        WHERE NOT EXISTS (SELECT FROM pg_ts_dict d
+                                          WHERE d.dictname = n.name AND pg_ts_dict_is_visible(d.oid))
+                        ORDER BY n.place""")
+                .param(names.toArray(String[]::new))
+                .query(String.class)
+                .list();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("yuno.knowledge.retrieval.stop-word-dictionaries names text search"
                     + " dictionaries the database does not have: " + missing
