@@ -82,13 +82,18 @@ public final class KnowledgeBenchmark {
                         "--yuno.llm.base-url=" + fake.baseUrl(),
                         "--yuno.knowledge.crawler.poll-interval=1h",
                         "--yuno.knowledge.backfill.interval=24h",
-                        "--yuno.knowledge.retrieval.max-concurrent=" + searchers,
-                        "--spring.datasource.hikari.maximum-pool-size=" + (searchers + 4),
                         "--logging.level.root=WARN",
                         "--logging.level.com.helloyuno.knowledge.KnowledgeBenchmark=INFO");
         try (context;
                 fake) {
             var jdbc = context.getBean(JdbcTemplate.class);
+            // The service's own settings (application.yaml, or -D options from BENCH_JAVA_OPTS), named
+            // with the results: until 2026-12-03 the benchmark set max-concurrent to the searchers (8)
+            // and the pool to 12 itself, so a -D option for either changed nothing.
+            log.info(
+                    "RETRIEVE settings: max-concurrent {}, connection pool {}",
+                    context.getBean(KnowledgeSettings.class).retrieval().maxConcurrent(),
+                    context.getEnvironment().getProperty("spring.datasource.hikari.maximum-pool-size"));
             var corpus = new Corpus(siteCount, totalChunks, new Random(7));
             var reuse = "true".equals(System.getenv("BENCH_REUSE"))
                     && jdbc.queryForObject("SELECT count(*) FROM sites", Integer.class) == siteCount;
