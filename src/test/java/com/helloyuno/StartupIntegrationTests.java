@@ -36,6 +36,27 @@ class StartupIntegrationTests {
     }
 
     /**
+     * A misspelt stop-word dictionary stops the start before the web server takes a connection:
+     * the search statement casts the list to {@code regdictionary[]}, so the instance would fail
+     * every visitor's question with words.
+     */
+    @Test
+    void refusesAStopWordDictionaryTheDatabaseDoesNotHaveBeforeServingAnyone(CapturedOutput output) {
+        var args = new ArrayList<String>();
+        TestServices.properties().forEach((k, v) -> args.add("--" + k + "=" + v));
+        args.add("--JWT_SECRET=" + "s".repeat(32));
+        args.add("--server.port=0");
+        args.add("--yuno.knowledge.retrieval.stop-word-dictionaries=yuno_english_stop,englsh_stem");
+
+        assertThatThrownBy(() -> new SpringApplicationBuilder(YunoApplication.class)
+                        .run(args.toArray(String[]::new))
+                        .close())
+                .hasStackTraceContaining("stop-word-dictionaries names text search dictionaries the database"
+                        + " does not have: [englsh_stem]");
+        assertThat(output).doesNotContain("Tomcat started on port");
+    }
+
+    /**
      * A platform's {@code postgres://user:password@host:port/db} works as DATABASE_URL (the tests'
      * own database, given in that form, with no DATABASE_USERNAME/PASSWORD); and no start-up line
      * offers a generated password.
@@ -93,7 +114,7 @@ class StartupIntegrationTests {
     }
 
     @Test
-    void acceptsAJwtSecretOf32Bytes() {
+    void acceptsAJwtSecretOf32Bytes(CapturedOutput output) {
         var args = new ArrayList<String>();
         TestServices.properties().forEach((k, v) -> args.add("--" + k + "=" + v));
         args.add("--JWT_SECRET=" + "s".repeat(32));
@@ -101,5 +122,7 @@ class StartupIntegrationTests {
         try (var context = new SpringApplicationBuilder(YunoApplication.class).run(args.toArray(String[]::new))) {
             assertThat(context.isActive()).isTrue();
         }
+        // The line whose absence shows that a refused start served no one.
+        assertThat(output).contains("Tomcat started on port");
     }
 }

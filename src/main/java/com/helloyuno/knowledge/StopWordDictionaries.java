@@ -1,8 +1,7 @@
 package com.helloyuno.knowledge;
 
 import java.util.List;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -11,9 +10,14 @@ import org.springframework.stereotype.Component;
  * exists in the database. The search statement casts the list to {@code regdictionary[]}, so a
  * misspelt name would fail every search with words, visitor after visitor; here it stops the start
  * with the names PostgreSQL does not know.
+ *
+ * <p>It runs once every bean is made and before the web server starts ({@link
+ * SmartInitializingSingleton}), so that no visitor is ever served by an instance that then refuses
+ * to start; the migrations that create the {@code yuno_*_stop} dictionaries (V12) have run by then,
+ * since the {@link JdbcClient} it is given waits for Flyway.
  */
 @Component
-class StopWordDictionaries implements ApplicationRunner {
+class StopWordDictionaries implements SmartInitializingSingleton {
 
     private final JdbcClient jdbc;
     private final KnowledgeSettings.Retrieval settings;
@@ -24,7 +28,7 @@ class StopWordDictionaries implements ApplicationRunner {
     }
 
     @Override
-    public void run(ApplicationArguments args) {
+    public void afterSingletonsInstantiated() {
         check(settings.stopWordDictionaries());
     }
 
