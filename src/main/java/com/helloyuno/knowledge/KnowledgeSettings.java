@@ -120,7 +120,14 @@ record KnowledgeSettings(
      *     oldest leave first beyond it), so that one busy site cannot push the others out
      * @param maxConcurrent searches sent to PostgreSQL at once, each holding a pooled connection
      *     for its few statements; keep it below the pool's size ({@code YUNO_DB_POOL_SIZE}, 10) less
-     *     the spool's {@code max-concurrent-writes} (3), so that site lookups and the API keep one
+     *     the spool's {@code max-concurrent-writes} (3), so that site lookups and the API keep one.
+     *     About the database server's cores plus one: the others wait here, first come first
+     *     served, instead of sharing its CPUs inside PostgreSQL, where every search in flight
+     *     slows the others and the costlier ones (large sites) longest. On the knowledge
+     *     benchmark's 2 cores at 8 searchers (README), 3 gave a p99 of 10.7-11.8 ms (19.2 in a
+     *     slow phase of the host), every site size alike; 6 and 8 gave 16-21 ms at the same
+     *     throughput, the large sites the worst; 2 left up to a tenth of the CPUs idle. Raise it for a database with more cores, or one
+     *     that reads from disk (a search waiting for a page leaves its CPU to another)
      * @param maxWait how long a search waits for its turn; past it the visitor is answered without
      *     the site's passages (counted in {@code yuno.chat.retrieval.unavailable{reason="busy"}})
      *     rather than after a pool time-out
@@ -175,7 +182,7 @@ record KnowledgeSettings(
             })
             List<@Pattern(regexp = "[a-z_]{1,63}") String> stopWordDictionaries,
 
-            @Min(1) @DefaultValue("6") int maxConcurrent,
+            @Min(1) @DefaultValue("3") int maxConcurrent,
             @NotNull @DefaultValue("1s") Duration maxWait,
             // The owner's "try a question" search (POST .../knowledge/search): as long as a visitor's question.
             @Min(1) @Max(32000) @DefaultValue("4000") int maxQuestionChars) {}

@@ -35,6 +35,9 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
     @Autowired
     JdbcTemplate template;
 
+    @Autowired
+    KnowledgeSettings settings;
+
     String site;
     String otherSite;
 
@@ -91,23 +94,24 @@ class RetrieverIntegrationTests extends KnowledgeIntegrationTest {
 
     @Test
     void searchesBeyondTheirSlotsAreRefusedAsBusyAfterTheirWaitWhileTheOthersFinish() throws Exception {
-        // Six searches (yuno.knowledge.retrieval.max-concurrent) stuck inside PostgreSQL on a lock.
+        // As many searches as yuno.knowledge.retrieval.max-concurrent stuck inside PostgreSQL on a lock.
+        var slots = settings.retrieval().maxConcurrent();
         try (var lock = dataSource.getConnection();
                 var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             lock.setAutoCommit(false);
             lock.createStatement().execute("LOCK TABLE chunks IN ACCESS EXCLUSIVE MODE");
             var stuck = new ArrayList<java.util.concurrent.Future<List<Passage>>>();
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < slots; i++) {
                 stuck.add(executor.submit(() -> retriever.search(site, "refund policy")));
             }
             var inFlight = meters.get("yuno.knowledge.searches.in.flight").gauge();
             var until = System.nanoTime() + 10_000_000_000L;
-            while (inFlight.value() < 6 && System.nanoTime() < until) {
+            while (inFlight.value() < slots && System.nanoTime() < until) {
                 Thread.sleep(10);
             }
-            assertThat(inFlight.value()).isEqualTo(6);
+            assertThat(inFlight.value()).isEqualTo(slots);
 
-            // The seventh waits its max-wait (1 s) for a slot, not the pool's time-out, and is told why.
+            // One more waits its max-wait (1 s) for a slot, not the pool's time-out, and is told why.
             var started = System.nanoTime();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> retriever.search(site, "refund policy"))
                     .isInstanceOf(RetrievalBusy.class)
