@@ -5,7 +5,8 @@
 # searchers at once: p50/p99 and recall@5 against the exact search per site-size bucket.
 #   scripts/bench-knowledge.sh [chunks=1000000] [sites=1000] [ingested documents=200]
 #                              [questions per size bucket=200] [searchers=8]
-# BENCH_JAVA_OPTS adds JVM options, e.g. -Dyuno.knowledge.retrieval.max-concurrent=2 to try a setting.
+# BENCH_JAVA_OPTS adds JVM options, e.g. -Dyuno.knowledge.retrieval.max-concurrent=2 to try a setting (the
+# service runs its own settings otherwise, printed on the RETRIEVE settings line).
 # Results go to stdout and bench/results/knowledge.txt (BENCH_OUT names another file: a partial rerun
 # then does not overwrite the recorded runs).
 # It runs on a database of its own (YUNO_BENCH_DATABASE, default yuno_bench_kb), dropped and made
