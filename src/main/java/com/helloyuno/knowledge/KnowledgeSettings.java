@@ -119,15 +119,16 @@ record KnowledgeSettings(
      * @param queryVectorCacheSiteShare the largest share of those questions one site may hold (its
      *     oldest leave first beyond it), so that one busy site cannot push the others out
      * @param maxConcurrent searches sent to PostgreSQL at once, each holding a pooled connection
-     *     for its few statements; keep it below the pool's size ({@code YUNO_DB_POOL_SIZE}, 10) less
-     *     the spool's {@code max-concurrent-writes} (3), so that site lookups and the API keep one.
-     *     About the database server's cores plus one: the others wait here, first come first
-     *     served, instead of sharing its CPUs inside PostgreSQL, where every search in flight
-     *     slows the others and the costlier ones (large sites) longest. On the knowledge
-     *     benchmark's 2 cores at 8 searchers (README), 3 gave a p99 of 10.7-11.8 ms (19.2 in a
-     *     slow phase of the host), every site size alike; 6 and 8 gave 16-21 ms at the same
-     *     throughput, the large sites the worst; 2 left up to a tenth of the CPUs idle. Raise it for a database with more cores, or one
-     *     that reads from disk (a search waiting for a page leaves its CPU to another)
+     *     for its few statements. At most the pool's size ({@code YUNO_DB_POOL_SIZE}, 10) less the
+     *     spool's {@code max-concurrent-writes} (3) less one, so that site lookups and the API keep
+     *     a connection. Within that, size it by the database's CPUs: the searches beyond it wait
+     *     here, first come first served, instead of sharing those CPUs inside PostgreSQL, where
+     *     every search in flight slows the others. On the knowledge benchmark's 2 cores at 8
+     *     searchers (README), 3 gave a p99 of 10.7-11.8 ms where 6 and 8 gave 16-18 ms at the
+     *     same throughput (in a slow phase of the host 19 ms against 21), and 2 left up to a
+     *     tenth of the CPUs idle. So about the cores plus one, as a starting point to measure:
+     *     counted over all the instances sharing the database, with more for a database that reads
+     *     from disk (a search waiting for a page leaves its CPU to another)
      * @param maxWait how long a search waits for its turn; past it the visitor is answered without
      *     the site's passages (counted in {@code yuno.chat.retrieval.unavailable{reason="busy"}})
      *     rather than after a pool time-out

@@ -93,7 +93,7 @@ public final class KnowledgeBenchmark {
             log.info(
                     "RETRIEVE settings: max-concurrent {}, connection pool {}",
                     context.getBean(KnowledgeSettings.class).retrieval().maxConcurrent(),
-                    context.getEnvironment().getProperty("spring.datasource.hikari.maximum-pool-size"));
+                    context.getBean(com.zaxxer.hikari.HikariDataSource.class).getMaximumPoolSize());
             var corpus = new Corpus(siteCount, totalChunks, new Random(7));
             var reuse = "true".equals(System.getenv("BENCH_REUSE"))
                     && jdbc.queryForObject("SELECT count(*) FROM sites", Integer.class) == siteCount;

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -56,9 +55,6 @@ class StopWordDictionariesIntegrationTests extends KnowledgeIntegrationTest {
 
     @Autowired
     KnowledgeSettings settings;
-
-    @Autowired
-    ApplicationContext context;
 
     /** A word, and whether each dictionary calls it a stop word. */
     private record Verdict(String word, boolean simple, boolean snowball) {}
