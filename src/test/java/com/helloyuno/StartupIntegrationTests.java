@@ -21,13 +21,10 @@ class StartupIntegrationTests {
 
     @Test
     void refusesAJwtSecretShorterThan32Bytes(CapturedOutput output) {
-        var args = new ArrayList<String>();
-        TestServices.properties().forEach((k, v) -> args.add("--" + k + "=" + v));
-        args.add("--JWT_SECRET=only-31-bytes-long-secret-value");
-        args.add("--server.port=0");
+        var args = arguments("only-31-bytes-long-secret-value");
 
         assertThatThrownBy(() -> new SpringApplicationBuilder(YunoApplication.class)
-                        .run(args.toArray(String[]::new))
+                        .run(args)
                         .close())
                 .hasStackTraceContaining("JWT_SECRET must be at least 32 bytes long (it has 31)");
         // Boot's failure report tells the operator which setting to fix.
@@ -42,14 +39,11 @@ class StartupIntegrationTests {
      */
     @Test
     void refusesAStopWordDictionaryTheDatabaseDoesNotHaveBeforeServingAnyone(CapturedOutput output) {
-        var args = new ArrayList<String>();
-        TestServices.properties().forEach((k, v) -> args.add("--" + k + "=" + v));
-        args.add("--JWT_SECRET=" + "s".repeat(32));
-        args.add("--server.port=0");
-        args.add("--yuno.knowledge.retrieval.stop-word-dictionaries=yuno_english_stop,englsh_stem");
+        var args = arguments(
+                "s".repeat(32), "--yuno.knowledge.retrieval.stop-word-dictionaries=yuno_english_stop,englsh_stem");
 
         assertThatThrownBy(() -> new SpringApplicationBuilder(YunoApplication.class)
-                        .run(args.toArray(String[]::new))
+                        .run(args)
                         .close())
                 .hasStackTraceContaining("stop-word-dictionaries names text search dictionaries the database"
                         + " does not have: [englsh_stem]");
@@ -89,12 +83,8 @@ class StartupIntegrationTests {
     @Test
     void makesNoInMemoryUserAndTheKeysStillWork(CapturedOutput output) {
         var operatorKey = "yadm_startup_test_key_0123456789";
-        var args = new ArrayList<String>();
-        TestServices.properties().forEach((k, v) -> args.add("--" + k + "=" + v));
-        args.add("--JWT_SECRET=" + "s".repeat(32));
-        args.add("--YUNO_ADMIN_API_KEY=" + operatorKey);
-        args.add("--server.port=0");
-        try (var context = new SpringApplicationBuilder(YunoApplication.class).run(args.toArray(String[]::new))) {
+        try (var context = new SpringApplicationBuilder(YunoApplication.class)
+                .run(arguments("s".repeat(32), "--YUNO_ADMIN_API_KEY=" + operatorKey))) {
             assertThat(context.getBeanNamesForType(UserDetailsService.class)).isEmpty();
             var http = new Http(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
 
@@ -116,14 +106,20 @@ class StartupIntegrationTests {
 
     @Test
     void acceptsAJwtSecretOf32Bytes(CapturedOutput output) {
-        var args = new ArrayList<String>();
-        TestServices.properties().forEach((k, v) -> args.add("--" + k + "=" + v));
-        args.add("--JWT_SECRET=" + "s".repeat(32));
-        args.add("--server.port=0");
-        try (var context = new SpringApplicationBuilder(YunoApplication.class).run(args.toArray(String[]::new))) {
+        try (var context = new SpringApplicationBuilder(YunoApplication.class).run(arguments("s".repeat(32)))) {
             assertThat(context.isActive()).isTrue();
         }
         // The line whose absence shows that a refused start served no one.
         assertThat(output).contains("Tomcat started on port");
+    }
+
+    /** The tests' own services, this JWT secret, any free port, then {@code more}, as command-line arguments. */
+    private static String[] arguments(String jwtSecret, String... more) {
+        var args = new ArrayList<String>();
+        TestServices.properties().forEach((k, v) -> args.add("--" + k + "=" + v));
+        args.add("--JWT_SECRET=" + jwtSecret);
+        args.add("--server.port=0");
+        args.addAll(java.util.List.of(more));
+        return args.toArray(String[]::new);
     }
 }
