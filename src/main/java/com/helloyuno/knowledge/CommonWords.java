@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 /**
  * The words too common in the knowledge base to pick out a passage ("the", a word of every page's
@@ -54,7 +55,9 @@ class CommonWords {
             var words = chunks.refreshCommonWords(settings.commonWordShare());
             log.debug("Common words refreshed: {}", words);
             return words;
-        } catch (DataAccessException e) {
+        } catch (DataAccessException | TransactionException e) {
+            // A transaction that cannot begin (no connection: PostgreSQL away) is a TransactionException,
+            // not a DataAccessException; uncaught, it ended the background thread with a stack trace.
             log.warn("Could not refresh the common words; keeping the ones known: {}", e.getMessage());
             return -1;
         }

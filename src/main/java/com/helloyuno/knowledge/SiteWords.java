@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 /**
  * A large site's own common words: the lexemes in at least {@code common-word-share} of its chunks
@@ -101,7 +102,8 @@ class SiteWords {
                         (long) Math.ceil(settings.commonWordShare() * state.chunks()), settings.maxTextMatches() + 1L);
                 chunks.countSiteCommonWords(siteId, minChunks, settings.siteWordsMax());
                 put(siteId, new Counted(state.version(), clock.instant()));
-            } catch (DataAccessException e) {
+            } catch (DataAccessException | TransactionException e) {
+                // As CommonWords: the count's transaction may fail to begin when PostgreSQL is away.
                 log.warn("Could not count the common words of site {}: {}", siteId, e.getMessage());
             } finally {
                 counting.set(null);
